@@ -1,0 +1,188 @@
+"""The ``pipeline`` command: a thin click layer over the stage functions.
+
+It parses options, builds Settings, calls the library and turns a PipelineError into a
+message and an exit code (DESIGN.md: 0 done, 1 strict found problems, 2 bad usage or input,
+3 degraded).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pipeline import __version__
+from pipeline.config import Settings, load_settings
+from pipeline.errors import PipelineError
+from pipeline.models import StageReport
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_DEGRADED = 0, 1, 2, 3
+
+log = logging.getLogger("pipeline")
+
+
+def common_options(func: F) -> F:
+    """Options every command takes (sqlite-utils style shared decorator)."""
+
+    @click.option(
+        "--offline", is_flag=True, default=None, help="Use the cache and output/ only; no network."
+    )
+    @click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Persistent HTTP cache directory [env PIPELINE_CACHE_DIR; default .cache/].",
+    )
+    @click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Settings file [default pipeline.toml].",
+    )
+    @click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Project directory holding sources/, build/ and output/ [default: this checkout].",
+    )
+    @click.option("-v", "--verbose", count=True, help="More log lines (repeat for debug).")
+    @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+    @click.option(
+        "--strict",
+        is_flag=True,
+        default=None,
+        help="Exit 1 when dead links or unresolved works are found.",
+    )
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        offline: bool | None,
+        cache_dir: Path | None,
+        config_file: Path | None,
+        root: Path | None,
+        verbose: int,
+        quiet: bool,
+        strict: bool | None,
+        **kwargs: Any,
+    ) -> Any:
+        level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+        logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
+        try:
+            settings = load_settings(
+                root=root,
+                config_file=config_file,
+                offline=offline,
+                cache_dir=cache_dir,
+                strict=strict,
+                verbosity=-1 if quiet else verbose,
+            )
+            return func(settings, *args, **kwargs)
+        except PipelineError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted: output/ is unchanged", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def finish(settings: Settings, reports: list[StageReport]) -> None:
+    """Print the summary lines and exit with the code DESIGN.md fixes."""
+    for report in reports:
+        for line in report.lines:
+            click.echo(line)
+    degraded = sorted({s for r in reports for s in r.degraded})
+    if degraded:
+        click.echo(
+            f"degraded: could not reach {', '.join(degraded)}; outputs kept what was known",
+            err=True,
+        )
+        sys.exit(EXIT_DEGRADED)
+    if settings.strict and any(r.problems for r in reports):
+        sys.exit(EXIT_STRICT)
+    sys.exit(EXIT_OK)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pipeline")
+def cli() -> None:
+    """Turn awesome lists of papers into a verified bibliography and a link report.
+
+    Stages: scrape → resolve → check → emit; `refresh` runs all four.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@common_options
+def scrape(settings: Settings, files: tuple[Path, ...]) -> None:
+    """Parse the source lists into build/entries.json and build/works.json.
+
+    FILES default to every list named in sources/sources.toml. Never uses the network.
+    """
+    from pipeline.scrape import run_scrape
+
+    finish(settings, [run_scrape(settings, list(files) or None)])
+
+
+@cli.command()
+@common_options
+def resolve(settings: Settings) -> None:
+    """Resolve every work to metadata (arXiv, Crossref, doi.org, OpenAlex): build/resolved.json."""
+    from pipeline.resolve import run_resolve
+
+    finish(settings, [run_resolve(settings)])
+
+
+@cli.command()
+@common_options
+def check(settings: Settings) -> None:
+    """Check every distinct URL once and fetch GitHub repository facts: build/links.json."""
+    from pipeline.check import run_check
+
+    finish(settings, [run_check(settings)])
+
+
+@cli.command()
+@common_options
+def emit(settings: Settings) -> None:
+    """Write papers.bib, papers.json, README.md, links.json and link-report.md under output/."""
+    from pipeline.emit import run_emit
+
+    finish(settings, [run_emit(settings)])
+
+
+@cli.command()
+@common_options
+def refresh(settings: Settings) -> None:
+    """Run scrape, resolve, check and emit in order (what `make refresh` runs)."""
+    from pipeline.refresh import run_refresh
+
+    finish(settings, run_refresh(settings))
+
+
+@cli.group()
+def sources() -> None:
+    """Manage the source lists named in sources/sources.toml."""
+
+
+@sources.command("update")
+@common_options
+def sources_update(settings: Settings) -> None:
+    """Download the newest upstream copy of each list and show what changed (needs the network)."""
+    from pipeline.scrape.sources import update_sources
+
+    finish(settings, [update_sources(settings)])
+
+
+def main() -> None:
+    cli(prog_name="pipeline")

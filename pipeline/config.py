@@ -1,0 +1,218 @@
+"""Settings, read in one place: defaults < pipeline.toml < environment < command-line flags.
+
+Every remote endpoint has a default and a ``PIPELINE_*`` override so that tests and mirrors
+can point the pipeline elsewhere (DESIGN.md, "Where it talks to the world").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import UsageError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Base URLs of the services; each has a ``PIPELINE_*`` environment override."""
+
+    arxiv: str = "https://export.arxiv.org/api/query"
+    """arXiv API query endpoint (https://info.arxiv.org/help/api/user-manual.html)."""
+    crossref: str = "https://api.crossref.org"
+    """Crossref REST API root (https://api.crossref.org/swagger-ui/index.html)."""
+    doi: str = "https://doi.org"
+    """DOI resolver used for content negotiation (https://citation.crosscite.org/docs.html)."""
+    openalex: str = "https://api.openalex.org"
+    """OpenAlex API root (https://docs.openalex.org)."""
+    github: str = "https://api.github.com"
+    """GitHub REST root; GraphQL is ``{github}/graphql``."""
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Link-checker limits. Defaults follow lychee's (max 128 concurrent) scaled down."""
+
+    concurrency: int = 64
+    """Requests in flight over the whole run."""
+    per_host: int = 4
+    """Requests in flight to one host, so one slow host never stalls the others."""
+    per_host_rate: float = 10.0
+    """Requests per second to one host at most."""
+    timeout: float = 20.0
+    """Seconds for one request (connect + headers)."""
+    url_budget: float = 60.0
+    """Seconds for one URL over all its retries."""
+    retries: int = 3
+    """Attempts after the first on timeouts, connection errors, 5xx and 429."""
+    retry_after_cap: float = 30.0
+    """Longest ``Retry-After`` we honour; a longer one marks the link ``blocked``."""
+    max_redirects: int = 10
+    """Redirect hops before giving up (browsers allow about 20; lychee 10)."""
+    max_body_bytes: int = 65536
+    """Bytes of a body read at most (soft-404 fingerprints); a dataset is never downloaded."""
+    dead_after: int = 2
+    """Consecutive failing runs before a link is reported ``dead`` (hysteresis)."""
+    github_batch: int = 50
+    """Repositories per GraphQL query (aliases)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a stage needs to know that is not in its input files."""
+
+    root: Path = PROJECT_ROOT
+    endpoints: Endpoints = field(default_factory=Endpoints)
+    check: CheckSettings = field(default_factory=CheckSettings)
+    mailto: str | None = None
+    """Contact address for User-Agent and Crossref's ``mailto`` (its polite pool)."""
+    cache_dir: Path | None = None
+    """Persistent HTTP cache; ``.cache/`` under the root when unset."""
+    arxiv_delay: float = 3.0
+    """Seconds between arXiv API calls: "make no more than one request every three seconds"
+    (arXiv API Terms of Use)."""
+    openalex_key: str | None = None
+    remap: tuple[tuple[str, str], ...] = ()
+    """Link-check URL rewrites ``(regex, replacement)``, applied in order before fetching."""
+    allow_private_hosts: bool = False
+    """Let the link checker fetch loopback/private/link-local addresses (tests only)."""
+    github_token: str | None = field(default=None, repr=False)
+    """Sent only to ``endpoints.github``; never logged (``repr=False`` keeps it out of reprs)."""
+    offline: bool = False
+    """Answer from the cache and the previous ``output/`` only."""
+    strict: bool = False
+    verbosity: int = 0
+
+    @property
+    def sources_toml(self) -> Path:
+        return self.root / "sources" / "sources.toml"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.root / ".cache"
+
+
+ENV_ENDPOINTS = {
+    "PIPELINE_ARXIV_API": "arxiv",
+    "PIPELINE_CROSSREF_API": "crossref",
+    "PIPELINE_DOI_RESOLVER": "doi",
+    "PIPELINE_OPENALEX_API": "openalex",
+    "PIPELINE_GITHUB_API": "github",
+}
+
+
+def parse_remap(text: str, where: str = "PIPELINE_REMAP") -> tuple[tuple[str, str], ...]:
+    """Parse ``REGEX REPLACEMENT`` lines; blank lines and ``#`` comments are ignored."""
+    pairs: list[tuple[str, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(None, 1)
+        if len(parts) != 2:
+            raise UsageError(f"{where}:{number}: expected 'REGEX REPLACEMENT', got {line!r}")
+        try:
+            re.compile(parts[0])
+        except re.error as exc:
+            raise UsageError(f"{where}:{number}: bad regular expression: {exc}") from None
+        pairs.append((parts[0], parts[1]))
+    return tuple(pairs)
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _float(name: str, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{name}: expected a number, got {value!r}") from None
+
+
+def load_settings(
+    *,
+    root: Path | None = None,
+    config_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **flags: Any,
+) -> Settings:
+    """Build Settings from defaults, ``pipeline.toml``, the environment and flags (in that order).
+
+    ``flags`` whose value is None are ignored, so click options can be passed straight in.
+    """
+    env = os.environ if environ is None else environ
+    settings = Settings(root=(root or PROJECT_ROOT).resolve())
+    toml_path = config_file or settings.root / "pipeline.toml"
+    if config_file is not None and not config_file.exists():
+        raise UsageError(f"{config_file}: configuration file not found")
+    if toml_path.exists():
+        try:
+            data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"{toml_path}: {exc}") from None
+        settings = _apply_toml(settings, data, str(toml_path))
+
+    endpoints = dataclasses.asdict(settings.endpoints)
+    for var, key in ENV_ENDPOINTS.items():
+        if env.get(var):
+            endpoints[key] = env[var].rstrip("/")
+    changes: dict[str, Any] = {"endpoints": Endpoints(**endpoints)}
+    if env.get("PIPELINE_MAILTO"):
+        changes["mailto"] = env["PIPELINE_MAILTO"]
+    if env.get("PIPELINE_CACHE_DIR"):
+        changes["cache_dir"] = Path(env["PIPELINE_CACHE_DIR"])
+    if env.get("PIPELINE_ARXIV_DELAY"):
+        changes["arxiv_delay"] = _float("PIPELINE_ARXIV_DELAY", env["PIPELINE_ARXIV_DELAY"])
+    if env.get("PIPELINE_OPENALEX_KEY"):
+        changes["openalex_key"] = env["PIPELINE_OPENALEX_KEY"]
+    if env.get("PIPELINE_REMAP"):
+        changes["remap"] = parse_remap(env["PIPELINE_REMAP"])
+    if "PIPELINE_ALLOW_PRIVATE_HOSTS" in env:
+        changes["allow_private_hosts"] = _truthy(env["PIPELINE_ALLOW_PRIVATE_HOSTS"])
+    token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")
+    if token:
+        changes["github_token"] = token.strip()
+    settings = dataclasses.replace(settings, **changes)
+
+    flag_changes = {k: v for k, v in flags.items() if v is not None}
+    if "cache_dir" in flag_changes:
+        flag_changes["cache_dir"] = Path(flag_changes["cache_dir"])
+    return dataclasses.replace(settings, **flag_changes)
+
+
+def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Settings:
+    known = {"endpoints", "check", "pipeline"}
+    unknown = set(data) - known
+    if unknown:
+        raise UsageError(f"{where}: unknown section(s) {sorted(unknown)}; known: {sorted(known)}")
+    try:
+        endpoints = dataclasses.replace(settings.endpoints, **data.get("endpoints", {}))
+        check = dataclasses.replace(settings.check, **data.get("check", {}))
+    except TypeError as exc:
+        raise UsageError(f"{where}: {exc}") from None
+    top = dict(data.get("pipeline", {}))
+    if "remap" in top:
+        top["remap"] = parse_remap("\n".join(top["remap"]), where)
+    if "cache_dir" in top:
+        top["cache_dir"] = Path(top["cache_dir"])
+    allowed = {"mailto", "cache_dir", "arxiv_delay", "remap", "allow_private_hosts"}
+    bad = set(top) - allowed
+    if bad:
+        raise UsageError(f"{where}: [pipeline] has unknown key(s) {sorted(bad)}")
+    return dataclasses.replace(settings, endpoints=endpoints, check=check, **top)

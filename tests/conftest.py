@@ -1,0 +1,42 @@
+"""Shared fixtures: the fake web, a project copy in a temporary directory, and tool lookup."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakeweb import FakeWeb
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def fakeweb() -> Iterator[FakeWeb]:
+    """A fresh fake web on a free loopback port, stopped after the test."""
+    with FakeWeb() as web:
+        yield web
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's sources/ in a temporary root, for stage runs that write files."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "sources", root / "sources")
+    return root
+
+
+def require_tool(name: str) -> str:
+    """Path of an external tool. Missing: a failure in CI (CI=true), a skip elsewhere."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (.ci/run installs it)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)  # outside CI only; in CI a missing tool fails above
+    return path
