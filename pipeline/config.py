@@ -65,6 +65,29 @@ class CheckSettings:
 
 
 @dataclass(frozen=True)
+class ResolveSettings:
+    """How the resolvers wait, retry and cache. Tests shrink the waits to milliseconds."""
+
+    timeout: float = 30.0
+    """Seconds for one metadata request (connect and read each)."""
+    retry_wait: float = 1.0
+    """First backoff wait in seconds; doubled on each retry (tenacity exponential)."""
+    retry_attempts: int = 4
+    """Attempts per request in all (the first plus retries) on 429, 5xx, timeouts, garbage."""
+    retry_budget: float = 120.0
+    """Seconds one request may take over all its attempts; keeps a run's time bounded."""
+    retry_after_cap: float = 60.0
+    """Longest ``Retry-After`` honoured; a longer one is waited only this long."""
+    breaker_after: int = 3
+    """Requests to one service that failed after all retries before the run stops asking it
+    (circuit breaker: a dead service costs a few requests, not one per work)."""
+    cache_max_age: float = 30 * 86400.0
+    """Seconds a cached answer is used without asking again (then revalidated by ETag)."""
+    find_published: bool = True
+    """Search Crossref for the published version of preprints arXiv gives no DOI for."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a stage needs to know that is not in its input files."""
 
@@ -79,6 +102,8 @@ class Settings:
     """Seconds between arXiv API calls: "make no more than one request every three seconds"
     (arXiv API Terms of Use)."""
     openalex_key: str | None = None
+    resolve: ResolveSettings = field(default_factory=ResolveSettings)
+    """Resolver timeouts, retries and cache age (tests shrink the waits)."""
     remap: tuple[tuple[str, str], ...] = ()
     """Link-check URL rewrites ``(regex, replacement)``, applied in order before fetching."""
     allow_private_hosts: bool = False
@@ -197,13 +222,14 @@ def load_settings(
 
 
 def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Settings:
-    known = {"endpoints", "check", "pipeline"}
+    known = {"endpoints", "check", "resolve", "pipeline"}
     unknown = set(data) - known
     if unknown:
         raise UsageError(f"{where}: unknown section(s) {sorted(unknown)}; known: {sorted(known)}")
     try:
         endpoints = dataclasses.replace(settings.endpoints, **data.get("endpoints", {}))
         check = dataclasses.replace(settings.check, **data.get("check", {}))
+        resolve = dataclasses.replace(settings.resolve, **data.get("resolve", {}))
     except TypeError as exc:
         raise UsageError(f"{where}: {exc}") from None
     top = dict(data.get("pipeline", {}))
@@ -215,4 +241,6 @@ def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Setting
     bad = set(top) - allowed
     if bad:
         raise UsageError(f"{where}: [pipeline] has unknown key(s) {sorted(bad)}")
-    return dataclasses.replace(settings, endpoints=endpoints, check=check, **top)
+    return dataclasses.replace(
+        settings, endpoints=endpoints, check=check, resolve=resolve, **top
+    )
