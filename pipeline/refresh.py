@@ -1,0 +1,149 @@
+"""``pipeline refresh``: scrape → resolve → check → emit, timed, with a closing summary.
+
+A stage that cannot reach a service either says so in its report (``degraded``) or, when it
+cannot go on, raises ServiceError. Then the stage is run again with ``offline=True`` (cache
+and the previous ``output/`` only), so that the stages after it still find their input, and
+the run goes on to emit from what is known. It exits 3 (degraded) rather than failing, and
+nothing already in ``output/`` is lost because every write is atomic and every stage keeps
+the previous output as its last-known-good state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import Settings
+from pipeline.errors import InputError, ServiceError
+from pipeline.models import StageReport
+from pipeline.store import read_json
+
+log = logging.getLogger("pipeline.refresh")
+
+Stage = Callable[[Settings], StageReport]
+
+
+def _scrape(settings: Settings) -> StageReport:
+    from pipeline.scrape import run_scrape
+
+    return run_scrape(settings, None)
+
+
+def _resolve(settings: Settings) -> StageReport:
+    from pipeline.resolve import run_resolve
+
+    return run_resolve(settings)
+
+
+def _check(settings: Settings) -> StageReport:
+    from pipeline.check import run_check
+
+    return run_check(settings)
+
+
+def _emit(settings: Settings) -> StageReport:
+    from pipeline.emit import run_emit
+
+    return run_emit(settings)
+
+
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("scrape", _scrape),
+    ("resolve", _resolve),
+    ("check", _check),
+    ("emit", _emit),
+)
+
+
+def run_refresh(settings: Settings) -> list[StageReport]:
+    """Run the four stages in order; the last report is the closing summary."""
+    reports: list[StageReport] = []
+    for name, stage in STAGES:
+        log.info("%s: starting", name)
+        started = time.monotonic()
+        report = _run_stage(name, stage, settings)
+        report.seconds = time.monotonic() - started
+        log.info("%s: done in %.1f s", name, report.seconds)
+        reports.append(report)
+    reports.append(summarize(settings, reports))
+    return reports
+
+
+def _run_stage(name: str, stage: Stage, settings: Settings) -> StageReport:
+    try:
+        return stage(settings)
+    except ServiceError as exc:
+        log.warning("%s: %s; going on with what is known", name, exc)
+        failed = exc.service
+    if settings.offline:
+        # Already offline: there is nothing less to ask of the stage.
+        return StageReport(stage=name, degraded=[failed], lines=[f"{name}: {failed} failed"])
+    try:
+        report = stage(dataclasses.replace(settings, offline=True))
+    except ServiceError as exc:
+        log.warning("%s: offline retry failed too: %s", name, exc)
+        return StageReport(
+            stage=name,
+            degraded=sorted({failed, exc.service}),
+            lines=[f"{name}: {failed} failed; stage skipped"],
+        )
+    report.degraded = sorted({*report.degraded, failed})
+    report.lines.append(f"{name}: {failed} failed; used the cache and output/ only")
+    return report
+
+
+def _load(path: Path) -> Any:
+    """A stage file for the summary; an unreadable one counts as absent (the stage said why)."""
+    try:
+        return read_json(path)
+    except InputError as exc:
+        log.warning("summary: %s", exc)
+        return None
+
+
+def _counts(counter: Counter[str]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in sorted(counter.items())) or "none"
+
+
+def summarize(settings: Settings, reports: list[StageReport]) -> StageReport:
+    """The closing summary, read from the files the stages wrote (the single truth)."""
+    works = _load(settings.build_dir / "works.json")
+    resolved = _load(settings.build_dir / "resolved.json")
+    links = _load(settings.output_dir / "links.json")
+
+    lines = ["", "refresh summary"]
+    counts: dict[str, int] = {}
+    if isinstance(works, list):
+        counts["works"] = len(works)
+        lines.append(f"  works:       {len(works)}")
+    if isinstance(resolved, list):
+        routes = Counter(str(r.get("resolved_by", "list")) for r in resolved)
+        unresolved = sum(1 for r in resolved if not r.get("verified", False))
+        counts["unresolved"] = unresolved
+        lines.append(f"  resolved by: {_counts(routes)}")
+        lines.append(f"  unresolved:  {unresolved} (kept with the list's own text, unverified)")
+    if isinstance(links, dict):
+        statuses = Counter(str(x.get("status", "unchecked")) for x in links.get("links") or [])
+        repos = links.get("repos") or []
+        stars = sum(1 for x in repos if x.get("stars") is not None)
+        counts["links"] = sum(statuses.values())
+        counts["stars"] = stars
+        lines.append(f"  links:       {sum(statuses.values())} ({_counts(statuses)})")
+        lines.append(f"  stars:       {stars} of {len(repos)} repositories known")
+    requests = sum(r.requests for r in reports)
+    counts["requests"] = requests
+    lines.append(f"  requests:    {requests}")
+    timing = ", ".join(f"{r.stage} {r.seconds:.1f} s" for r in reports)
+    total = sum(r.seconds for r in reports)
+    lines.append(f"  time:        {timing} (total {total:.1f} s)")
+    degraded = sorted({s for r in reports for s in r.degraded})
+    if degraded:
+        lines.append(
+            f"  degraded:    {', '.join(degraded)} unreachable; outputs kept what was known"
+        )
+    return StageReport(stage="refresh", counts=counts, seconds=0.0, lines=lines)

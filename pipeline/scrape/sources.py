@@ -1,0 +1,220 @@
+"""``pipeline sources update``: fetch the newest upstream copy of every source list.
+
+Each ``[[list]]`` of ``sources/sources.toml`` names a ``raw_url``. Every list is fetched
+through the shared requests session (project User-Agent, timeouts), with tenacity retries on
+transient failures and the ``PIPELINE_REMAP`` rewrites applied first (mirrors, tests). Only
+when *every* list arrived are the changed files written, atomically, so a network failure
+half-way leaves all lists exactly as they were (exit 3, degraded). The bytes are written as
+received: repairing mojibake is the scraper's job, and the copy must match upstream.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from tenacity import (
+    RetryError,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from pipeline.config import Settings
+from pipeline.errors import ServiceError, SourceError, UsageError
+from pipeline.http import DEFAULT_TIMEOUT, requests_session
+from pipeline.models import StageReport
+from pipeline.store import atomic_write_bytes
+
+log = logging.getLogger("pipeline.sources")
+
+ATTEMPTS = 3
+"""Tries per list (the first plus two retries)."""
+
+SERVICE = "sources"
+
+
+@dataclass(frozen=True)
+class SourceList:
+    """One ``[[list]]`` of sources.toml (only what updating needs)."""
+
+    id: str
+    file: str
+    raw_url: str
+
+
+def read_catalog(path: Path) -> list[SourceList]:
+    """The lists named in ``sources.toml``; a clear SourceError for anything unreadable."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceError(str(path), "not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(str(path), f"cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(str(path), f"invalid TOML: {exc}") from None
+    items = data.get("list")
+    if not isinstance(items, list) or not items:
+        raise SourceError(str(path), "no [[list]] tables")
+    lists: list[SourceList] = []
+    for number, item in enumerate(items, start=1):
+        missing = [k for k in ("id", "file", "raw_url") if not isinstance(item.get(k), str)]
+        if missing:
+            raise SourceError(f"{path} [[list]] #{number}", f"missing {', '.join(missing)}")
+        file = item["file"]
+        if Path(file).is_absolute() or ".." in Path(file).parts:
+            raise SourceError(f"{path} [[list]] #{number}", f"file {file!r} leaves sources/")
+        lists.append(SourceList(id=item["id"], file=file, raw_url=item["raw_url"]))
+    return lists
+
+
+def remap_url(url: str, rules: tuple[tuple[str, str], ...]) -> str:
+    """Apply the ``PIPELINE_REMAP`` rewrites in order (``re.sub`` semantics)."""
+    for pattern, replacement in rules:
+        url = re.sub(pattern, replacement, url)
+    return url
+
+
+class _Transient(Exception):
+    """A failure worth retrying (5xx, 429, connection trouble)."""
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, _Transient):
+        return True
+    return isinstance(
+        exc,
+        requests.ConnectionError | requests.Timeout | requests.exceptions.ChunkedEncodingError,
+    ) and not _dns_failure(exc)
+
+
+def reason(exc: BaseException) -> str:
+    """A one-line cause instead of urllib3's nested repr."""
+    if _dns_failure(exc):
+        return "host name does not resolve"
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "connection closed before the whole body arrived"
+    if isinstance(exc, requests.ConnectionError):
+        return "refused" if "refused" in repr(exc) else "connection failed"
+    return str(exc) or type(exc).__name__
+
+
+def _dns_failure(exc: BaseException) -> bool:
+    """A name that does not resolve will not resolve a second later: do not retry it."""
+    text = repr(exc)
+    return "NameResolutionError" in text or "Name or service not known" in text
+
+
+def _fetch(session: requests.Session, url: str, counter: list[int]) -> bytes:
+    """One list's bytes, retried with backoff on transient failures."""
+
+    def attempt() -> bytes:
+        counter[0] += 1
+        response = session.get(url, timeout=DEFAULT_TIMEOUT, allow_redirects=True)
+        if response.status_code == 429 or response.status_code >= 500:
+            raise _Transient(f"HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise ServiceError(SERVICE, f"{url}: HTTP {response.status_code}")
+        return response.content
+
+    retrying = Retrying(
+        stop=stop_after_attempt(ATTEMPTS),
+        wait=wait_exponential_jitter(initial=0.5, max=4.0),
+        retry=retry_if_exception(_transient),
+        reraise=False,
+    )
+    try:
+        return retrying(attempt)
+    except RetryError as exc:
+        last = exc.last_attempt.exception()
+        why = reason(last) if last is not None else "failed"
+        raise ServiceError(SERVICE, f"{url}: {why} (after {ATTEMPTS} tries)") from None
+    except requests.RequestException as exc:
+        raise ServiceError(SERVICE, f"{url}: {reason(exc)}") from None
+
+
+def _plausible(data: bytes, url: str) -> None:
+    """Refuse what is clearly not a markdown list (an error page, an empty body)."""
+    head = data[:512].lstrip().lower()
+    if not data.strip():
+        raise ServiceError(SERVICE, f"{url}: empty body")
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise ServiceError(SERVICE, f"{url}: an HTML page, not a markdown list")
+
+
+def diff_counts(old: bytes, new: bytes) -> tuple[int, int, list[str]]:
+    """Lines added, lines removed and the unified diff between two versions of a list."""
+    before = old.decode("utf-8", errors="replace").splitlines()
+    after = new.decode("utf-8", errors="replace").splitlines()
+    diff = list(difflib.unified_diff(before, after, "before", "after", lineterm=""))
+    added = sum(1 for x in diff if x.startswith("+") and not x.startswith("+++"))
+    removed = sum(1 for x in diff if x.startswith("-") and not x.startswith("---"))
+    return added, removed, diff
+
+
+def update_sources(settings: Settings) -> StageReport:
+    """Fetch every list; write the changed ones only if all arrived (else exit 3)."""
+    if settings.offline:
+        raise UsageError("sources update needs the network; run it without --offline")
+    lists = read_catalog(settings.sources_toml)
+    folder = settings.sources_toml.parent
+    report = StageReport(stage="sources")
+    counter = [0]
+    fetched: dict[str, bytes] = {}
+    failures: list[str] = []
+    hosts: set[str] = set()
+    session = requests_session(settings)
+    try:
+        for item in lists:
+            url = remap_url(item.raw_url, settings.remap)
+            log.info("%s: fetching %s", item.id, item.raw_url)
+            try:
+                data = _fetch(session, url, counter)
+                _plausible(data, url)
+            except ServiceError as exc:
+                failures.append(f"{item.id}: {exc}")
+                hosts.add(urlsplit(item.raw_url).hostname or item.raw_url)
+                continue
+            fetched[item.id] = data
+    finally:
+        session.close()
+    report.requests = counter[0]
+
+    if failures:
+        report.degraded = sorted(hosts)
+        report.lines = [
+            *failures,
+            f"sources: {len(failures)} of {len(lists)} lists could not be fetched; "
+            "no list was changed",
+        ]
+        return report
+
+    changed = 0
+    for item in lists:
+        path = folder / item.file
+        old = path.read_bytes() if path.exists() else b""
+        new = fetched[item.id]
+        if old == new:
+            report.lines.append(f"{item.id}: unchanged")
+            continue
+        added, removed, diff = diff_counts(old, new)
+        atomic_write_bytes(path, new)
+        changed += 1
+        report.lines.append(f"{item.id}: {item.file} +{added} -{removed} lines")
+        if settings.verbosity > 0:
+            report.lines.extend(f"    {line}" for line in diff)
+    report.counts = {"lists": len(lists), "changed": changed}
+    report.lines.append(
+        f"sources: {changed} of {len(lists)} lists changed"
+        + ("; run `pipeline refresh` to rebuild output/" if changed else "")
+    )
+    return report

