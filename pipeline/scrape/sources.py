@@ -24,19 +24,17 @@ from tenacity import (
     Retrying,
     retry_if_exception,
     stop_after_attempt,
+    stop_after_delay,
     wait_exponential_jitter,
 )
 
 from pipeline.config import Settings
 from pipeline.errors import ServiceError, SourceError, UsageError
-from pipeline.http import DEFAULT_TIMEOUT, requests_session
+from pipeline.http import requests_session
 from pipeline.models import StageReport
 from pipeline.store import atomic_write_bytes
 
 log = logging.getLogger("pipeline.sources")
-
-ATTEMPTS = 3
-"""Tries per list (the first plus two retries)."""
 
 SERVICE = "sources"
 
@@ -114,12 +112,21 @@ def _dns_failure(exc: BaseException) -> bool:
     return "NameResolutionError" in text or "Name or service not known" in text
 
 
-def _fetch(session: requests.Session, url: str, counter: list[int]) -> bytes:
-    """One list's bytes, retried with backoff on transient failures."""
+class Unreachable(ServiceError):
+    """The host could not be reached at all (DNS, refused, timed out): other lists on the
+    same host are not tried, so a run without network ends in a moment."""
+
+
+def _fetch(session: requests.Session, url: str, settings: Settings, counter: list[int]) -> bytes:
+    """One list's bytes, retried with backoff on transient failures (the resolvers' policy:
+    ``settings.resolve`` attempts, first wait, doubling, and a time budget)."""
+    policy = settings.resolve
 
     def attempt() -> bytes:
         counter[0] += 1
-        response = session.get(url, timeout=DEFAULT_TIMEOUT, allow_redirects=True)
+        response = session.get(
+            url, timeout=(min(10.0, policy.timeout), policy.timeout), allow_redirects=True
+        )
         if response.status_code == 429 or response.status_code >= 500:
             raise _Transient(f"HTTP {response.status_code}")
         if response.status_code != 200:
@@ -127,8 +134,10 @@ def _fetch(session: requests.Session, url: str, counter: list[int]) -> bytes:
         return response.content
 
     retrying = Retrying(
-        stop=stop_after_attempt(ATTEMPTS),
-        wait=wait_exponential_jitter(initial=0.5, max=4.0),
+        stop=stop_after_attempt(policy.retry_attempts) | stop_after_delay(policy.retry_budget),
+        wait=wait_exponential_jitter(
+            multiplier=policy.retry_wait, max=8 * policy.retry_wait, jitter=policy.retry_wait
+        ),
         retry=retry_if_exception(_transient),
         reraise=False,
     )
@@ -137,9 +146,11 @@ def _fetch(session: requests.Session, url: str, counter: list[int]) -> bytes:
     except RetryError as exc:
         last = exc.last_attempt.exception()
         why = reason(last) if last is not None else "failed"
-        raise ServiceError(SERVICE, f"{url}: {why} (after {ATTEMPTS} tries)") from None
+        tries = exc.last_attempt.attempt_number
+        kind = ServiceError if isinstance(last, _Transient) else Unreachable
+        raise kind(SERVICE, f"{url}: {why} (after {tries} tries)") from None
     except requests.RequestException as exc:
-        raise ServiceError(SERVICE, f"{url}: {reason(exc)}") from None
+        raise Unreachable(SERVICE, f"{url}: {reason(exc)}") from None
 
 
 def _plausible(data: bytes, url: str) -> None:
@@ -173,16 +184,23 @@ def update_sources(settings: Settings) -> StageReport:
     failures: list[str] = []
     hosts: set[str] = set()
     session = requests_session(settings)
+    unreachable: set[str] = set()
     try:
         for item in lists:
             url = remap_url(item.raw_url, settings.remap)
+            host = urlsplit(url).netloc
+            if host in unreachable:
+                failures.append(f"{item.id}: not tried, {host} is unreachable")
+                continue
             log.info("%s: fetching %s", item.id, item.raw_url)
             try:
-                data = _fetch(session, url, counter)
+                data = _fetch(session, url, settings, counter)
                 _plausible(data, url)
             except ServiceError as exc:
                 failures.append(f"{item.id}: {exc}")
                 hosts.add(urlsplit(item.raw_url).hostname or item.raw_url)
+                if isinstance(exc, Unreachable):
+                    unreachable.add(host)
                 continue
             fetched[item.id] = data
     finally:
