@@ -62,6 +62,10 @@ class CheckSettings:
     """Consecutive failing runs before a link is reported ``dead`` (hysteresis)."""
     github_batch: int = 50
     """Repositories per GraphQL query (aliases)."""
+    backoff: float = 1.0
+    """Seconds before the first retry; doubled each retry, with random jitter added."""
+    backoff_max: float = 30.0
+    """Longest wait between two retries of one URL."""
 
 
 @dataclass(frozen=True)

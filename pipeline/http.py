@@ -6,6 +6,10 @@ API calls, and one ``aiohttp`` session for the link checker's concurrent fetches
 
 from __future__ import annotations
 
+import email.utils
+import time
+
+import aiohttp
 import requests
 
 from pipeline import user_agent
@@ -26,3 +30,53 @@ def requests_session(settings: Settings) -> requests.Session:
     session.headers["User-Agent"] = user_agent(settings.mailto)
     session.headers["Accept-Encoding"] = "gzip, deflate"
     return session
+
+
+def aiohttp_session(
+    settings: Settings,
+    *,
+    resolver: aiohttp.abc.AbstractResolver | None = None,
+) -> aiohttp.ClientSession:
+    """The link checker's one ``aiohttp`` session for a run (call inside the event loop).
+
+    The connection pool is as large as the checker's global concurrency; per-host limits are
+    the checker's own (it keys them on the host a list names, not the one a remap fetches).
+    Redirects are never followed here: the checker follows them itself, hop by hop, to record
+    them and to check each hop's scheme and address. No proxies or netrc from the environment
+    (``trust_env=False``), no cookies kept between links.
+    """
+    connector = aiohttp.TCPConnector(
+        limit=max(1, settings.check.concurrency),
+        limit_per_host=0,
+        ttl_dns_cache=300,
+        resolver=resolver,
+        enable_cleanup_closed=True,
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        headers={
+            "User-Agent": user_agent(settings.mailto),
+            "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+        },
+        cookie_jar=aiohttp.DummyCookieJar(),
+        trust_env=False,
+        timeout=aiohttp.ClientTimeout(
+            total=None, sock_connect=settings.check.timeout, sock_read=settings.check.timeout
+        ),
+    )
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After`` as seconds from now (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
