@@ -1,0 +1,137 @@
+"""The README documents every command, every option and every environment variable.
+
+The lists come from the code (click's command objects, the environment variables that
+pipeline/config.py reads), so adding an option or a variable without documenting it fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from pipeline import config
+from pipeline.cli import cli
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found: list[tuple[str, click.Command]] = []
+    for name, command in sorted(group.commands.items()):
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found.extend(commands(command, f"{prefix}{name} "))
+    return found
+
+
+COMMANDS = commands(cli)
+OPTIONS = sorted(
+    {
+        (name, opt)
+        for name, command in COMMANDS
+        for param in command.params
+        if isinstance(param, click.Option)
+        for opt in [*param.opts, *param.secondary_opts]
+    }
+)
+
+
+def env_vars_read_by_config() -> set[str]:
+    """Every environment variable name config.py reads: ENV_ENDPOINTS plus every string
+    literal used as a key into the environment mapping (``env[…]``, ``env.get(…)``, ``in env``)."""
+    names = set(config.ENV_ENDPOINTS)
+    tree = ast.parse(Path(config.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        key: ast.expr | None = None
+        if isinstance(node, ast.Subscript) and _is_env(node.value):
+            key = node.slice
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and _is_env(node.func.value)
+            and node.args
+        ):
+            key = node.args[0]
+        elif (
+            isinstance(node, ast.Compare)
+            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+            and any(_is_env(c) for c in node.comparators)
+        ):
+            key = node.left
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            names.add(key.value)
+    return names
+
+
+def _is_env(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id in {"env", "environ"}) or (
+        isinstance(node, ast.Attribute) and node.attr == "environ"
+    )
+
+
+ENV_VARS = sorted(env_vars_read_by_config())
+
+
+def test_the_derived_lists_are_not_empty() -> None:
+    # Guards the derivations themselves: a broken walk would make every test below vacuous.
+    assert {"refresh", "sources update"} <= {name for name, _ in COMMANDS}
+    assert {"--offline", "--strict", "--root", "-v"} <= {opt for _, opt in OPTIONS}
+    assert {"PIPELINE_ARXIV_API", "PIPELINE_REMAP", "GITHUB_TOKEN"} <= set(ENV_VARS)
+
+
+def test_two_commands_come_first() -> None:
+    first_block = README.split("```")[1]
+    assert "make refresh" in first_block and "make test" in first_block
+    assert README.index("make refresh") < README.index("## ")
+
+
+@pytest.mark.parametrize("name", [n for n, _ in COMMANDS])
+def test_every_command_is_documented(name: str) -> None:
+    assert f"`pipeline {name}" in README, f"README.md does not document `pipeline {name}`"
+
+
+@pytest.mark.parametrize(("name", "option"), OPTIONS, ids=[f"{n} {o}" for n, o in OPTIONS])
+def test_every_option_is_documented(name: str, option: str) -> None:
+    assert re.search(rf"`{re.escape(option)}[`\s/=]", README), (
+        f"README.md does not document {option} (of `pipeline {name}`)"
+    )
+
+
+@pytest.mark.parametrize("var", ENV_VARS)
+def test_every_environment_variable_is_documented(var: str) -> None:
+    assert f"`{var}`" in README, f"README.md does not document {var}"
+
+
+@pytest.mark.parametrize("section", ["endpoints", "check", "resolve", "pipeline"])
+def test_pipeline_toml_sections_are_documented(section: str) -> None:
+    assert f"[{section}]" in README
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        r"\bibliography{output/papers}",
+        r"\usepackage{natbib}",
+        r"\usepackage[backend=biber]{biblatex}",
+        r"\addbibresource{output/papers.bib}",
+        "Zotero",
+        "## Adding a source list",
+        "## The scheduled run",
+        "workflow_dispatch",
+    ],
+)
+def test_readme_covers(topic: str) -> None:
+    assert topic in README
+
+
+def test_every_make_target_in_readme_exists() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z-]+):", makefile, flags=re.MULTILINE))
+    for target in set(re.findall(r"`make ([a-z-]+)", README)):
+        assert target in targets, f"README.md mentions `make {target}`, the Makefile has none"
