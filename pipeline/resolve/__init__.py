@@ -1,1 +1,179 @@
-"""The resolve stage."""
+"""The resolve stage: ``build/works.json`` → ``build/resolved.json`` (+ ``resolve-review.json``).
+
+Every work is handed to the resolvers of :mod:`pipeline.resolve.registry` in order. What a
+service says always beats the list's text; list text fills only fields no service knew and
+is named in ``list_fields``. A work whose lookups failed (service down, slow, garbage, or
+offline without a cached answer) keeps its last known record, read from the previous
+``build/resolved.json`` or from ``output/papers.json`` (items carry ``custom.work_id``), so
+nothing already known is lost; the failed services are reported in ``degraded`` (exit 3).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from typing import Any
+
+from pipeline.cache import HttpCache
+from pipeline.config import Settings
+from pipeline.errors import InputError
+from pipeline.models import ResolvedWork, StageReport, Work
+from pipeline.resolve.arxiv import arxiv_id
+from pipeline.resolve.base import Context, Found
+from pipeline.resolve.csl import fill_from_list, list_to_csl
+from pipeline.resolve.fetch import Fetcher
+from pipeline.resolve.registry import resolvers
+from pipeline.store import read_json, write_json
+
+__all__ = ["resolve_works", "run_resolve"]
+
+log = logging.getLogger("pipeline.resolve")
+
+ROUTES = ("arxiv", "crossref", "doi", "openalex", "list")
+
+
+def load_works(settings: Settings) -> list[Work]:
+    path = settings.build_dir / "works.json"
+    data = read_json(path, required=True)
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a JSON array of works")
+    try:
+        return [Work.from_json(item) for item in data]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{path}: malformed work record: {exc!r}") from None
+
+
+def last_known(settings: Settings) -> dict[str, ResolvedWork]:
+    """Previous records by work id: ``build/resolved.json``, then ``output/papers.json``."""
+    known: dict[str, ResolvedWork] = {}
+    previous = read_json(settings.build_dir / "resolved.json", default=[])
+    for item in previous if isinstance(previous, list) else []:
+        try:
+            record = ResolvedWork.from_json(item)
+        except (KeyError, TypeError, ValueError):
+            continue
+        known[record.work.id] = record
+    papers = read_json(settings.output_dir / "papers.json", default=[])
+    for item in papers if isinstance(papers, list) else []:
+        custom = item.get("custom") if isinstance(item, dict) else None
+        work_id = custom.get("work_id") if isinstance(custom, dict) else None
+        if not isinstance(work_id, str) or work_id in known:
+            continue
+        resolved_by = str(custom.get("resolved_by") or "list") if custom else "list"
+        csl = {k: v for k, v in item.items() if k != "id"}
+        known[work_id] = ResolvedWork(
+            work=Work(id=work_id, kind="paper", title=str(item.get("title") or "")),
+            csl=csl,
+            resolved_by=resolved_by,
+            method="last-known",
+            confidence=float(custom.get("confidence") or 0.0) if custom else 0.0,
+            verified=resolved_by != "list",
+        )
+    return known
+
+
+def resolve_works(works: list[Work], ctx: Context) -> dict[str, Found]:
+    """Run the resolvers in order; each gets the works still unresolved that it wants."""
+    found: dict[str, Found] = {}
+    for resolver in resolvers():
+        pending = [w for w in works if w.id not in found and resolver.wants(w)]
+        if pending:
+            log.info("%s: %d works", resolver.name, len(pending))
+            found.update(resolver.resolve(pending, ctx))
+    return found
+
+
+def _from_found(work: Work, found: Found) -> ResolvedWork:
+    csl = found.csl
+    csl["id"] = work.id
+    key = arxiv_id(work)
+    if key:
+        csl.setdefault("custom", {}).setdefault("arxiv", key)
+    list_fields = fill_from_list(csl, work)
+    return ResolvedWork(
+        work=work,
+        csl=csl,
+        resolved_by=found.resolved_by,
+        method=found.method,
+        confidence=found.confidence,
+        verified=True,
+        list_fields=list_fields,
+        preprint_of=found.preprint_of,
+    )
+
+
+def _from_list(work: Work) -> ResolvedWork:
+    csl = list_to_csl(work)
+    fields = [f for f in csl if f not in {"id", "type", "custom"}]
+    return ResolvedWork(work=work, csl=csl, list_fields=fields)
+
+
+def _restored(previous: ResolvedWork, work: Work) -> ResolvedWork:
+    restored = copy.deepcopy(previous)
+    restored.work = work
+    restored.csl["id"] = work.id
+    return restored
+
+
+def _summary(rw: ResolvedWork) -> dict[str, Any]:
+    return {k: rw.csl.get(k) for k in ("title", "author", "issued", "container-title", "DOI")}
+
+
+def run_resolve(settings: Settings) -> StageReport:
+    """Resolve ``build/works.json`` into ``build/resolved.json``; see the module docstring."""
+    started = time.monotonic()
+    works = load_works(settings)
+    previous = last_known(settings)
+    cache = HttpCache(settings.cache_path)
+    try:
+        fetcher = Fetcher(settings, cache)
+        ctx = Context(settings, fetcher)
+        found = resolve_works(works, ctx)
+    finally:
+        cache.close()
+
+    resolved: list[ResolvedWork] = []
+    kept = 0
+    for work in works:
+        hit = found.get(work.id)
+        before = previous.get(work.id)
+        if before is not None and before.verified and (hit is None or work.id in ctx.affected):
+            resolved.append(_restored(before, work))
+            kept += 1
+        elif hit is not None:
+            resolved.append(_from_found(work, hit))
+        else:
+            resolved.append(_from_list(work))
+
+    counts = {"works": len(works)} | {route: 0 for route in ROUTES}
+    for rw in resolved:
+        counts[rw.resolved_by] = counts.get(rw.resolved_by, 0) + 1
+    counts["published"] = sum(1 for rw in resolved if rw.preprint_of)
+    counts["review"] = len(ctx.reviews)
+    counts["last-known"] = kept
+    write_json(settings.build_dir / "resolved.json", resolved)
+    write_json(settings.build_dir / "resolve-review.json", ctx.reviews)
+
+    lines = [
+        "resolve: "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+        + f"; {fetcher.requests} requests"
+    ]
+    for review in ctx.reviews:
+        lines.append(
+            f"review {review.work_id}: {review.reason} — list/preprint "
+            f"{review.current.get('title')!r} vs {review.service} {review.candidate.get('title')!r}"
+        )
+    degraded = sorted(fetcher.failed)
+    if degraded:
+        lines.append(f"resolve: could not reach {', '.join(degraded)}; last known records kept")
+    return StageReport(
+        stage="resolve",
+        counts=counts,
+        degraded=degraded,
+        problems=counts["list"],
+        requests=fetcher.requests,
+        seconds=round(time.monotonic() - started, 3),
+        lines=lines,
+    )

@@ -1,0 +1,106 @@
+"""What the resolvers share: the Resolver interface, a found record, the run's context."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pipeline.config import Settings
+from pipeline.models import Work
+from pipeline.resolve.fetch import Fetcher, Unavailable
+from pipeline.resolve.match import Verdict
+
+log = logging.getLogger("pipeline.resolve")
+
+
+@dataclass
+class Found:
+    """A record a resolver found for a work. ``preprint_of`` is the arXiv id a published
+    record replaced (the preprint is kept in ``csl["custom"]["arxiv"]``)."""
+
+    csl: dict[str, Any]
+    resolved_by: str
+    method: str
+    confidence: float
+    preprint_of: str | None = None
+
+
+@dataclass
+class Review:
+    """A close title match the guard refused: both candidates side by side, never applied."""
+
+    work_id: str
+    title: str
+    service: str
+    reason: str
+    similarity: float
+    current: dict[str, Any]
+    candidate: dict[str, Any]
+
+
+@dataclass
+class Context:
+    """One run's shared state: settings, the fetcher, the review list, failed lookups."""
+
+    settings: Settings
+    fetcher: Fetcher
+    reviews: list[Review] = field(default_factory=list)
+    affected: dict[str, set[str]] = field(default_factory=dict)
+    """Work id → services whose failure touched that work (its last known record wins)."""
+
+    def unavailable(self, work: Work, error: Unavailable) -> None:
+        """Note that a service could not answer for ``work``."""
+        log.info("%s: %s", work.id, error)
+        self.affected.setdefault(work.id, set()).add(error.service)
+
+    def review(
+        self,
+        work: Work,
+        service: str,
+        verdict: Verdict,
+        current: dict[str, Any],
+        cand: dict[str, Any],
+    ) -> None:
+        self.reviews.append(
+            Review(
+                work_id=work.id,
+                title=work.title,
+                service=service,
+                reason=verdict.reason(),
+                similarity=round(verdict.similarity, 3),
+                current=current,
+                candidate=cand,
+            )
+        )
+
+
+class Resolver(Protocol):
+    """One way of finding a work's metadata (manubot style: one interface, an ordered list).
+
+    ``wants`` says whether the resolver can try a work at all (it has the identifier or link
+    the resolver needs); ``resolve`` tries a batch of such works and returns what it found by
+    work id. A work it cannot find is simply absent and goes on to the next resolver.
+    """
+
+    name: str
+
+    def wants(self, work: Work) -> bool: ...
+
+    def resolve(self, works: Sequence[Work], ctx: Context) -> dict[str, Found]: ...
+
+
+def first_author(work: Work) -> str | None:
+    """The list's first author, when it names one."""
+    for author in work.authors:
+        if author.strip() and author.strip() not in {"...", "…", "et al."}:
+            return author
+    return None
+
+
+def list_year(work: Work) -> int | None:
+    """The year the list gives for a work (from its date), if any."""
+    if work.date and work.date[:4].isdigit():
+        return int(work.date[:4])
+    return None

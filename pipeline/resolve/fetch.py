@@ -1,0 +1,264 @@
+"""One way for every resolver to ask a service: cache first, then the network with retries.
+
+:class:`Fetcher` wraps the shared requests session (``pipeline.http``) and adds what the
+resolvers need on top of it:
+
+* the persistent cache (``pipeline.cache``): an answer fetched within ``cache_max_age`` is
+  used without a request; an older one is revalidated with ``If-None-Match``; offline, any
+  cached answer is used and a miss raises :class:`Unavailable` without touching the network;
+* retries with tenacity on 429, 5xx, timeouts, dropped connections and bodies that do not
+  parse, with exponential backoff from ``retry_wait``, ``Retry-After`` honoured up to
+  ``retry_after_cap``, and ``retry_budget`` seconds per request at most;
+* a circuit breaker per service: after ``breaker_after`` requests that failed even after
+  their retries, the service is not asked again in this run, so a dead service costs a few
+  requests rather than one per work and the run's time stays bounded;
+* the bookkeeping the stage report needs: requests made, services that failed.
+
+A stale cached answer is returned when the network fails (last known beats nothing).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.structures import CaseInsensitiveDict
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_before_delay,
+)
+
+from pipeline.cache import CachedResponse, HttpCache, request_key
+from pipeline.config import Settings
+from pipeline.http import requests_session
+
+log = logging.getLogger(__name__)
+
+# Answers that are the service's word on the request (the thing does not exist), not a
+# failure: they are cached like a 200 so a warm run does not ask again.
+DEFINITIVE_MISSES = frozenset({404, 410})
+KEEP_HEADERS = ("content-type", "etag", "last-modified")
+
+
+class Unavailable(Exception):
+    """No answer could be had: offline miss, service down, or retries exhausted."""
+
+    def __init__(self, service: str, url: str, reason: str) -> None:
+        super().__init__(f"{service}: {url}: {reason}")
+        self.service = service
+        self.url = url
+        self.reason = reason
+
+
+class _Retryable(Exception):
+    """A transient failure worth another attempt; ``retry_after`` when the server said."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def _valid_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _valid_atom(body: bytes) -> bool:
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError:
+        return False
+    return root.tag == "{http://www.w3.org/2005/Atom}feed"
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service the resolvers talk to: its name, URL prefix and body check."""
+
+    name: str
+    base: str
+    valid: Callable[[bytes], bool]
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def to_response(cached: CachedResponse) -> requests.Response:
+    """A requests.Response built from a cached answer (what the arxiv package expects)."""
+    response = requests.Response()
+    response.status_code = cached.status
+    response._content = cached.body
+    response.headers = CaseInsensitiveDict(cached.headers)
+    response.url = cached.url
+    response.encoding = "utf-8"
+    return response
+
+
+class Fetcher:
+    """Cached, retried, counted GET requests to the metadata services."""
+
+    def __init__(self, settings: Settings, cache: HttpCache) -> None:
+        self.settings = settings
+        self.options = settings.resolve
+        self.cache = cache
+        self.session = requests_session(settings)
+        ep = settings.endpoints
+        self.services = [
+            Service("arxiv", ep.arxiv, _valid_atom),
+            Service("crossref", ep.crossref, _valid_json),
+            Service("doi", ep.doi, _valid_json),
+            Service("openalex", ep.openalex, _valid_json),
+        ]
+        self.requests = 0
+        """Network requests made (every attempt counts)."""
+        self.failed: set[str] = set()
+        """Services that failed at least one request after all retries."""
+        self.down: set[str] = set()
+        self._streak: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def service_for(self, url: str) -> Service:
+        for service in self.services:
+            if url.startswith(service.base):
+                return service
+        raise ValueError(f"{url}: not an endpoint of any metadata service")
+
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """GET through the cache; raises :class:`Unavailable` when no answer can be had."""
+        full = requests.Request("GET", url, params=dict(params or {})).prepare().url or url
+        hdrs = dict(headers or {})
+        service = self.service_for(full)
+        key = request_key("GET", full, hdrs)
+        cached = self.cache.get(key)
+        if cached is not None and (
+            self.settings.offline or cached.age() < self.options.cache_max_age
+        ):
+            return to_response(cached)
+        if self.settings.offline:
+            raise Unavailable(service.name, full, "not in the cache (offline)")
+        if service.name in self.down:
+            if cached is not None:
+                return to_response(cached)
+            raise Unavailable(service.name, full, "service failed earlier in this run")
+        if cached is not None and cached.etag:
+            hdrs["If-None-Match"] = cached.etag
+        try:
+            response = self._send(service, full, hdrs)
+        except Unavailable:
+            self._note_failure(service.name)
+            if cached is not None:
+                log.warning("%s: using the cached answer from %s", full, cached.fetched_at)
+                return to_response(cached)
+            raise
+        with self._lock:
+            self._streak[service.name] = 0
+        if response.status_code == 304 and cached is not None:
+            self.cache.touch(key)
+            return to_response(cached)
+        if response.status_code == 200 or response.status_code in DEFINITIVE_MISSES:
+            self.cache.put(
+                key,
+                CachedResponse(
+                    url=full,
+                    status=response.status_code,
+                    body=response.content,
+                    headers={
+                        k: v for k, v in response.headers.items() if k.lower() in KEEP_HEADERS
+                    },
+                    fetched_at=time.time(),
+                    etag=response.headers.get("ETag"),
+                ),
+            )
+        return response
+
+    def _note_failure(self, service: str) -> None:
+        with self._lock:
+            self.failed.add(service)
+            self._streak[service] = self._streak.get(service, 0) + 1
+            if self._streak[service] >= self.options.breaker_after:
+                if service not in self.down:
+                    log.warning("%s: failing repeatedly; not asked again in this run", service)
+                self.down.add(service)
+
+    def _wait(self, state: RetryCallState) -> float:
+        backoff = float(self.options.retry_wait * 2 ** (state.attempt_number - 1))
+        outcome = state.outcome
+        error = outcome.exception() if outcome is not None else None
+        if isinstance(error, _Retryable) and error.retry_after is not None:
+            return float(min(max(error.retry_after, backoff), self.options.retry_after_cap))
+        return float(min(backoff, self.options.retry_after_cap))
+
+    def _send(self, service: Service, url: str, headers: dict[str, str]) -> requests.Response:
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Retryable),
+            stop=stop_after_attempt(self.options.retry_attempts)
+            | stop_before_delay(self.options.retry_budget),
+            wait=self._wait,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._attempt(service, url, headers)
+        except _Retryable as exc:
+            raise Unavailable(service.name, url, str(exc)) from None
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _attempt(self, service: Service, url: str, headers: dict[str, str]) -> requests.Response:
+        with self._lock:
+            self.requests += 1
+        timeout = self.options.timeout
+        try:
+            response = self.session.get(url, headers=headers, timeout=(timeout, timeout))
+            body = response.content  # read it all here so a cut-off body fails inside the retry
+        except requests.RequestException as exc:
+            raise _Retryable(f"{type(exc).__name__}: {exc}") from None
+        status = response.status_code
+        if status == 429 or status >= 500:
+            raise _Retryable(
+                f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After"))
+            )
+        if status == 200 and not service.valid(body):
+            raise _Retryable("the body does not parse")
+        return response
+
+
+class ArxivSessionAdapter:
+    """Stands in for the arxiv package's requests session so its calls go through Fetcher."""
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        self.fetcher = fetcher
+
+    def get(self, url: str, **_ignored: Any) -> requests.Response:
+        # The package sends its own User-Agent; ours (project, version, contact) is used.
+        return self.fetcher.get(url)

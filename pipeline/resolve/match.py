@@ -1,0 +1,117 @@
+"""The wrong-match guard: when a record found by title may stand for a work.
+
+A title search always returns *something*; this module decides whether it is the same work.
+A candidate is accepted only when all three hold (issue 3, "Published version"):
+
+* normalized-title similarity ≥ ``TITLE_THRESHOLD`` (rapidfuzz ``ratio`` on lower-cased,
+  accent-folded, punctuation-free titles; equal normalized titles score 1.0);
+* the first author's family name matches (when both sides name a first author);
+* the years are within ``YEAR_SLACK`` of each other (when both sides have a year).
+
+A candidate that fails but is close (similarity ≥ ``REVIEW_FLOOR``) goes to the review list.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+TITLE_THRESHOLD = 0.95
+REVIEW_FLOOR = 0.80
+YEAR_SLACK = 1
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters and digits separated by single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Similarity of two titles in [0, 1] after :func:`fold`."""
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return 0.0
+    if fa == fb:
+        return 1.0
+    return float(fuzz.ratio(fa, fb)) / 100.0
+
+
+def family_name(author: str | dict[str, Any]) -> str:
+    """Folded family name of a list author (``"Liu, F."`` or ``"Fan Liu"``) or a CSL name."""
+    if isinstance(author, dict):
+        return fold(str(author.get("family") or author.get("literal") or ""))
+    text = author.strip()
+    if "," in text:
+        return fold(text.split(",", 1)[0])
+    parts = text.split()
+    return fold(parts[-1]) if parts else ""
+
+
+def families_match(a: str, b: str) -> bool:
+    """Family names match: equal after folding, or one is the other's last word
+    (``"van gool"`` vs ``"gool"``; list text often drops particles)."""
+    if not a or not b:
+        return False
+    return a == b or a.split()[-1] == b.split()[-1]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The guard's answer for one candidate."""
+
+    similarity: float
+    author_ok: bool
+    year_ok: bool
+
+    @property
+    def accepted(self) -> bool:
+        return self.similarity >= TITLE_THRESHOLD and self.author_ok and self.year_ok
+
+    @property
+    def reviewable(self) -> bool:
+        return not self.accepted and self.similarity >= REVIEW_FLOOR
+
+    def reason(self) -> str:
+        parts = []
+        if self.similarity < TITLE_THRESHOLD:
+            parts.append(f"title similarity {self.similarity:.3f} < {TITLE_THRESHOLD}")
+        if not self.author_ok:
+            parts.append("first author differs")
+        if not self.year_ok:
+            parts.append(f"year differs by more than {YEAR_SLACK}")
+        return "; ".join(parts) or "accepted"
+
+
+def judge(
+    title: str,
+    first_author: str | dict[str, Any] | None,
+    year: int | None,
+    candidate: dict[str, Any],
+    *,
+    check_year: bool = True,
+) -> Verdict:
+    """Compare what we know of a work with a CSL candidate record."""
+    similarity = title_similarity(title, str(candidate.get("title") or ""))
+    authors = candidate.get("author") or []
+    if first_author is None or not authors:
+        author_ok = first_author is None
+    else:
+        author_ok = families_match(family_name(first_author), family_name(authors[0]))
+    other = csl_year(candidate)
+    year_ok = (not check_year) or year is None or other is None or abs(year - other) <= YEAR_SLACK
+    return Verdict(similarity, author_ok, year_ok)
+
+
+def csl_year(csl: dict[str, Any]) -> int | None:
+    """The year of a CSL item's ``issued`` date, if it has one."""
+    try:
+        year = csl["issued"]["date-parts"][0][0]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return int(year) if isinstance(year, int | str) and str(year).isdigit() else None

@@ -1,0 +1,150 @@
+"""Fake Crossref REST API: ``/crossref/works/{doi}`` and ``/crossref/works?query…&filter…``,
+bodies shaped like ``../shared/api-samples/crossref/`` (``status``/``message-type``/``message``
+envelope, ``title`` and ``container-title`` as lists, ``issued.date-parts``, ``resource``,
+``alternative-id``); unknown DOIs get the real plain-text 404."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from aiohttp import web
+from rapidfuzz import fuzz
+
+from tests.fakeweb.core import FakeWeb
+from tests.fakeweb.world import Record, build_world
+
+MIN_SCORE = 40.0
+
+
+def message(r: Record, score: float = 1.0) -> dict[str, Any]:
+    """A Crossref work message for a record."""
+    date = [r.year, r.month] if r.month else [r.year]
+    msg: dict[str, Any] = {
+        "indexed": {"date-parts": [[2026, 3, 11]], "date-time": "2026-03-11T23:54:25Z"},
+        "reference-count": 0,
+        "publisher": r.publisher or "Crossref Test Publisher",
+        "content-domain": {"domain": [], "crossmark-restriction": False},
+        "short-container-title": [],
+        "DOI": r.doi,
+        "type": r.kind,
+        "created": {"date-parts": [date]},
+        "source": "Crossref",
+        "is-referenced-by-count": 0,
+        "title": [r.title],
+        "prefix": (r.doi or "").split("/")[0],
+        "author": [
+            {
+                "given": given,
+                "family": family,
+                "sequence": "first" if i == 0 else "additional",
+                "affiliation": [],
+            }
+            for i, (given, family) in enumerate(r.authors)
+        ],
+        "member": "263",
+        "container-title": [r.container] if r.container else [],
+        "original-title": [],
+        "deposited": {"date-parts": [date]},
+        "score": score,
+        "resource": {"primary": {"URL": r.resource_url or f"https://example.org/{r.doi}"}},
+        "subtitle": [],
+        "short-title": [],
+        "issued": {"date-parts": [date]},
+        "references-count": 0,
+        "URL": f"https://doi.org/{r.doi}",
+        "relation": {},
+        "published": {"date-parts": [date]},
+    }
+    for key, value in (("volume", r.volume), ("issue", r.issue), ("page", r.page)):
+        if value:
+            msg[key] = value
+    if r.alternative_id:
+        msg["alternative-id"] = list(r.alternative_id)
+    return msg
+
+
+def _headers(request: web.Request) -> dict[str, str]:
+    polite = "mailto" in request.query
+    return {
+        "x-api-pool": "polite" if polite else "public",
+        "x-rate-limit-limit": "10" if polite else "5",
+        "x-rate-limit-interval": "1s",
+        "x-concurrency-limit": "3" if polite else "1",
+    }
+
+
+def _filters(raw: str) -> list[tuple[str, str]]:
+    out = []
+    for part in raw.split(","):
+        if ":" in part:
+            key, value = part.split(":", 1)
+            out.append((key.strip(), value.strip()))
+    return out
+
+
+def _keep(r: Record, filters: list[tuple[str, str]]) -> bool:
+    for key, value in filters:
+        if key == "alternative-id" and value.upper() not in {a.upper() for a in r.alternative_id}:
+            return False
+        if key == "prefix" and not (r.doi or "").startswith(value + "/"):
+            return False
+        if key == "type" and r.kind != value:
+            return False
+    return True
+
+
+def register(app: web.Application, fake: FakeWeb) -> None:
+    world = build_world()
+    records: dict[str, Record] = fake.data.setdefault("crossref", dict(world.crossref))
+
+    async def work(request: web.Request) -> web.Response:
+        doi = unquote(request.match_info["doi"]).lower()
+        record = records.get(doi)
+        if record is None:
+            return web.Response(status=404, text="Resource not found.", headers=_headers(request))
+        body = {
+            "status": "ok",
+            "message-type": "work",
+            "message-version": "1.0.0",
+            "message": message(record),
+        }
+        return web.json_response(body, headers=_headers(request))
+
+    async def works(request: web.Request) -> web.Response:
+        q = request.query
+        rows = int(q.get("rows", "20"))
+        filters = _filters(q.get("filter", ""))
+        text = " ".join(x for x in (q.get("query.bibliographic"), q.get("query")) if x)
+        author = q.get("query.author", "")
+        scored: list[tuple[float, Record]] = []
+        for record in records.values():
+            if not _keep(record, filters):
+                continue
+            if text:
+                score = float(fuzz.token_set_ratio(text.lower(), record.title.lower()))
+                if author and any(author.lower() in f"{g} {f}".lower() for g, f in record.authors):
+                    score += 5
+                if score < MIN_SCORE:
+                    continue
+            else:
+                score = 1.0
+            scored.append((score, record))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].doi or ""))
+        items = [message(r, round(s, 3)) for s, r in scored[:rows]]
+        body = {
+            "status": "ok",
+            "message-type": "work-list",
+            "message-version": "1.0.0",
+            "message": {
+                "facets": {},
+                "total-results": len(scored),
+                "items": items,
+                "items-per-page": rows,
+                "query": {"start-index": 0, "search-terms": text or None},
+            },
+        }
+        return web.json_response(body, headers=_headers(request))
+
+    app.router.add_get("/crossref/works", works)
+    app.router.add_get("/crossref/works/{doi:.+}", work)

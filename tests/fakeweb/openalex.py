@@ -1,0 +1,119 @@
+"""Fake OpenAlex: ``GET /openalex/works?filter=title.search:…`` (or ``search=``) answering
+the list shape of ``../shared/api-samples/openalex/works_list_5_results.json`` (``meta`` +
+``results`` of works with ``display_name``, ``authorships``, ``primary_location.source``,
+``biblio``). It indexes every record of the world plus CVF/OpenReview papers only it knows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from rapidfuzz import fuzz
+
+from tests.fakeweb.core import FakeWeb
+from tests.fakeweb.world import Record, _digest, build_world
+
+MIN_SCORE = 60.0
+
+
+def work(r: Record, score: float) -> dict[str, Any]:
+    wid = f"https://openalex.org/W{_digest(r.title) % 10**10}"
+    doi = f"https://doi.org/{r.doi}" if r.doi else None
+    if r.arxiv:
+        doi = f"https://doi.org/10.48550/arxiv.{r.arxiv}"
+    source = {
+        "id": f"https://openalex.org/S{_digest(r.container or 'arXiv') % 10**9}",
+        "display_name": r.container or ("arXiv (Cornell University)" if r.arxiv else None),
+        "issn_l": None,
+        "issn": None,
+        "is_oa": bool(r.arxiv),
+        "is_in_doaj": False,
+        "host_organization": None,
+        "host_organization_name": r.publisher,
+        "type": "repository" if r.arxiv else r.venue_type,
+    }
+    location = {
+        "is_oa": bool(r.arxiv),
+        "landing_page_url": doi or r.resource_url,
+        "pdf_url": None,
+        "source": source,
+        "license": None,
+        "version": None,
+    }
+    first, _, last = (r.page or "").partition("-")
+    return {
+        "id": wid,
+        "doi": doi,
+        "title": r.title,
+        "display_name": r.title,
+        "relevance_score": round(score, 3),
+        "publication_year": r.year,
+        "publication_date": f"{r.year:04d}-{r.month:02d}-{r.day:02d}",
+        "ids": {"openalex": wid, **({"doi": doi} if doi else {})},
+        "language": "en",
+        "primary_location": location,
+        "type": "preprint" if r.arxiv else ("dataset" if r.kind == "dataset" else "article"),
+        "type_crossref": r.kind,
+        "indexed_in": ["crossref"] if r.agency == "crossref" else [],
+        "authorships": [
+            {
+                "author_position": "first" if i == 0 else "middle",
+                "author": {
+                    "id": f"https://openalex.org/A{i}",
+                    "display_name": f"{g} {f}".strip(),
+                    "orcid": None,
+                },
+                "institutions": [],
+                "countries": [],
+                "is_corresponding": i == 0,
+                "raw_author_name": f"{g} {f}".strip(),
+                "raw_affiliation_strings": [],
+            }
+            for i, (g, f) in enumerate(r.authors)
+        ],
+        "biblio": {
+            "volume": r.volume,
+            "issue": r.issue,
+            "first_page": first or None,
+            "last_page": last or None,
+        },
+        "is_retracted": False,
+        "is_paratext": False,
+        "locations_count": 1,
+        "locations": [location],
+        "cited_by_count": 0,
+        "updated_date": "2026-02-27T07:19:02.045114",
+        "created_date": "2016-06-24",
+    }
+
+
+def register(app: web.Application, fake: FakeWeb) -> None:
+    records: list[Record] = fake.data.setdefault("openalex", build_world().openalex_records())
+
+    async def works(request: web.Request) -> web.Response:
+        q = request.query
+        per_page = int(q.get("per-page", q.get("per_page", "25")))
+        text = q.get("search", "")
+        for part in q.get("filter", "").split(","):
+            if part.startswith(("title.search:", "display_name.search:")):
+                text = part.split(":", 1)[1]
+        scored = []
+        for record in records:
+            score = float(fuzz.token_set_ratio(text.lower(), record.title.lower())) if text else 1.0
+            if score >= MIN_SCORE:
+                scored.append((score, record))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].title))
+        body = {
+            "meta": {
+                "count": len(scored),
+                "db_response_time_ms": 12,
+                "page": 1,
+                "per_page": per_page,
+                "groups_count": None,
+            },
+            "results": [work(r, s) for s, r in scored[:per_page]],
+            "group_by": [],
+        }
+        return web.json_response(body)
+
+    app.router.add_get("/openalex/works", works)
