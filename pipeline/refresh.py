@@ -63,6 +63,8 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 def run_refresh(settings: Settings) -> list[StageReport]:
     """Run the four stages in order; the last report is the closing summary."""
     reports: list[StageReport] = []
+    for folder in (settings.output_dir, settings.build_dir):
+        remove_stale_temp_files(folder)
     for name, stage in STAGES:
         log.info("%s: starting", name)
         started = time.monotonic()
@@ -72,6 +74,20 @@ def run_refresh(settings: Settings) -> list[StageReport]:
         reports.append(report)
     reports.append(summarize(settings, reports))
     return reports
+
+
+def remove_stale_temp_files(folder: Path) -> None:
+    """Delete the temporary files of an earlier run that was killed before its rename.
+
+    pipeline.store writes ``.{name}.*.tmp`` beside the target and renames it into place; a
+    SIGKILL between the two leaves the temporary file, which must not end up committed.
+    (Refresh runs never overlap: the scheduled workflow has a concurrency group.)
+    """
+    if not folder.is_dir():
+        return
+    for path in folder.glob(".*.tmp"):
+        log.info("removing %s, left by an interrupted run", path)
+        path.unlink(missing_ok=True)
 
 
 def _run_stage(name: str, stage: Stage, settings: Settings) -> StageReport:
