@@ -229,6 +229,11 @@ class RepoFacts:
     status: LinkStatus = LinkStatus.UNCHECKED
     fetched_at: str | None = None
     etag: str | None = None
+    failures: int = 0
+    """Consecutive runs GitHub said the repository does not exist (``dead`` after
+    ``dead_after``, like links)."""
+    note: str | None = None
+    """Why the figures are last-known rather than fresh (rate limit, GitHub unreachable)."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RepoFacts:

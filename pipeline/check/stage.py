@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pipeline.check import github
 from pipeline.check.guard import GuardedResolver
 from pipeline.check.links import (
     CheckStats,
@@ -129,53 +130,89 @@ def _annotate_blocked(result: LinkResult, target: Target, verified: dict[str, st
         )
 
 
-def _repos_kept(inputs: Inputs) -> list[RepoFacts]:
-    """Previous facts of the repositories still listed (the GitHub part refreshes them)."""
-    previous = {r.repo.lower(): r for r in inputs.previous.repos}
-    return [previous.get(name) or RepoFacts(repo=name) for name in inputs.repos]
+async def _check_all(
+    settings: Settings, inputs: Inputs, previous: dict[str, RepoFacts]
+) -> tuple[dict[str, Fetched], CheckStats, github.GitHubRun | None]:
+    """Links and GitHub at the same time (different hosts, independent limits)."""
+    fetched: dict[str, Fetched] = {}
+    stats = CheckStats()
+    run: github.GitHubRun | None = None
+    if inputs.targets and inputs.repos:
+        (fetched, stats), run = await asyncio.gather(
+            _check_links(settings, inputs.targets), github.fetch(settings, inputs.repos, previous)
+        )
+    elif inputs.targets:
+        fetched, stats = await _check_links(settings, inputs.targets)
+    elif inputs.repos:
+        run = await github.fetch(settings, inputs.repos, previous)
+    return fetched, stats, run
+
+
+def _why_kept(run: github.GitHubRun | None) -> str:
+    if run is None:
+        return "last known figures: offline"
+    if run.unreachable:
+        return f"last known figures: {run.unreachable}"
+    if run.exhausted_until:
+        return f"last known figures: GitHub rate limit exhausted until {run.exhausted_until}"
+    return "last known figures: not refreshed"
+
+
+def _settle_links(
+    settings: Settings, inputs: Inputs, fetched: dict[str, Fetched]
+) -> list[LinkResult]:
+    previous = {link.url: link for link in inputs.previous.links}
+    checked_at = _now()
+    links = []
+    for url, target in inputs.targets.items():
+        result = settle(
+            target,
+            fetched[url],
+            previous.get(url),
+            dead_after=settings.check.dead_after,
+            checked_at=checked_at,
+        )
+        _annotate_blocked(result, target, inputs.verified)
+        links.append(result)
+    return links
+
+
+def _keep_links(inputs: Inputs, why: str) -> list[LinkResult]:
+    previous = {link.url: link for link in inputs.previous.links}
+    return [kept(t, previous.get(t.url), why) for t in inputs.targets.values()]
 
 
 def run_check(settings: Settings) -> StageReport:
-    """Check every distinct URL once and write ``build/links.json``."""
+    """Check every distinct URL once and GitHub facts of every repository; write build/links.json."""
     started = time.monotonic()
     inputs = _load(settings)
     report = StageReport(stage="check")
-    previous_links = {link.url: link for link in inputs.previous.links}
-    links: list[LinkResult] = []
+    previous_repos = {r.repo.lower(): r for r in inputs.previous.repos}
     stats = CheckStats()
-    degraded_links = False
+    run: github.GitHubRun | None = None
     if settings.offline:
+        links = _keep_links(inputs, "offline: not checked")
         degraded_links = bool(inputs.targets)
-        links = [
-            kept(t, previous_links.get(t.url), "offline: not checked")
-            for t in inputs.targets.values()
-        ]
-    elif inputs.targets:
-        fetched, stats = asyncio.run(_check_links(settings, inputs.targets))
-        if stats.requests and not stats.answers:
-            # Nobody answered at all: the network is down, not every site.
-            degraded_links = True
+    else:
+        fetched, stats, run = asyncio.run(_check_all(settings, inputs, previous_repos))
+        # Nobody answered at all: the network is down, not every site. Keep the past.
+        degraded_links = bool(stats.requests) and not stats.answers
+        if degraded_links:
             LOG.warning(
                 "links: no host answered any of %d requests; keeping the previous results",
                 stats.requests,
             )
-            links = [
-                kept(t, previous_links.get(t.url), "not checked: no host could be reached")
-                for t in inputs.targets.values()
-            ]
+            links = _keep_links(inputs, "not checked: no host could be reached")
         else:
-            checked_at = _now()
-            for url, target in inputs.targets.items():
-                result = settle(
-                    target,
-                    fetched[url],
-                    previous_links.get(url),
-                    dead_after=settings.check.dead_after,
-                    checked_at=checked_at,
-                )
-                _annotate_blocked(result, target, inputs.verified)
-                links.append(result)
-    repos = _repos_kept(inputs)
+            links = _settle_links(settings, inputs, fetched)
+    repos = github.merge(
+        inputs.repos,
+        previous_repos,
+        run,
+        dead_after=settings.check.dead_after,
+        why_kept=_why_kept(run),
+    )
+    fresh = 0 if run is None else len(run.facts) + len(run.unchanged & set(previous_repos))
     links.sort(key=lambda link: link.url)
     write_json(settings.build_dir / "links.json", LinkReport(links=links, repos=repos))
 
@@ -184,21 +221,37 @@ def run_check(settings: Settings) -> StageReport:
         **dict(sorted(counts.items())),
         "urls": len(links),
         "repos": len(repos),
-        "stars_fetched": 0,
+        "stars_fetched": fresh,
     }
     if degraded_links:
         report.degraded.append("links")
+    missing = len(run.missing) if run else 0
+    if inputs.repos and fresh + missing < len(inputs.repos):
+        report.degraded.append("github")
     report.problems = counts.get(str(LinkStatus.DEAD), 0)
-    report.requests = stats.requests
+    report.requests = stats.requests + (run.requests if run else 0)
     report.seconds = round(time.monotonic() - started, 3)
-    report.lines = _summary(report, links)
+    report.lines = _summary(report, links, run)
     return report
 
 
-def _summary(report: StageReport, links: list[LinkResult]) -> list[str]:
+def _summary(
+    report: StageReport, links: list[LinkResult], run: github.GitHubRun | None
+) -> list[str]:
     counts: dict[str, Any] = report.counts
     statuses = ", ".join(f"{counts[s.value]} {s.value}" for s in LinkStatus if counts.get(s.value))
-    lines = [f"check: {counts['urls']} links ({statuses or 'none'}) in {report.requests} requests"]
+    lines = [
+        f"check: {counts['urls']} links ({statuses or 'none'}); "
+        f"{counts['stars_fetched']}/{counts['repos']} repositories refreshed; "
+        f"{report.requests} requests"
+    ]
+    if run is not None and run.exhausted_until:
+        lines.append(
+            f"  github: rate limit exhausted until {run.exhausted_until}; "
+            "the other repositories keep their last known figures"
+        )
+    if run is not None and run.unreachable:
+        lines.append(f"  github: {run.unreachable}; last known figures kept")
     for link in links:
         if link.status in (LinkStatus.DEAD, LinkStatus.MOVED):
             target = f" → {link.final_url}" if link.final_url else ""

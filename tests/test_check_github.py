@@ -1,0 +1,243 @@
+"""GitHub facts against the fake GitHub: REST with ETags, GraphQL batches, rate limits, token."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.check import run_check
+from tests.check_helpers import fake_settings, promote, read_links, work, write_works
+from tests.fakeweb import FakeWeb
+from tests.fakeweb.core import free_port
+from tests.fakeweb.github import add_repo, rename, set_rate
+
+pytestmark = pytest.mark.network
+
+TOKEN = "ghp_T0kenThatMustNeverLeak0123456789abcd"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def repos_of(root: Path) -> dict[str, dict[str, object]]:
+    return {r["repo"]: r for r in read_links(root)["repos"]}
+
+
+def world(web: FakeWeb, project: Path, n_extra: int = 0) -> list[str]:
+    """Four kinds of repository (+ n_extra plain ones), listed by one work each."""
+    add_repo(web, "Alpha/Live", stars=120, description="Live one", license_spdx="Apache-2.0")
+    add_repo(web, "beta/old-tool", stars=45, archived=True, pushed_at="2021-03-04T05:06:07Z")
+    add_repo(web, "NewOwner/NewName", stars=999, default_branch="master")
+    rename(web, "gamma/oldname", "NewOwner/NewName")
+    names = ["alpha/live", "beta/old-tool", "gamma/oldname", "delta/deleted"]
+    for i in range(n_extra):
+        add_repo(web, f"extra/r{i}", stars=i)
+        names.append(f"extra/r{i}")
+    works = [
+        work(f"w{i}", [(f"https://github.com/{n}", "code")], github=[n], line=i + 1)
+        for i, n in enumerate(names)
+    ]
+    write_works(project, works)
+    return names
+
+
+def test_rest_facts_rename_archive_and_missing(fakeweb: FakeWeb, project: Path) -> None:
+    world(fakeweb, project)
+    report = run_check(fake_settings(fakeweb, project))
+    repos = repos_of(project)
+    live = repos["alpha/live"]
+    assert (live["stars"], live["canonical"], live["status"]) == (120, "Alpha/Live", "ok")
+    assert (live["description"], live["license"], live["default_branch"]) == (
+        "Live one",
+        "Apache-2.0",
+        "main",
+    )
+    assert live["etag"]
+    old = repos["beta/old-tool"]
+    assert old["archived"] is True
+    assert old["pushed_at"] == "2021-03-04T05:06:07Z"
+    moved = repos["gamma/oldname"]
+    assert (moved["canonical"], moved["status"], moved["stars"]) == (
+        "NewOwner/NewName",
+        "moved",
+        999,
+    )
+    gone = repos["delta/deleted"]
+    assert gone["status"] == "failing"
+    assert gone["stars"] is None  # unknown, never 0
+    assert report.counts["repos"] == 4
+    assert report.counts["stars_fetched"] == 3
+    assert "github" not in report.degraded
+    # No token: no Authorization header, and REST only.
+    api = fakeweb.requests_to("/github/")
+    assert all("Authorization" not in r.headers for r in api)
+    assert not fakeweb.requests_to("/github/graphql")
+    assert len(fakeweb.requests_to("/github/repos/")) == 4
+    assert len(fakeweb.requests_to("/github/repositories/")) == 1  # the rename's redirect
+
+
+def test_rest_etags_make_the_second_run_free_and_deltas_count(
+    fakeweb: FakeWeb, project: Path
+) -> None:
+    world(fakeweb, project)
+    settings = fake_settings(fakeweb, project)
+    run_check(settings)
+    promote(project)
+    budget = fakeweb.data["github"]["remaining"]
+    fakeweb.data["github"]["repos"]["alpha/live"]["stars"] = 150  # changed: new ETag
+    fakeweb.clear()
+    run_check(settings)
+    repos = repos_of(project)
+    assert (repos["alpha/live"]["stars"], repos["alpha/live"]["stars_delta"]) == (150, 30)
+    assert (repos["beta/old-tool"]["stars"], repos["beta/old-tool"]["stars_delta"]) == (45, 0)
+    sent = [r.headers.get("If-None-Match") for r in fakeweb.requests_to("/github/repos/")]
+    assert sum(1 for etag in sent if etag) == 3  # every repository known last time
+    statuses_free = fakeweb.data["github"]["remaining"]
+    # Only the changed repo, the rename's 301 and the missing one cost anything (304s are free).
+    assert budget - statuses_free == 3
+
+
+@pytest.mark.parametrize(("extra", "batch"), [(3, 3), (10, 4), (0, 50)])
+def test_graphql_batches(fakeweb: FakeWeb, project: Path, extra: int, batch: int) -> None:
+    names = world(fakeweb, project, n_extra=extra)
+    fakeweb.data["github"]["token"] = TOKEN
+    settings = fake_settings(fakeweb, project, env={"GITHUB_TOKEN": TOKEN}, github_batch=batch)
+    report = run_check(settings)
+    calls = fakeweb.requests_to("/github/graphql")
+    assert len(calls) == math.ceil(len(names) / batch)
+    assert not fakeweb.requests_to("/github/repos/")
+    assert all(r.headers.get("Authorization") == f"Bearer {TOKEN}" for r in calls)
+    repos = repos_of(project)
+    assert repos["gamma/oldname"]["canonical"] == "NewOwner/NewName"
+    assert repos["gamma/oldname"]["status"] == "moved"
+    assert repos["beta/old-tool"]["archived"] is True
+    assert repos["alpha/live"]["license"] == "Apache-2.0"
+    assert repos["delta/deleted"]["status"] == "failing"
+    assert report.counts["stars_fetched"] == len(names) - 1
+    # The token goes to GitHub only: never to the sites the links point at.
+    assert all("Authorization" not in r.headers for r in fakeweb.requests_to("/web/"))
+
+
+def _previous(project: Path, names: list[str], stars: int = 77) -> None:
+    previous = {
+        "links": [],
+        "repos": [{"repo": n, "stars": stars, "archived": False} for n in names],
+    }
+    (project / "output").mkdir(parents=True, exist_ok=True)
+    (project / "output" / "links.json").write_text(json.dumps(previous), encoding="utf-8")
+
+
+def test_exhausted_rest_budget_stops_asking_and_keeps_last_known(
+    fakeweb: FakeWeb, project: Path
+) -> None:
+    names = world(fakeweb, project, n_extra=6)
+    _previous(project, names)
+    set_rate(fakeweb, remaining=0, limit=60)
+    report = run_check(fake_settings(fakeweb, project))
+    assert len(fakeweb.requests_to("/github/")) == 1  # learned on the first answer, stopped
+    repos = repos_of(project)
+    assert all(r["stars"] == 77 for r in repos.values())
+    assert all("rate limit exhausted" in str(r["note"]) for r in repos.values())
+    assert "github" in report.degraded
+    assert any("rate limit exhausted" in line for line in report.lines)
+
+
+def test_budget_running_out_midway_keeps_the_rest(fakeweb: FakeWeb, project: Path) -> None:
+    names = world(fakeweb, project, n_extra=10)
+    _previous(project, names)
+    set_rate(fakeweb, remaining=3, limit=60)
+    run_check(fake_settings(fakeweb, project))
+    repos = repos_of(project)
+    fresh = [n for n, r in repos.items() if r["note"] is None]
+    assert 1 <= len(fresh) <= 3
+    for name, facts in repos.items():
+        assert facts["stars"] is not None, name  # fresh or last known, never unknown/0
+        if name not in fresh:
+            assert facts["stars"] == 77
+    # Stopped asking once told the budget was gone: at most the budget plus requests in flight.
+    assert len(fakeweb.requests_to("/github/")) <= 3 + 8
+
+
+def test_exhausted_graphql_budget(fakeweb: FakeWeb, project: Path) -> None:
+    names = world(fakeweb, project, n_extra=6)
+    _previous(project, names)
+    set_rate(fakeweb, remaining=0)
+    settings = fake_settings(fakeweb, project, env={"GITHUB_TOKEN": TOKEN}, github_batch=2)
+    report = run_check(settings)
+    assert len(fakeweb.requests_to("/github/graphql")) == 1
+    assert all(r["stars"] == 77 for r in repos_of(project).values())
+    assert "github" in report.degraded
+
+
+def test_github_unreachable_keeps_every_star_count(fakeweb: FakeWeb, project: Path) -> None:
+    names = world(fakeweb, project)
+    _previous(project, names, stars=5)
+    env = {"PIPELINE_GITHUB_API": f"http://127.0.0.1:{free_port()}/github", "GITHUB_TOKEN": TOKEN}
+    report = run_check(fake_settings(fakeweb, project, env=env))
+    assert "github" in report.degraded
+    assert {r["repo"]: r["stars"] for r in read_links(project)["repos"]} == dict.fromkeys(names, 5)
+
+
+def _search_everything(project: Path, *texts: str) -> list[str]:
+    """Every place under ``project`` (any file) and in ``texts`` that holds the token."""
+    found = [str(p) for p in project.rglob("*") if p.is_file() and TOKEN.encode() in p.read_bytes()]
+    found += [f"text #{i}" for i, text in enumerate(texts) if TOKEN in text]
+    return found
+
+
+def test_token_does_not_follow_a_redirect_to_another_host(
+    fakeweb: FakeWeb,
+    project: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    names = world(fakeweb, project)
+    _previous(project, names, stars=9)
+    with FakeWeb(host="127.0.0.2") as elsewhere:
+        fakeweb.data["github"]["graphql_redirect"] = f"{elsewhere.url}/github/graphql"
+        settings = fake_settings(fakeweb, project, env={"GITHUB_TOKEN": TOKEN})
+        report = run_check(settings)
+        followed = elsewhere.requests_to("/github/graphql")
+    assert followed, "the redirect was not followed at all"
+    assert all("Authorization" not in r.headers for r in followed)
+    assert all(TOKEN not in json.dumps(r.headers) for r in followed)
+    assert "github" in report.degraded  # the other host wants credentials it does not get
+    assert {r["repo"]: r["stars"] for r in read_links(project)["repos"]} == dict.fromkeys(names, 9)
+    captured = capsys.readouterr()
+    assert _search_everything(project, caplog.text, captured.out, captured.err, *report.lines) == []
+
+
+@pytest.mark.parametrize("github_up", [True, False])
+def test_token_never_appears_in_output_logs_or_errors(
+    fakeweb: FakeWeb, project: Path, github_up: bool
+) -> None:
+    world(fakeweb, project)
+    fakeweb.data["github"]["token"] = TOKEN
+    env = {
+        **os.environ,
+        **fakeweb.env(),
+        "GITHUB_TOKEN": TOKEN,
+        "PIPELINE_CACHE_DIR": str(project / ".cache"),
+    }
+    if not github_up:
+        env["PIPELINE_GITHUB_API"] = f"http://127.0.0.1:{free_port()}/github"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "check", "--root", str(project), "-vv"],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == (0 if github_up else 3), done.stderr
+    assert (project / "build" / "links.json").exists()
+    assert _search_everything(project, done.stdout, done.stderr) == []
+    if github_up:
+        assert fakeweb.requests_to("/github/graphql")
