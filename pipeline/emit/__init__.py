@@ -1,1 +1,191 @@
-"""The emit stage."""
+"""The emit stage: everything under ``output/`` from ``build/`` and the previous ``output/``.
+
+Reads ``build/resolved.json`` (required) and ``build/links.json`` (optional: without it the
+previous ``output/links.json`` stands). The previous ``output/papers.json`` and
+``output/keys.json`` are the last-known-good state: no work and no field they hold is lost
+because this run's input lacks it, and no citation key ever changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import Settings
+from pipeline.emit import bibtex, csljson, readme, report
+from pipeline.emit.keys import KeyMap, identifiers, work_identifiers
+from pipeline.emit.records import Record, from_resolved, merge
+from pipeline.errors import InputError
+from pipeline.models import LinkReport, LinkStatus, ResolvedWork, StageReport
+from pipeline.store import atomic_write_bytes, atomic_write_text, dumps, read_json
+
+log = logging.getLogger(__name__)
+
+__all__ = ["EmitInput", "Source", "run_emit"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source list as sources/sources.toml names it."""
+
+    id: str
+    file: str
+    title: str = ""
+    repo: str = ""
+
+
+@dataclass
+class EmitInput:
+    """Everything the README and the report are rendered from."""
+
+    current: list[tuple[Record, ResolvedWork]]
+    links: LinkReport
+    previous_links: LinkReport
+    sources: list[Source] = field(default_factory=list)
+    retained: list[Record] = field(default_factory=list)
+
+    def link_status(self) -> dict[str, LinkStatus]:
+        return {link.url: link.status for link in self.links.links}
+
+
+def _read_resolved(path: Path) -> list[ResolvedWork]:
+    data = read_json(path, required=True)
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a JSON array of resolved works")
+    works = []
+    for number, item in enumerate(data, start=1):
+        try:
+            works.append(ResolvedWork.from_json(item))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(f"{path}: item {number}: not a resolved work ({exc!r})") from None
+    return works
+
+
+def _read_links(path: Path) -> tuple[LinkReport | None, bytes | None]:
+    if not path.exists():
+        return None, None
+    data: Any = read_json(path)
+    try:
+        report = LinkReport.from_json(data if isinstance(data, dict) else {})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{path}: not a link report ({exc!r})") from None
+    return report, path.read_bytes()
+
+
+def read_sources(settings: Settings) -> list[Source]:
+    """The lists named in sources/sources.toml (empty when the file is absent)."""
+    path = settings.sources_toml
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: {exc}") from None
+    return [
+        Source(
+            id=str(x.get("id", "")),
+            file=f"sources/{x.get('file', '')}",
+            title=str(x.get("title", "")),
+            repo=str(x.get("repo", "")),
+        )
+        for x in data.get("list", [])
+        if isinstance(x, dict) and x.get("id")
+    ]
+
+
+def build_records(
+    resolved: list[ResolvedWork], keymap: KeyMap, previous: dict[str, Record]
+) -> tuple[list[tuple[Record, ResolvedWork]], list[Record]]:
+    """Records with stable keys, merged with the previous output; plus the previous
+    records this input no longer has (kept, so a published key stays citable)."""
+    for key, record in sorted(previous.items()):
+        if key not in keymap.entries:  # keys.json lost or older than papers.json
+            keymap.remember(key, identifiers(record))
+    fresh = [from_resolved(rw) for rw in resolved]
+    ids = [
+        identifiers(rec) | work_identifiers(rw.work.id, rw.work.ids, rw.preprint_of)
+        for rec, rw in zip(fresh, resolved, strict=True)
+    ]
+    keys = keymap.assign(list(zip(fresh, ids, strict=True)))
+    current: list[tuple[Record, ResolvedWork]] = []
+    for record, rw, key in zip(fresh, resolved, keys, strict=True):
+        record.key = key
+        if key in previous:
+            record = merge(record, previous[key])
+        current.append((record, rw))
+    used = set(keys)
+    retained = [r for k, r in sorted(previous.items()) if k not in used]
+    return current, retained
+
+
+def _apply_repo_facts(records: list[Record], links: LinkReport) -> None:
+    facts = {r.repo.lower(): r for r in links.repos}
+    for record in records:
+        for repo in record.github:
+            fact = facts.get(repo)
+            if fact is not None and fact.stars is not None:
+                record.stars = fact.stars
+                break
+
+
+def run_emit(settings: Settings) -> StageReport:
+    """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md."""
+    started = time.monotonic()
+    out = settings.output_dir
+    resolved = _read_resolved(settings.build_dir / "resolved.json")
+    keymap = KeyMap.from_json(read_json(out / "keys.json", default={}))
+    previous = csljson.read_previous(out / "papers.json")
+    previous_links, _ = _read_links(out / "links.json")
+    new_links, new_links_bytes = _read_links(settings.build_dir / "links.json")
+    links = new_links or previous_links or LinkReport()
+
+    current, retained = build_records(resolved, keymap, previous)
+    _apply_repo_facts([r for r, _ in current], links)
+    everything = [r for r, _ in current] + retained
+    data = EmitInput(
+        current=current,
+        links=links,
+        previous_links=previous_links or LinkReport(),
+        sources=read_sources(settings),
+        retained=retained,
+    )
+
+    written = 0
+    written += atomic_write_text(out / "papers.bib", bibtex.render(everything))
+    written += atomic_write_text(out / "papers.json", csljson.render(everything))
+    written += atomic_write_text(out / "keys.json", dumps(keymap.to_json()))
+    if new_links_bytes is not None:
+        written += atomic_write_bytes(out / "links.json", new_links_bytes)
+    written += atomic_write_text(out / "README.md", readme.render(data))
+    written += atomic_write_text(out / "link-report.md", report.render(data))
+
+    statuses = [link.status for link in links.links]
+    dead = sum(s == LinkStatus.DEAD for s in statuses)
+    unverified = sum(not r.verified for r, _ in current)
+    counts = {
+        "works": len(current),
+        "bib_entries": len(everything),
+        "kept_from_previous": len(retained),
+        "unverified": unverified,
+        "links": len(statuses),
+        "dead": dead,
+        "files_written": written,
+    }
+    line = (
+        f"emit: {len(everything)} BibTeX/CSL entries ({len(current)} works in the lists, "
+        f"{len(retained)} kept from the previous output, {unverified} unverified), "
+        f"{dead} dead links; {written} file(s) changed"
+    )
+    if new_links is None:
+        line += "; build/links.json missing, kept output/links.json"
+    return StageReport(
+        stage="emit",
+        counts=counts,
+        problems=dead + unverified,
+        seconds=round(time.monotonic() - started, 3),
+        lines=[line],
+    )

@@ -1,0 +1,283 @@
+"""``output/papers.bib``, written with bibtexparser 2.
+
+Text is made safe for BibTeX and LaTeX by :func:`latex_escape`: every special character
+becomes a macro, so the only braces in the file are the ones written here and they always
+balance (BibTeX counts ``\\{`` as a brace, so ``{`` is written ``\\textbraceleft{}``).
+A title can therefore never close its field, start a new entry or run a command such as
+``\\input`` or ``\\write18``. :func:`latex_decode` is the exact inverse (tests use it).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from bibtexparser import model
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from bibtexparser.writer import BibtexFormat
+
+from pipeline.emit.records import UNVERIFIED_NOTE, Name, Record
+
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",  # only unmatched braces; matched pairs become \{ \}
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": "$|$",  # \textbar is lost by pandoc; OT1 prints a raw | as a dash
+}
+# Punctuation such as — … “ ” stays UTF-8: LaTeX's utf8 input, biber and pandoc all read it,
+# while pandoc drops \textemdash and friends.
+# Letters LaTeX spells as a command; in braces so BibTeX treats them as one letter.
+_LETTERS = {
+    "ß": r"{\ss}",
+    "ø": r"{\o}",
+    "Ø": r"{\O}",
+    "æ": r"{\ae}",
+    "Æ": r"{\AE}",
+    "œ": r"{\oe}",
+    "Œ": r"{\OE}",
+    "ł": r"{\l}",
+    "Ł": r"{\L}",
+    "ı": r"{\i}",
+    "å": r"{\aa}",
+    "Å": r"{\AA}",
+}
+# Combining mark → accent command (symbol accents take the letter directly).
+_ACCENTS = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0308": '"',
+    "\u0304": "=",
+    "\u0307": ".",
+    "\u030a": "r",
+    "\u0327": "c",
+    "\u030c": "v",
+    "\u0306": "u",
+    "\u030b": "H",
+    "\u0328": "k",
+    "\u0323": "d",
+}
+# Words BibTeX styles must not lower-case although they carry no acronym signal.
+PROPER_NOUNS = {
+    "Earth", "Sentinel", "Landsat", "Google", "Gaofen", "WorldView", "Jilin", "China",
+    "Chinese", "English", "Europe", "Africa", "America", "Bayesian", "Gaussian", "Fourier",
+    "Markov", "Transformer", "Transformers", "Mamba", "Segment", "LLaMA", "Vicuna", "Qwen",
+}  # fmt: skip
+
+
+def _accent(char: str) -> str | None:
+    """``é`` → ``{\\'e}``; None when the letter is not a plain ASCII letter plus one accent."""
+    decomposed = unicodedata.normalize("NFD", char)
+    if len(decomposed) != 2 or not decomposed[0].isascii() or not decomposed[0].isalpha():
+        return None
+    command = _ACCENTS.get(decomposed[1])
+    if command is None:
+        return None
+    base = decomposed[0]
+    if command.isalpha():
+        return "{\\" + command + "{" + base + "}}"
+    return "{\\" + command + base + "}"
+
+
+def _matched_braces(text: str) -> set[int]:
+    """Positions of ``{``/``}`` that pair up; BibTeX counts ``\\{`` as a brace, so only
+    these may be written as ``\\{``/``\\}`` (pandoc reads those, not ``\\textbraceleft``)."""
+    stack: list[int] = []
+    matched: set[int] = set()
+    for index, char in enumerate(text):
+        if char == "{":
+            stack.append(index)
+        elif char == "}" and stack:
+            matched.update((stack.pop(), index))
+    return matched
+
+
+def latex_escape(
+    text: str, *, in_name: bool = False, matched: set[int] | None = None, offset: int = 0
+) -> str:
+    """Clean text (see ``clean_text``) → LaTeX that prints exactly that text.
+
+    ``matched``/``offset`` let a caller escape a slice of a longer text whose braces pair
+    across slices. In names ``--`` is left alone: biber's initials code cannot take ``-{}-``."""
+    out: list[str] = []
+    if matched is None:
+        matched = _matched_braces(text) if "{" in text else set()
+    for index, char in enumerate(text):
+        if index + offset in matched:
+            out.append("\\" + char)
+        elif char in _SPECIALS:
+            out.append(_SPECIALS[char])
+        elif char in _LETTERS:
+            out.append(_LETTERS[char])
+        elif char == "-" and text[index + 1 : index + 2] == "-" and not in_name:
+            out.append("-{}")  # "--" would print an en dash
+        elif char.isascii():
+            out.append(char)
+        else:
+            out.append(_accent(char) or char)  # non-Latin stays UTF-8
+    return "".join(out)
+
+
+def _needs_protection(word: str) -> bool:
+    """Acronyms, mixed case and names a style would otherwise lower-case."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return False
+    inner_upper = any(c.isupper() for c in letters[1:])
+    has_digit = any(c.isdigit() for c in word) and any(c.isupper() for c in letters)
+    bare = word.strip(".,:;!?()[]\"'")
+    return inner_upper or has_digit or bare in PROPER_NOUNS or bare.rstrip("s") in PROPER_NOUNS
+
+
+def latex_title(text: str) -> str:
+    """A title with acronyms and proper nouns brace-protected: ``{RemoteCLIP}: A …``."""
+    matched = _matched_braces(text)
+    out: list[str] = []
+    offset = 0
+    for word in text.split(" "):
+        escaped = latex_escape(word, matched=matched, offset=offset)
+        out.append("{" + escaped + "}" if _needs_protection(word) else escaped)
+        offset += len(word) + 1
+    return " ".join(out)
+
+
+_DECODE = {v: k for k, v in _SPECIALS.items()} | {v: k for k, v in _LETTERS.items()}
+_ACCENT_CMDS = {v: k for k, v in _ACCENTS.items()}
+_TOKEN = re.compile(
+    r"\\text[a-z]+\{\}|\\[&%$#_{}]|\$\|\$"  # specials
+    r"|\{\\(?:ss|o|O|ae|AE|oe|OE|l|L|i|aa|AA)\}"  # letters
+    r"|\{\\([`'^~\"=.])([A-Za-z])\}|\{\\([rcvuHkd])\{([A-Za-z])\}\}"  # accents
+    r"|[{}]"
+)
+
+
+def latex_decode(latex: str) -> str:
+    """Inverse of :func:`latex_escape` / :func:`latex_title` (protection braces dropped)."""
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in _DECODE:
+            return _DECODE[token]
+        if token in {"\\{", "\\}"}:
+            return token[1]
+        if token in "{}":
+            return ""
+        command = match.group(1) or match.group(3)
+        base = match.group(2) or match.group(4)
+        if command and base:
+            return unicodedata.normalize("NFC", base + _ACCENT_CMDS[command])
+        raise ValueError(f"cannot decode {token!r}")
+
+    return _TOKEN.sub(replace, latex)
+
+
+def _name_part(part: str) -> str:
+    """Escape one name part; braces keep commas and the word "and" from splitting names."""
+    escaped = latex_escape(part, in_name=True)
+    if re.search(r",|\band\b|^others$", part, re.IGNORECASE) or (part[:1].islower()):
+        return "{" + escaped + "}"
+    return escaped
+
+
+def bib_name(name: Name) -> str:
+    """``Family, Given`` (organizations as one braced literal)."""
+    if name.literal:
+        return "{" + latex_escape(name.literal, in_name=True) + "}"
+    family = _name_part(name.family)
+    return f"{family}, {_name_part(name.given)}" if name.given else family
+
+
+def _safe_url(url: str) -> str:
+    """http(s) URLs only, with the characters that break ``\\url`` percent-encoded."""
+    if not re.match(r"https?://[^\s/]+", url, re.IGNORECASE):
+        return ""
+    allowed = set("-._~:/?#[]@!$&'()*+,;=%") | set("0123456789")
+    return "".join(
+        c
+        if (c.isascii() and c.isalnum()) or c in allowed
+        else "".join(f"%{b:02X}" for b in c.encode())
+        for c in url
+    )
+
+
+def _safe_doi(doi: str) -> str:
+    """DOIs are verbatim in biblatex but plain text in plainnat: keep only the ones both read."""
+    return doi if re.fullmatch(r"10\.\d{4,9}/[A-Za-z0-9./:;()\-]+", doi) else ""
+
+
+def entry_type(record: Record) -> str:
+    """``@article``/``@inproceedings`` only when BibTeX styles get every required field."""
+    complete = bool(record.authors and record.year and record.container)
+    if record.type == "article-journal" and complete:
+        return "article"
+    if record.type == "paper-conference" and complete:
+        return "inproceedings"
+    return "misc"
+
+
+def entry_fields(record: Record) -> list[tuple[str, str]]:
+    """The fields of one entry, in a fixed order, values already LaTeX-escaped."""
+    kind = entry_type(record)
+    fields: list[tuple[str, str]] = [("title", latex_title(record.title))]
+    if record.authors:
+        fields.append(("author", " and ".join(bib_name(n) for n in record.authors)))
+    if kind == "article":
+        fields.append(("journal", latex_escape(record.container)))
+    elif kind == "inproceedings":
+        fields.append(("booktitle", latex_escape(record.container)))
+    elif record.type in {"dataset", "software"}:
+        label = "Dataset" if record.type == "dataset" else "Software"
+        where = f": {latex_escape(record.container)}" if record.container else ""
+        fields.append(("howpublished", label + where))
+    elif record.container:
+        fields.append(("howpublished", latex_escape(record.container)))
+    if record.year:
+        fields.append(("year", str(record.year)))
+    for name, value in (("volume", record.volume), ("number", record.issue)):
+        if value:
+            fields.append((name, latex_escape(value)))
+    if record.page:
+        pages = re.sub(r"\s*[-\u2010-\u2015]+\s*", "--", record.page)
+        fields.append(("pages", latex_escape(pages).replace("-{}-", "--")))
+    if record.publisher:
+        fields.append(("publisher", latex_escape(record.publisher)))
+    if record.arxiv:
+        fields += [("eprint", record.arxiv), ("archiveprefix", "arXiv"), ("eprinttype", "arxiv")]
+        if record.primary_class and re.fullmatch(r"[a-zA-Z.-]+", record.primary_class):
+            fields.append(("primaryclass", record.primary_class))
+    doi = _safe_doi(record.doi)
+    if doi:
+        fields.append(("doi", doi))
+    url = _safe_url(record.url) or _safe_url(
+        f"https://arxiv.org/abs/{record.arxiv}" if record.arxiv else ""
+    )
+    if url:
+        fields.append(("url", url))
+    if not record.verified:
+        fields.append(("note", UNVERIFIED_NOTE))
+    return fields
+
+
+def render(records: Iterable[Record]) -> str:
+    """The whole .bib, entries in key order."""
+    library = Library()
+    for record in sorted(records, key=lambda r: r.key):
+        fields = [model.Field(k, "{" + v + "}") for k, v in entry_fields(record)]
+        library.add(model.Entry(entry_type(record), record.key, fields))
+    style = BibtexFormat()  # type: ignore[no-untyped-call]
+    style.indent = "  "
+    style.block_separator = "\n"
+    text: str = write_string(library, unparse_stack=[], bibtex_format=style)
+    return text.strip() + "\n" if text.strip() else ""

@@ -1,0 +1,153 @@
+"""Citation keys: ``{firstauthorfamily}{year}{firsttitleword}``, and stable forever.
+
+``output/keys.json`` maps every key ever published to the identifiers its work has had
+(work id, arXiv id, DOI, IEEE number, normalized title). A work whose id changes
+(``title:…`` → ``arxiv:…`` → ``doi:…``) is found again by any of them and keeps its key;
+keys are never deleted, so a key is never handed to another work either.
+"""
+
+from __future__ import annotations
+
+import itertools
+import string
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.emit.records import Record
+from pipeline.emit.text import ascii_fold, normalize_title
+
+_STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "at", "by"}
+_STRONG = ("work:", "arxiv:", "doi:", "ieee:")
+
+
+def identifiers(record: Record, extra: Iterable[str] = ()) -> set[str]:
+    """Everything that names this work. ``work:`` wraps the pipeline's own id."""
+    found = {f"work:{record.work_id}"} if record.work_id else set()
+    if record.arxiv:
+        found.add(f"arxiv:{record.arxiv}")
+    if record.doi:
+        found.add(f"doi:{record.doi}")
+    title = normalize_title(record.title)
+    if len(title) >= 12:  # "Introduction" alone is too weak to name a work
+        found.add(f"title:{title}")
+    found.update(extra)
+    return found
+
+
+def work_identifiers(work_id: str, ids: Any, preprint_of: str | None) -> set[str]:
+    """Identifiers the pipeline's Work record adds (its IEEE number, what it is a preprint of)."""
+    found: set[str] = set()
+    if getattr(ids, "ieee", None):
+        found.add(f"ieee:{ids.ieee}")
+    if getattr(ids, "arxiv", None):
+        found.add(f"arxiv:{ids.arxiv}")
+    if getattr(ids, "doi", None):
+        found.add(f"doi:{str(ids.doi).lower()}")
+    if preprint_of:
+        found.add(f"work:{preprint_of}")
+    return found
+
+
+def base_key(record: Record) -> str:
+    """The key a new work would get before collision suffixes: ``liu2023remoteclip``."""
+    family = ""
+    if record.authors:
+        first = record.authors[0]
+        family = ascii_fold(first.family or first.literal or first.given)[:20]
+    year = str(record.year) if record.year else "nd"
+    words = [ascii_fold(w) for w in record.title.split()]
+    word = next((w for w in words if w and w not in _STOPWORDS), "")
+    word = word or next((w for w in words if w), "") or "untitled"
+    return f"{family or 'anon'}{year}{word[:20]}"
+
+
+def _suffixes() -> Iterator[str]:
+    for size in itertools.count(1):
+        for letters in itertools.product(string.ascii_lowercase, repeat=size):
+            yield "".join(letters)
+
+
+@dataclass
+class KeyMap:
+    """The persistent key → identifiers map (``output/keys.json``)."""
+
+    entries: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Any) -> KeyMap:
+        entries: dict[str, set[str]] = {}
+        keys = data.get("keys") if isinstance(data, dict) else None
+        for key, value in (keys or {}).items():
+            ids = value.get("identifiers") if isinstance(value, dict) else None
+            entries[str(key)] = {str(x) for x in ids or []}
+        return cls(entries)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "about": "Citation key → every identifier its work has had; keys are never reused.",
+            "keys": {k: {"identifiers": sorted(v)} for k, v in sorted(self.entries.items())},
+        }
+
+    def remember(self, key: str, ids: Iterable[str]) -> None:
+        self.entries.setdefault(key, set()).update(ids)
+
+    def assign(self, works: list[tuple[Record, set[str]]]) -> list[str]:
+        """A key for each (record, identifiers), in input order, updating the map.
+
+        Matching runs in passes of decreasing strength (same work id, same arXiv/DOI/IEEE,
+        same normalized title), each pass over works sorted by work id, so the result does
+        not depend on input order. A key is given to one work per run at most.
+        """
+        index: dict[str, set[str]] = {}
+        for key, ids in self.entries.items():
+            for ident in ids:
+                index.setdefault(ident, set()).add(key)
+        order = sorted(range(len(works)), key=lambda i: (works[i][0].work_id, i))
+        chosen: dict[int, str] = {}
+        taken: set[str] = set()
+        passes: tuple[tuple[str, ...], ...] = (("work:",), _STRONG[1:], ("title:",))
+        for prefixes in passes:
+            for i in order:
+                if i in chosen:
+                    continue
+                ids = works[i][1]
+                hits = [
+                    k for ident in ids if ident.startswith(prefixes) for k in index.get(ident, ())
+                ]
+                # the same work id is trusted even if a DOI was corrected since
+                check = prefixes != ("work:",)
+                candidates = sorted(
+                    {k for k in hits if k not in taken and not (check and self._conflicts(k, ids))}
+                )
+                if candidates:
+                    best = max(candidates, key=lambda k: (hits.count(k), -candidates.index(k)))
+                    chosen[i] = best
+                    taken.add(best)
+        for i in order:
+            if i not in chosen:
+                chosen[i] = self._new_key(base_key(works[i][0]))
+                taken.add(chosen[i])
+        for i, key in chosen.items():
+            self.remember(key, works[i][1])
+        return [chosen[i] for i in range(len(works))]
+
+    def _conflicts(self, key: str, ids: set[str]) -> bool:
+        """Same kind of strong identifier with different values: a different work."""
+        known = self.entries.get(key, set())
+        for prefix in ("arxiv:", "doi:", "ieee:"):
+            mine = {x for x in ids if x.startswith(prefix)}
+            theirs = {x for x in known if x.startswith(prefix)}
+            if mine and theirs and not mine & theirs:
+                return True
+        return False
+
+    def _new_key(self, base: str) -> str:
+        if base not in self.entries:
+            self.entries[base] = set()
+            return base
+        for suffix in _suffixes():
+            if base + suffix not in self.entries:
+                self.entries[base + suffix] = set()
+                return base + suffix
+        raise AssertionError("unreachable: suffixes are infinite")

@@ -1,0 +1,61 @@
+"""Plain-text normalization shared by every emitter.
+
+Everything from upstream (list text, service metadata) passes through :func:`clean_text`
+first: the .bib, CSL-JSON and markdown writers then only have to escape, never to repair.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bidi embeddings/overrides/isolates and other invisible format characters: they can
+# reorder what a reader sees (a "Trojan Source" title), so they are dropped like controls.
+_DROP_FORMAT = {
+    *range(0x200B, 0x2010),  # zero-width space … right-to-left mark
+    *range(0x202A, 0x202F),  # LRE RLE PDF LRO RLO
+    *range(0x2060, 0x2070),  # word joiner, invisible operators, LRI RLI FSI PDI …
+    0xFEFF,  # BOM / zero-width no-break space
+    0x00AD,  # soft hyphen
+}
+MAX_FIELD = 2000
+"""Longest text kept for one field; longer input (hostile or broken) is cut."""
+
+
+def clean_text(value: object, limit: int = MAX_FIELD) -> str:
+    """NFC text without control/format characters, whitespace collapsed to single spaces.
+
+    This is the normal form every output promises to reproduce exactly (tests decode the
+    .bib and compare against it).
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char in "\t\n\r\f\v" or category == "Zs" or category == "Zl" or category == "Zp":
+            kept.append(" ")
+        elif category in {"Cc", "Cs", "Co", "Cn"} or ord(char) in _DROP_FORMAT:
+            continue
+        else:
+            kept.append(char)
+    text = " ".join("".join(kept).split())
+    if len(text) > limit:
+        text = text[:limit].rstrip()
+    return text
+
+
+def ascii_fold(text: str) -> str:
+    """Lower-case ASCII letters and digits only: ``Müller`` → ``muller``, ``Ø`` → ``o``."""
+    special = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+    lowered = text.lower()
+    lowered = "".join(special.get(c, c) for c in lowered)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode("ascii"))
+
+
+def normalize_title(title: str) -> str:
+    """A title reduced to folded words, for matching the same work across runs."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", clean_text(title)).casefold())
+    return " ".join(ascii_fold(w) or w for w in words)

@@ -1,0 +1,107 @@
+"""papers.json: schema-valid CSL-JSON, custom fields, round trip as last-known-good store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from pipeline.emit.records import from_item, to_item
+from tests.conftest import SHARED
+from tests.emit_support import emit, make_project
+
+SCHEMA = SHARED / "schemas" / "csl-data.json"
+
+
+def _validate(items: Any) -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    errors = list(jsonschema.Draft7Validator(schema).iter_errors(items))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+
+
+@pytest.fixture
+def papers(tmp_path: Path) -> list[dict[str, Any]]:
+    root = make_project(tmp_path)
+    emit(root)
+    data: list[dict[str, Any]] = json.loads(
+        (root / "output" / "papers.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def test_papers_json_validates_against_the_schema(papers: list[dict[str, Any]]) -> None:
+    _validate(papers)
+    assert [p["id"] for p in papers] == sorted(p["id"] for p in papers)
+
+
+def test_types_names_dates_and_custom(papers: list[dict[str, Any]]) -> None:
+    by_key = {p["id"]: p for p in papers}
+    assert {p["type"] for p in papers} <= {
+        "article-journal",
+        "paper-conference",
+        "article",
+        "dataset",
+        "software",
+    }
+    geochat = by_key["kuckreja2024geochat"]
+    assert geochat["type"] == "paper-conference"
+    assert geochat["issued"] == {"date-parts": [[2024, 6, 16]]}
+    assert geochat["author"][0] == {"family": "Kuckreja", "given": "Kartik"}
+    custom = geochat["custom"]
+    assert custom["work_id"] == "doi:10.1109/cvpr52733.2024.02629"
+    assert custom["arxiv"] == "2311.15826"
+    assert custom["github"] == ["mbzuai-oryx/geochat"]
+    assert custom["stars"] == 600
+    assert custom["sources"] == ["rs-mllm", "rs-vlm"]
+    assert (custom["resolved_by"], custom["confidence"], custom["verified"]) == (
+        "crossref",
+        1.0,
+        True,
+    )
+    assert "note" not in geochat
+    clip = by_key["liu2023remoteclip"]
+    assert clip["type"] == "article"  # preprint
+    assert clip["number"] == "arXiv:2306.11029" and clip["publisher"] == "arXiv"
+    assert by_key["zhang2023rs5m"]["type"] == "dataset"
+    assert by_key["anonndrsgpt"]["type"] == "software"
+    # list text decides the type of unverified records: "IGARSS 2022" is a conference
+    assert by_key["gross2022clip"]["type"] == "paper-conference"
+    assert by_key["gross2022clip"]["custom"]["verified"] is False
+    assert "not yet verified" in by_key["gross2022clip"]["note"]
+    tgrs = by_key["mullernunez2022exploring"]
+    assert tgrs["author"][0] == {"family": "Müller-Ñúñez", "given": "José"}
+    assert tgrs["author"][-1] == {"literal": "The RS & AI Consortium, Inc."}
+
+
+def test_items_round_trip(papers: list[dict[str, Any]]) -> None:
+    for item in papers:
+        assert to_item(from_item(item)) == item
+
+
+def test_control_characters_never_reach_the_json(papers: list[dict[str, Any]]) -> None:
+    text = json.dumps(papers, ensure_ascii=False)
+    assert "\\u0000" not in text and "\\u0007" not in text and "\u202e" not in text
+
+
+def test_all_unverified_offline_output_is_still_valid(tmp_path: Path) -> None:
+    """The first committed output/ comes from the lists alone: every record unverified."""
+    resolved = json.loads(
+        (Path(__file__).parent / "fixtures" / "emit" / "resolved.json").read_text("utf-8")
+    )
+    for item in resolved:
+        item.update(resolved_by="list", method="list-text", confidence=0.0, verified=False)
+        item["csl"] = {"id": item["work"]["id"], "type": "article", "title": item["work"]["title"]}
+    root = make_project(tmp_path, resolved, with_links=False)
+    report = emit(root)
+    papers = json.loads((root / "output" / "papers.json").read_text(encoding="utf-8"))
+    _validate(papers)
+    assert all(p["custom"]["verified"] is False for p in papers)
+    assert report.counts["unverified"] == len(resolved)
+    # authors, venue and date still come from the list text
+    by_key = {p["id"]: p for p in papers}
+    assert by_key["kuckreja2023geochat"]["container-title"] == "CVPR 2024"
+    assert by_key["kuckreja2023geochat"]["type"] == "paper-conference"

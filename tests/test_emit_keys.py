@@ -1,0 +1,134 @@
+"""Citation keys: the DESIGN.md pattern, collisions, and stability across metadata changes."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline.emit.keys import KeyMap, base_key, identifiers
+from pipeline.emit.records import Name, Record
+from tests.emit_support import emit, fixture, make_project
+
+
+def _record(work_id: str, title: str, family: str = "Liu", year: int = 2024, **kw: Any) -> Record:
+    return Record(
+        key="",
+        work_id=work_id,
+        type="article",
+        title=title,
+        authors=[Name(family=family, given="Fan")],
+        date=(year,),
+        **kw,
+    )
+
+
+def test_base_key_pattern() -> None:
+    assert base_key(_record("w", "RemoteCLIP: A Vision Language Model")) == "liu2024remoteclip"
+    assert base_key(_record("w", "A Survey on Things", family="Müller")) == "muller2024survey"
+    chinese = Record(key="", work_id="w", type="article", title="遥感综述", date=(2024,))
+    chinese.authors = [Name(literal="张三")]
+    assert base_key(chinese) == "anon2024untitled"
+    no_year = Record(key="", work_id="w", type="article", title="Øresund Data")
+    assert base_key(no_year) == "anonndoresund"
+
+
+def test_collisions_get_letters_in_work_id_order() -> None:
+    keymap = KeyMap()
+    works = [_record(f"arxiv:2401.0000{i}", f"Remote thing {i}") for i in (3, 1, 2)]
+    keys = keymap.assign([(r, identifiers(r)) for r in works])
+    assert keys == ["liu2024remoteb", "liu2024remote", "liu2024remotea"]
+
+
+def test_key_survives_id_changes_and_metadata_fixes() -> None:
+    keymap = KeyMap()
+    first = _record("title:abc", "RemoteCLIP: A Vision Language Foundation Model", year=2023)
+    [key] = keymap.assign([(first, identifiers(first))])
+    assert key == "liu2023remoteclip"
+    # arXiv id found: work id changes, title unchanged
+    second = _record("arxiv:2306.11029", first.title, year=2023, arxiv="2306.11029")
+    assert keymap.assign([(second, identifiers(second))]) == [key]
+    # published: DOI id, year corrected, authors fixed, title reworded; the arXiv id links it
+    third = _record(
+        "doi:10.1109/tgrs.2024.1",
+        "RemoteCLIP: a vision-language foundation model for remote sensing",
+        family="Chen",
+        year=2024,
+        arxiv="2306.11029",
+        doi="10.1109/tgrs.2024.1",
+    )
+    third.type = "article-journal"
+    assert keymap.assign([(third, identifiers(third))]) == [key]
+    # a fresh machine: the map read back from JSON gives the same answer
+    reread = KeyMap.from_json(json.loads(json.dumps(keymap.to_json())))
+    journal_only = _record("doi:10.1109/tgrs.2024.1", "Other words", doi="10.1109/tgrs.2024.1")
+    assert reread.assign([(journal_only, identifiers(journal_only))]) == [key]
+
+
+def test_a_different_work_with_the_same_title_gets_its_own_key() -> None:
+    keymap = KeyMap()
+    one = _record("arxiv:2401.00001", "Remote Sensing Captioning", arxiv="2401.00001")
+    keymap.assign([(one, identifiers(one))])
+    other = _record("arxiv:2402.00002", "Remote Sensing Captioning", arxiv="2402.00002")
+    assert keymap.assign([(other, identifiers(other))]) == ["liu2024remotea"]
+
+
+def test_one_key_per_work_per_run() -> None:
+    keymap = KeyMap()
+    work = _record("arxiv:2401.00001", "Same Title Here Long", arxiv="2401.00001")
+    keymap.assign([(work, identifiers(work))])
+    twin = _record("title:zzz", "Same Title Here Long")
+    keys = keymap.assign([(twin, identifiers(twin)), (work, identifiers(work))])
+    assert keys[1] == "liu2024same"  # the stronger (arXiv) match keeps it
+    assert keys[0] != keys[1]
+
+
+def test_stage_keeps_keys_when_resolve_upgrades_a_preprint(tmp_path: Path) -> None:
+    """End to end: title-only → arXiv → DOI id, year, venue and authors all change."""
+    resolved = fixture("resolved.json")
+    root = make_project(tmp_path, resolved)
+    emit(root)
+    before = _keys_by_title(root)
+    upgraded = copy.deepcopy(resolved)
+    clip = upgraded[0]
+    clip["work"]["id"] = "doi:10.1109/tgrs.2024.3390838"
+    clip["work"]["ids"]["doi"] = "10.1109/tgrs.2024.3390838"
+    clip["csl"].update(
+        {
+            "type": "article-journal",
+            "container-title": "IEEE Transactions on Geoscience and Remote Sensing",
+            "issued": {"date-parts": [[2024]]},
+            "DOI": "10.1109/tgrs.2024.3390838",
+            "author": [{"family": "Liu", "given": "Fan"}, {"family": "Chen", "given": "D."}],
+        }
+    )
+    clip["resolved_by"] = "crossref"
+    make_project(root, upgraded)
+    emit(root)
+    after = _keys_by_title(root)
+    assert after == before
+    papers = json.loads((root / "output" / "papers.json").read_text(encoding="utf-8"))
+    item = next(i for i in papers if i["id"] == "liu2023remoteclip")
+    assert item["type"] == "article-journal"
+    assert item["custom"]["work_id"] == "doi:10.1109/tgrs.2024.3390838"
+    # keys.json remembers both identities
+    keymap = json.loads((root / "output" / "keys.json").read_text(encoding="utf-8"))
+    ids = keymap["keys"]["liu2023remoteclip"]["identifiers"]
+    assert "work:arxiv:2306.11029" in ids and "doi:10.1109/tgrs.2024.3390838" in ids
+
+
+def test_keys_survive_a_lost_keys_json(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    emit(root)
+    before = _keys_by_title(root)
+    (root / "output" / "keys.json").unlink()
+    shuffled = list(reversed(fixture("resolved.json")))
+    make_project(root, shuffled)
+    emit(root)
+    assert _keys_by_title(root) == before
+
+
+def _keys_by_title(root: Path) -> dict[str, str]:
+    papers = json.loads((root / "output" / "papers.json").read_text(encoding="utf-8"))
+    return {item["title"]: item["id"] for item in papers}
