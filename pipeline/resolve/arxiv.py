@@ -17,10 +17,9 @@ import arxiv
 
 from pipeline.models import Work
 from pipeline.resolve import crossref
-from pipeline.resolve.base import Context, Found
+from pipeline.resolve.base import Context, Found, choose
 from pipeline.resolve.csl import crossref_to_csl, split_name
 from pipeline.resolve.fetch import ArxivSessionAdapter, Unavailable
-from pipeline.resolve.match import judge
 
 BATCH = 100
 """Ids per ``id_list`` query: the API's page size for one request."""
@@ -141,7 +140,6 @@ class ArxivResolver:
         """The published version of a preprint, if the guard accepts one."""
         preprint = to_csl(result, work.id)
         first = preprint["author"][0] if preprint.get("author") else None
-        year = result.published.year
         short = preprint["custom"]["arxiv"]
         try:
             if result.doi:
@@ -158,16 +156,12 @@ class ArxivResolver:
         except Unavailable as exc:
             ctx.unavailable(work, exc)
             return None
-        reviewed = False
-        for cand in candidates:
-            verdict = judge(preprint["title"], first, year, cand, check_year=check_year)
-            if verdict.accepted:
-                cand["custom"] = {"arxiv": short}
-                return Found(cand, "crossref", method, round(verdict.similarity, 3), short)
-            if verdict.reviewable and not reviewed:
-                ctx.review(work, "crossref", verdict, preprint, cand)
-                reviewed = True
-        return None
+        chosen = choose(ctx, work, "crossref", preprint, candidates, check_year=check_year)
+        if chosen is None:
+            return None
+        cand, verdict = chosen
+        cand["custom"] = {"arxiv": short}
+        return Found(cand, "crossref", method, round(verdict.similarity, 3), short)
 
 
 def _family(name: dict[str, str] | None) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from pipeline.config import Settings
 from pipeline.models import Work
 from pipeline.resolve.fetch import Fetcher, Unavailable
-from pipeline.resolve.match import Verdict
+from pipeline.resolve.match import Verdict, csl_year, judge
 
 log = logging.getLogger("pipeline.resolve")
 
@@ -103,4 +103,33 @@ def list_year(work: Work) -> int | None:
     """The year the list gives for a work (from its date), if any."""
     if work.date and work.date[:4].isdigit():
         return int(work.date[:4])
+    return None
+
+
+def choose(
+    ctx: Context,
+    work: Work,
+    service: str,
+    current: dict[str, Any],
+    candidates: list[dict[str, Any]],
+    *,
+    check_year: bool = True,
+) -> tuple[dict[str, Any], Verdict] | None:
+    """The first candidate the guard accepts for ``current`` (what we know of the work).
+
+    When none is accepted, the closest refused one goes to the review list beside
+    ``current``; a refused candidate is never applied.
+    """
+    authors = current.get("author") or []
+    first = authors[0] if authors else None
+    year = csl_year(current)
+    refused: tuple[dict[str, Any], Verdict] | None = None
+    for cand in candidates:
+        verdict = judge(str(current.get("title") or ""), first, year, cand, check_year=check_year)
+        if verdict.accepted:
+            return cand, verdict
+        if verdict.reviewable and (refused is None or verdict.similarity > refused[1].similarity):
+            refused = (cand, verdict)
+    if refused is not None:
+        ctx.review(work, service, refused[1], current, refused[0])
     return None

@@ -14,10 +14,9 @@ from urllib.parse import quote
 
 from pipeline.models import Work
 from pipeline.resolve import doi as doi_cn
-from pipeline.resolve.base import Context, Found, first_author, list_year
+from pipeline.resolve.base import Context, Found, choose, first_author
 from pipeline.resolve.csl import crossref_to_csl, list_to_csl
 from pipeline.resolve.fetch import Unavailable
-from pipeline.resolve.match import judge
 
 ROWS = 5
 """Candidates read from a title query: the right one is near the top or not there."""
@@ -144,13 +143,9 @@ class TitleSearchResolver:
 
 
 def pick(ctx: Context, work: Work, service: str, candidates: list[dict[str, Any]]) -> Found | None:
-    """The first candidate the guard accepts; close misses go to the review list."""
-    reviewed = False
-    for csl in candidates:
-        verdict = judge(work.title, first_author(work), list_year(work), csl)
-        if verdict.accepted:
-            return Found(csl, service, "title-search", round(verdict.similarity, 3))
-        if verdict.reviewable and not reviewed:
-            ctx.review(work, service, verdict, list_to_csl(work), csl)
-            reviewed = True
-    return None
+    """The candidate the guard accepts against the list's title, first author and year."""
+    chosen = choose(ctx, work, service, list_to_csl(work), candidates)
+    if chosen is None:
+        return None
+    csl, verdict = chosen
+    return Found(csl, service, "title-search", round(verdict.similarity, 3))

@@ -35,7 +35,7 @@ def split_name(name: str) -> dict[str, str]:
 
     Family-name particles (van, de, von …) stay with the family name.
     """
-    text = " ".join(name.replace("\u00a0", " ").split()).strip(" .;")
+    text = " ".join(name.replace("\u00a0", " ").split()).strip(" ,;")
     if not text:
         return {}
     if "," in text:

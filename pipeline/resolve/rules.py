@@ -81,7 +81,9 @@ RULES: tuple[Rule, ...] = (
         "doi",
         r"mdpi\.com/(?P<issn>\d{4}-\d{3}[\dXx])/(?P<vol>\d+)/(?P<issue>\d+)/(?P<no>\d+)(?:/|$|[?#])",
     ),
-    _row("nature", "doi", r"nature\.com/articles/(?P<id>s?[\w.-]+?)(?:\.pdf)?" + _END, "id"),
+    _row(
+        "nature", "doi", r"nature\.com/articles/(?P<id>s?[\w.-]+?)(?:\.pdf)?" + _END, "10.1038/{id}"
+    ),
     _row(
         "acm", "doi", r"dl\.acm\.org/doi/(?:abs/|full/|pdf/|epdf/|fullHtml/)?" + _DOI + _END, "doi"
     ),

@@ -199,7 +199,9 @@ REMOTECLIP_DOI = "10.1109/tgrs.2024.3390838"
 RSGPT_ARXIV = "2307.15266"
 RSGPT_DOI = "10.1016/j.isprsjprs.2024.100001"
 SAME_TITLE_ARXIV = "2304.13009"  # The Potential of Visual ChatGPT For Remote Sensing
-SIMILAR_TITLE_ARXIV = "2305.05726"  # Vision-Language Models in Remote Sensing: … Trends
+SIMILAR_TITLE_ARXIV = "2311.15826"  # GeoChat: no published version in this world
+DIRECTIONS_ARXIV = "2305.05726"  # Vision-Language Models in Remote Sensing: … Future Trends
+DECOY_DIRECTIONS_DOI = "10.5555/decoy.future-directions"
 DECOY_SAME_TITLE_DOI = "10.5555/decoy.same-title"
 DECOY_SIMILAR_DOI = "10.5555/decoy.similar-title"
 DECOY_CVF_DOI = "10.5555/decoy.cvf"
@@ -414,11 +416,23 @@ def _decoys(world: World) -> None:
         )
     similar = world.arxiv.get(SIMILAR_TITLE_ARXIV)
     if similar is not None:
+        # Same first author, same year, title similarity just under the threshold (0.94).
         world.crossref[DECOY_SIMILAR_DOI] = Record(
-            title=similar.title.replace("Future Trends", "Future Directions"),
-            authors=[(similar.authors[0][0], similar.authors[0][1])],
+            title=similar.title + " Imagery",
+            authors=[similar.authors[0], ("Una", "Related")],
             year=similar.year,
             doi=DECOY_SIMILAR_DOI,
+            container="Journal of Unrelated Studies",
+            publisher="Decoy Press",
+        )
+    directions = world.arxiv.get(DIRECTIONS_ARXIV)
+    if directions is not None:
+        # Beside the preprint's real published version (IEEE), a near-title decoy.
+        world.crossref[DECOY_DIRECTIONS_DOI] = Record(
+            title=directions.title.replace("Future Trends", "Future Directions"),
+            authors=[directions.authors[0]],
+            year=directions.year,
+            doi=DECOY_DIRECTIONS_DOI,
             container="Journal of Unrelated Studies",
             publisher="Decoy Press",
         )
