@@ -89,6 +89,8 @@ class ResolveSettings:
     """Seconds a cached answer is used without asking again (then revalidated by ETag)."""
     find_published: bool = True
     """Search Crossref for the published version of preprints arXiv gives no DOI for."""
+    workers: int = 3
+    """Per-work lookups in flight at once (Crossref's polite pool allows 3 concurrent)."""
 
 
 @dataclass(frozen=True)
