@@ -1,1 +1,132 @@
-"""The scrape stage."""
+"""The scrape stage: source lists → build/entries.json and build/works.json.
+
+Never reaches the network. Every file is read before anything is written, so a missing or
+unreadable list stops the run (exit 2) with build/ untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import Settings
+from pipeline.errors import InputError, SourceError
+from pipeline.models import Entry, StageReport, Work
+from pipeline.scrape.catalog import SourceList, load_catalog
+from pipeline.scrape.markdown import Parsed, parse_list
+from pipeline.scrape.merge import merge_entries
+from pipeline.store import write_json
+
+__all__ = ["ScrapeResult", "decode_list", "run_scrape", "scrape_files"]
+
+log = logging.getLogger("pipeline.scrape")
+
+
+@dataclass
+class ScrapeResult:
+    entries: list[Entry]
+    works: list[Work]
+    warnings: list[str]
+    per_list: dict[str, int]
+
+
+def decode_list(data: bytes, file: str) -> tuple[str, list[str]]:
+    """UTF-8 text of a list; a line that is not UTF-8 becomes empty, with a warning, so the
+    line numbers of the rest stay right."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    warnings: list[str] = []
+    lines: list[str] = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            warnings.append(
+                f"{file}:{number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column "
+                f"{exc.start + 1}); line skipped"
+            )
+            lines.append("")
+    return "\n".join(lines), warnings
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _targets(settings: Settings, files: list[Path] | None) -> list[tuple[str, Path]]:
+    """(list id, path) for every list to read."""
+    root = settings.root
+    if files is None:
+        return [(s.id, s.path(root)) for s in load_catalog(settings.sources_toml)]
+    try:
+        catalog: list[SourceList] = load_catalog(settings.sources_toml)
+    except InputError:
+        catalog = []  # explicit FILES do not need a catalog; ids then come from file names
+    by_path = {s.path(root).resolve(): s.id for s in catalog}
+    targets: list[tuple[str, Path]] = []
+    for given in files:
+        path = given
+        if not path.is_absolute() and not path.exists() and (root / path).exists():
+            path = root / path
+        targets.append((by_path.get(path.resolve(), path.stem), path))
+    return targets
+
+
+def scrape_files(settings: Settings, files: list[Path] | None = None) -> ScrapeResult:
+    """Read and merge the lists without writing anything."""
+    texts: list[tuple[str, str, str, list[str]]] = []
+    for source, path in _targets(settings, files):
+        rel = _relative(path, settings.root)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise SourceError(rel, "list file not found") from None
+        except IsADirectoryError:
+            raise SourceError(rel, "is a directory, not a list file") from None
+        except OSError as exc:
+            raise SourceError(rel, f"cannot read: {exc.strerror or exc}") from None
+        text, decoded = decode_list(data, rel)
+        texts.append((source, rel, text, decoded))
+
+    entries: list[Entry] = []
+    warnings: list[str] = []
+    per_list: dict[str, int] = {}
+    for source, rel, text, decode_warnings in texts:
+        parsed: Parsed = parse_list(text, source=source, file=rel)
+        entries.extend(parsed.entries)
+        per_list[source] = per_list.get(source, 0) + len(parsed.entries)
+        warnings.extend(decode_warnings + parsed.warnings)
+    return ScrapeResult(entries, merge_entries(entries), warnings, per_list)
+
+
+def run_scrape(settings: Settings, files: list[Path] | None) -> StageReport:
+    """``pipeline scrape``: write build/entries.json and build/works.json."""
+    started = time.monotonic()
+    result = scrape_files(settings, files)
+    for warning in result.warnings:
+        log.warning("%s", warning)
+    write_json(settings.build_dir / "entries.json", result.entries)
+    write_json(settings.build_dir / "works.json", result.works)
+    lists = ", ".join(f"{name} {count}" for name, count in result.per_list.items())
+    return StageReport(
+        stage="scrape",
+        counts={
+            "entries": len(result.entries),
+            "works": len(result.works),
+            "lists": len(result.per_list),
+            "warnings": len(result.warnings),
+        },
+        seconds=time.monotonic() - started,
+        lines=[
+            f"scrape: {len(result.entries)} entries from {len(result.per_list)} lists "
+            f"({lists}) → {len(result.works)} works; {len(result.warnings)} warnings",
+        ],
+    )

@@ -1,0 +1,735 @@
+"""Markdown lists and tables → Entry records.
+
+The text is parsed by markdown-it-py (CommonMark + GFM tables); entries are read from the
+token stream, not from regular expressions over raw markdown:
+
+- bullet items that carry an external link (or a ``[VENUE]`` tag and a bold title): the
+  bold text is the title, ``[VENUE YEAR]`` and ``(YYYY.MM)`` give venue and date, a
+  link-less sub-bullet gives the authors;
+- table body rows: the header row says which column holds the title, venue, date and links,
+  whatever the list calls them; ``<br>`` (and the ``<be>`` typo) split a cell into badge,
+  title and authors.
+
+Dataset-ness comes from the section path and the header of the title column, never from a
+file name. A row or item that cannot be read becomes a warning ``file:line: reason``; nothing
+in here raises on odd input (property-tested).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import ftfy
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from pipeline.models import Entry, Ids, Kind, Link, LinkRole
+from pipeline.scrape.identify import Identified, identify
+
+_MD = MarkdownIt("commonmark").enable("table")
+_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False)
+
+# Inline HTML that only formats text; any other tag (<br>, <p>, the common <be> typo …)
+# separates the parts of a cell.
+_FORMAT_TAGS = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "big",
+        "cite",
+        "code",
+        "del",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "tt",
+        "u",
+        "var",
+        "img",
+    ]
+)
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
+_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_DATE = re.compile(r"^((?:19|20)\d\d)(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
+_PAREN_DATE = re.compile(r"\(\s*((?:19|20)\d\d(?:[-./]\d{1,2}(?:[-./]\d{1,2})?)?)\s*\)")
+_VENUE_TAG = re.compile(r"^\s*\[([^\[\]]{1,80})\]\s*\|?\s*")
+_DATASET_WORD = re.compile(r"\bdata\s?sets?\b", re.IGNORECASE)
+_NO_VALUE = frozenset({"", "-", "--", "—", "–", "null", "none", "n/a", "na", "tbd", "todo"})
+_GENERIC_LINK_TEXT = re.compile(
+    r"^(?:pdf|paper|papers|link|links|code|github|project|project page|page|home|homepage|"
+    r"website|arxiv|data|dataset|download|demo|video|slides|blog|html|url|here|star|"
+    r"model|weights|huggingface|hugging face|google drive|baiduyun|onedrive|\W*)$",
+    re.IGNORECASE,
+)
+_MOJIBAKE_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+
+# Header words → column meaning; earlier title words win when a table has several.
+_TITLE_HEADERS = (
+    ("title", "paper title", "paper name", "title of paper"),
+    ("paper", "papers", "publication title"),
+    ("dataset", "datasets", "dataset name", "benchmark"),
+    ("name", "model", "model name", "models", "method", "methods", "work", "tool", "project"),
+    ("abbreviation", "abbr", "short name"),
+)
+_DATASET_HEADERS = frozenset({"dataset", "datasets", "dataset name"})
+
+
+@dataclass
+class Parsed:
+    """Entries read from one list and the warnings (``file:line: reason``) on the way."""
+
+    entries: list[Entry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# text helpers
+
+
+def fix_text(text: str) -> str:
+    """Repair mojibake (ftfy, then Mac Roman runs ftfy leaves alone) and tidy whitespace.
+
+    Correct non-Latin text stays: a run is only re-decoded when its bytes form valid UTF-8.
+    """
+    if not text.isascii():
+        text = ftfy.fix_text(text, _FTFY)
+        if not text.isascii():
+            text = _MOJIBAKE_RUN.sub(_undo_mac_roman, text)
+    return " ".join(text.split())
+
+
+def _undo_mac_roman(match: re.Match[str]) -> str:
+    run = match.group(0)
+    try:
+        fixed = run.encode("mac_roman").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return run
+    return fixed
+
+
+def clean_title(text: str) -> str:
+    """Title text: HTML tags and entities, markdown emphasis leftovers and edge punctuation
+    removed, mojibake repaired."""
+    text = html.unescape(_TAG.sub(" ", text))
+    text = fix_text(text)
+    text = re.sub(r"(?<!\w)(\*\*|__|\*|_)|(\*\*|__|\*|_)(?!\w)", "", text)
+    return text.strip(" \t|:;,-–—[]").strip()
+
+
+def _norm_header(text: str) -> str:
+    return " ".join(re.sub(r"[^\w&/]+", " ", text.lower()).replace("_", " ").split())
+
+
+def _is_no_value(text: str) -> bool:
+    return text.strip().strip("*_`").strip().lower() in _NO_VALUE
+
+
+# ---------------------------------------------------------------------------------------------
+# inline tokens → pieces
+
+
+@dataclass
+class _Piece:
+    """One unit of inline content: text (with emphasis depth and enclosing link) or a break."""
+
+    text: str = ""
+    strong: bool = False
+    link: int | None = None
+    brk: bool = False
+
+
+@dataclass
+class _RawLink:
+    href: str
+    text: str = ""
+    segment: int = 0
+
+
+@dataclass
+class _Inline:
+    """An inline token's content, split into segments at <br>-like tags."""
+
+    pieces: list[_Piece] = field(default_factory=list)
+    links: list[_RawLink] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+
+    def segments(self) -> list[list[_Piece]]:
+        out: list[list[_Piece]] = [[]]
+        for piece in self.pieces:
+            if piece.brk:
+                out.append([])
+            else:
+                out[-1].append(piece)
+        return out
+
+    def text(self) -> str:
+        return "".join(" " if p.brk else p.text for p in self.pieces)
+
+
+def _read_inline(children: Sequence[Token]) -> _Inline:
+    result = _Inline()
+    strong = 0
+    link_stack: list[int] = []
+    segment = 0
+    for tok in children:
+        kind = tok.type
+        if kind == "text" or kind == "code_inline":
+            result.pieces.append(
+                _Piece(tok.content, strong > 0, link_stack[-1] if link_stack else None)
+            )
+            if link_stack:
+                result.links[link_stack[-1]].text += tok.content
+        elif kind in ("softbreak", "hardbreak"):
+            result.pieces.append(_Piece(" ", strong > 0, link_stack[-1] if link_stack else None))
+            if link_stack:
+                result.links[link_stack[-1]].text += " "
+        elif kind == "strong_open":
+            strong += 1
+        elif kind == "strong_close":
+            strong = max(0, strong - 1)
+        elif kind == "link_open":
+            result.links.append(_RawLink(str(tok.attrs.get("href") or ""), "", segment))
+            link_stack.append(len(result.links) - 1)
+        elif kind == "link_close":
+            if link_stack:
+                link_stack.pop()
+        elif kind == "image":
+            result.images.append(str(tok.attrs.get("src") or ""))
+        elif kind == "html_inline":
+            segment, strong = _read_tag(tok.content, result, link_stack, segment, strong)
+    return result
+
+
+def _read_tag(
+    content: str, result: _Inline, link_stack: list[int], segment: int, strong: int
+) -> tuple[int, int]:
+    match = _TAG.match(content.strip())
+    if not match:
+        return segment, strong
+    closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
+    if name == "img":
+        src = _SRC.search(attrs)
+        if src:
+            result.images.append(html.unescape(next(g for g in src.groups() if g is not None)))
+    elif name == "a" and not closing:
+        href = _HREF.search(attrs)
+        value = html.unescape(next(g for g in href.groups() if g is not None)) if href else ""
+        result.links.append(_RawLink(value, "", segment))
+        link_stack.append(len(result.links) - 1)
+    elif name == "a" and link_stack:
+        link_stack.pop()
+    elif name in ("b", "strong"):
+        strong = max(0, strong - 1) if closing else strong + 1
+    elif name not in _FORMAT_TAGS:
+        result.pieces.append(_Piece(brk=True))
+        segment += 1
+    return segment, strong
+
+
+def _strong_run(pieces: Sequence[_Piece]) -> str:
+    """Text of the first run of bold pieces (a title bolded twice gives the first)."""
+    out: list[str] = []
+    started = False
+    for piece in pieces:
+        if piece.strong:
+            started = True
+            out.append(piece.text)
+        elif started and piece.text:
+            break
+    return "".join(out)
+
+
+def _plain(pieces: Sequence[_Piece]) -> str:
+    return "".join(p.text for p in pieces)
+
+
+# ---------------------------------------------------------------------------------------------
+# fields
+
+
+def parse_venue(text: str) -> tuple[str | None, str | None]:
+    """``TGRS 2023`` → (``TGRS``, ``2023``); ``arxiv`` → (``arxiv``, None); ``-`` → (None, None)."""
+    text = fix_text(html.unescape(_TAG.sub(" ", text))).strip(" *_.|")
+    if _is_no_value(text):
+        return None, None
+    year = None
+    match = _YEAR.search(text)
+    if match:
+        year = match.group(1)
+        if text[match.end() :].strip(" .)") == "":
+            text = text[: match.start()].strip(" -,(")
+    venue = text.strip(" *_.,-|") or None
+    return venue, year
+
+
+def parse_date(text: str) -> str | None:
+    """``2025-08-04`` / ``2023.06`` / ``2023`` → ISO-like ``YYYY[-MM[-DD]]``; other text → year
+    if one is in it, else None."""
+    text = fix_text(text).strip(" *_()")
+    match = _DATE.match(text)
+    if match:
+        year, month, day = match.groups()
+        if month and 1 <= int(month) <= 12:
+            if day and 1 <= int(day) <= 31:
+                return f"{year}-{int(month):02d}-{int(day):02d}"
+            return f"{year}-{int(month):02d}"
+        return year
+    match = _YEAR.search(text)
+    return match.group(1) if match else None
+
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.?\s*-?\s*)+$")
+
+
+def split_authors(text: str) -> list[str]:
+    """``A. B, C. D, and E. F.`` / ``Wu, K., Zhang, Y., ... & Li, Y.`` / ``X; Y`` → names."""
+    text = fix_text(html.unescape(_TAG.sub(" ", text)))
+    text = re.sub(r"\bet\s+al\.?|\.\.\.|…", ",", text)
+    text = re.sub(r"\s*(?:,\s*and\s+|\s&\s|\band\s+)", ",", text)
+    parts = [p.strip(" .,;*_") for p in re.split(r"[;]" if ";" in text else r",", text)]
+    names: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        # APA style "Family, I." comes apart at the comma: glue the initials back on.
+        if names and _INITIALS.match(part) and not _INITIALS.match(names[-1]):
+            names[-1] = f"{names[-1]}, {part}."
+            names[-1] = names[-1].replace("..", ".")
+            continue
+        names.append(part)
+    return [n for n in names if len(n) > 1 or n.isalpha()]
+
+
+def _text_role(text: str) -> LinkRole | None:
+    lowered = text.lower()
+    if any(w in lowered for w in ("paper", "pdf", "arxiv", "article")):
+        return "paper"
+    if any(w in lowered for w in ("data", "download", "baidu", "drive", "onedrive", "hugging")):
+        return "dataset"
+    if any(w in lowered for w in ("code", "github", "gitlab")):
+        return "code"
+    if any(w in lowered for w in ("project", "home", "page", "website", "demo")):
+        return "project"
+    return None
+
+
+def _column_role(header: str) -> LinkRole | None:
+    if any(w in header for w in ("download", "data")):
+        return "dataset"
+    if "code" in header or "github" in header:
+        return "code"
+    if "project" in header or "home" in header:
+        return "project"
+    if "paper" in header or "pdf" in header:
+        return "paper"
+    return None
+
+
+@dataclass
+class _Found:
+    """Links and ids gathered for one entry."""
+
+    links: list[Link] = field(default_factory=list)
+    ids: list[tuple[Identified, str]] = field(default_factory=list)
+    github: list[str] = field(default_factory=list)
+
+    def add_image(self, src: str) -> None:
+        if src.startswith(("http://", "https://")):
+            found = identify(src)
+            if found.badge and found.github and found.github not in self.github:
+                self.github.append(found.github)
+
+    def add_link(self, raw: _RawLink, fallback: LinkRole | None) -> None:
+        href = raw.href.strip()
+        if not href.lower().startswith(("http://", "https://")):
+            return  # anchors, relative paths, mailto:, empty [Link]()
+        found = identify(href)
+        if found.badge:
+            if found.github and found.github not in self.github:
+                self.github.append(found.github)
+            return
+        role = found.role
+        if role == "other":
+            role = _text_role(raw.text) or fallback or "other"
+        self.ids.append((found, raw.text))
+        if found.github and found.github not in self.github:
+            self.github.append(found.github)
+        if all(link.url != href for link in self.links):
+            self.links.append(Link(href, role))
+
+    def has_paper(self) -> bool:
+        return any(link.role == "paper" for link in self.links) or any(
+            f.arxiv or f.doi or f.ieee for f, _ in self.ids
+        )
+
+    def build_ids(self, where: str, warnings: list[str]) -> Ids:
+        ids = Ids(github=list(self.github))
+        for name, label in (("arxiv", "arxiv"), ("doi", "doi"), ("ieee", "ieee")):
+            seen: list[tuple[str, bool]] = []
+            for found, text in self.ids:
+                value = getattr(found, name)
+                if value and all(value != v for v, _ in seen):
+                    seen.append((value, label in text.lower()))
+            if not seen:
+                continue
+            # Two different ids in one entry: the link the list labels with the id's own
+            # name ("[arXiv](…)") states it on purpose; otherwise the first link wins.
+            chosen = next((v for v, labelled in seen if labelled), seen[0][0])
+            if len(seen) > 1:
+                others = ", ".join(v for v, _ in seen if v != chosen)
+                warnings.append(
+                    f"{where}: links give different {name} ids; kept {chosen}, ignored {others}"
+                )
+            setattr(ids, name, chosen)
+        return ids
+
+
+# ---------------------------------------------------------------------------------------------
+# the walk
+
+
+@dataclass
+class _Item:
+    """An open list item while walking the tokens."""
+
+    line: int
+    level: int
+    inlines: list[_Inline] = field(default_factory=list)
+    sub_texts: list[str] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, source: str, file: str) -> None:
+        self.source = source
+        self.file = file
+        self.out = Parsed()
+        self.headings: list[tuple[int, str]] = []
+        self.title_heading_seen = False
+
+    # sections ---------------------------------------------------------------------------
+
+    def section(self) -> list[str]:
+        return [text for _, text in self.headings]
+
+    def heading(self, level: int, inline: Token | None) -> None:
+        text = clean_title(_read_inline(inline.children or []).text()) if inline else ""
+        if not self.title_heading_seen:
+            self.title_heading_seen = True
+            if level == 1 and not self.out.entries:
+                return  # the document's own title is not a section
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        if text:
+            self.headings.append((level, text))
+
+    def warn(self, line: int, reason: str) -> None:
+        self.out.warnings.append(f"{self.file}:{line}: {reason}")
+
+    def in_dataset_section(self) -> bool:
+        return any(_DATASET_WORD.search(text) for text in self.section())
+
+    # entries ------------------------------------------------------------------------------
+
+    def entry(
+        self,
+        line: int,
+        *,
+        title: str,
+        found: _Found,
+        dataset: bool,
+        authors: list[str],
+        venue: str | None,
+        date: str | None,
+    ) -> None:
+        where = f"{self.file}:{line}"
+        kind: Kind = "dataset" if dataset else "paper"
+        if not dataset and not found.has_paper() and found.links:
+            kind = "project"
+        self.out.entries.append(
+            Entry(
+                source=self.source,
+                file=self.file,
+                line=line,
+                section=self.section(),
+                kind=kind,
+                title=title,
+                authors=authors,
+                venue=venue,
+                date=date,
+                links=found.links,
+                ids=found.build_ids(where, self.out.warnings),
+            )
+        )
+
+    def list_item(self, item: _Item) -> None:
+        if not item.inlines:
+            return
+        first = item.inlines[0]
+        found = _Found()
+        for inline in item.inlines:
+            for src in inline.images:
+                found.add_image(src)
+            for raw in inline.links:
+                found.add_link(raw, None)
+        text = " ".join(_plain(inline.pieces) for inline in item.inlines)
+        tag = _VENUE_TAG.match(text)
+        strong = clean_title(_strong_run(first.pieces))
+        if not found.links and not found.github and not (tag and strong):
+            return  # prose, a table of contents or an update note, not an entry
+        title = strong or _quoted(text) or self._link_title(first) or _loose_title(first)
+        if not title:
+            self.warn(item.line, "list item has links but no title; skipped")
+            return
+        venue = date = None
+        if tag:
+            venue, date = parse_venue(tag.group(1))
+        paren = _PAREN_DATE.search(text)
+        if paren:
+            date = parse_date(paren.group(1)) or date
+        authors = split_authors(item.sub_texts[0]) if item.sub_texts else []
+        self.entry(
+            item.line,
+            title=title,
+            found=found,
+            dataset=self.in_dataset_section(),
+            authors=authors,
+            venue=venue,
+            date=date,
+        )
+
+    @staticmethod
+    def _link_title(inline: _Inline) -> str:
+        for raw in inline.links:
+            text = clean_title(raw.text)
+            if text and not _GENERIC_LINK_TEXT.match(text):
+                return text
+        return ""
+
+    def table(self, header: list[str], rows: list[tuple[int, list[_Inline]]]) -> None:
+        names = [_norm_header(h) for h in header]
+        title_cols = _title_columns(names)
+        venue_col = _find(names, ("publication", "published", "venue", "journal", "conference"))
+        date_col = _find(names, ("date", "year", "time"))
+        author_col = _find(names, ("author",))
+        dataset = self.in_dataset_section() or any(
+            names[i] in _DATASET_HEADERS for i in title_cols if i < len(names)
+        )
+        for line, cells in rows:
+            self.table_row(line, names, cells, title_cols, venue_col, date_col, author_col, dataset)
+
+    def table_row(
+        self,
+        line: int,
+        names: list[str],
+        cells: list[_Inline],
+        title_cols: list[int],
+        venue_col: int | None,
+        date_col: int | None,
+        author_col: int | None,
+        dataset: bool,
+    ) -> None:
+        if all(not c.text().strip() and not c.links and not c.images for c in cells):
+            return  # an empty row says nothing
+        title, col = "", title_cols[0]
+        authors: list[str] = []
+        for candidate in title_cols:
+            if candidate < len(cells):
+                title, authors = _cell_title(cells[candidate])
+                if title and not _is_no_value(title):
+                    col = candidate
+                    break
+        if not title or _is_no_value(title):
+            name = names[col] if col < len(names) and names[col] else "title"
+            self.warn(line, f"table row has an empty {name} cell; skipped")
+            return
+        found = _Found()
+        for index, cell in enumerate(cells):
+            fallback: LinkRole | None = "paper" if index == col else _column_role(names[index])
+            for src in cell.images:
+                found.add_image(src)
+            for raw in cell.links:
+                role = fallback
+                if index == col and raw.segment != _title_segment(cell):
+                    role = None
+                found.add_link(raw, role)
+        venue = date = None
+        if venue_col is not None and venue_col < len(cells) and venue_col != col:
+            venue, date = parse_venue(cells[venue_col].text())
+        if date_col is not None and date_col < len(cells) and date_col != col:
+            date = parse_date(cells[date_col].text()) or date
+        if author_col is not None and author_col < len(cells) and author_col != col:
+            authors = split_authors(cells[author_col].text()) or authors
+        self.entry(
+            line,
+            title=title,
+            found=found,
+            dataset=dataset,
+            authors=authors,
+            venue=venue,
+            date=date,
+        )
+
+
+_QUOTED = re.compile(r'^\W{0,8}["“]([^"”]{8,})["”]')
+
+
+def _quoted(text: str) -> str:
+    """A title in quotes at the start of an item (``"Title", *Venue*, [[Paper](…)]``)."""
+    match = _QUOTED.match(_VENUE_TAG.sub("", text, count=1))
+    return clean_title(match.group(1)) if match else ""
+
+
+def _loose_title(inline: _Inline) -> str:
+    """Text outside links, up to the first `` | `` (``[[arXiv](…)] Title [[code](…)]``)."""
+    text = "".join(p.text for p in inline.pieces if p.link is None and not p.brk)
+    text = _VENUE_TAG.sub("", text, count=1)
+    text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)
+    for part in text.split("|"):
+        part = clean_title(_PAREN_DATE.sub(" ", part))
+        if part:
+            return part
+    return ""
+
+
+def _find(names: list[str], words: tuple[str, ...]) -> int | None:
+    for index, name in enumerate(names):
+        if any(name == w or name.startswith(w) or f" {w}" in f" {name}" for w in words):
+            return index
+    return None
+
+
+def _title_columns(names: list[str]) -> list[int]:
+    """Columns that may hold the title, best first (the first column when none is named)."""
+    found = [i for group in _TITLE_HEADERS for i, name in enumerate(names) if name in group]
+    return found or [0]
+
+
+def _title_segment(cell: _Inline) -> int:
+    """Index of the segment holding the title: the first with bold text or a titled link,
+    else the first with any text."""
+    segments = cell.segments()
+    for index, pieces in enumerate(segments):
+        if _strong_run(pieces).strip():
+            return index
+    for index, pieces in enumerate(segments):
+        if any(p.link is not None and p.text.strip() for p in pieces):
+            return index
+    for index, pieces in enumerate(segments):
+        if _plain(pieces).strip():
+            return index
+    return 0
+
+
+def _cell_title(cell: _Inline) -> tuple[str, list[str]]:
+    """Title and authors of a title cell (``badge <br> [**Title**](…) <br> authors``)."""
+    segments = cell.segments()
+    index = _title_segment(cell)
+    pieces = segments[index] if index < len(segments) else []
+    title = clean_title(_strong_run(pieces))
+    if not title:
+        linked = [p for p in pieces if p.link is not None]
+        title = clean_title(_plain(linked)) if linked else ""
+        if _GENERIC_LINK_TEXT.match(title):
+            title = ""
+        if not title:
+            title = clean_title(_plain(pieces))
+            if _GENERIC_LINK_TEXT.match(title):
+                title = ""
+    authors: list[str] = []
+    for rest in segments[index + 1 :]:
+        text = _plain(rest).strip()
+        if text and not any(p.link is not None for p in rest):
+            authors = split_authors(text)
+            break
+    return title, authors
+
+
+def parse_list(text: str, *, source: str, file: str) -> Parsed:
+    """Read one list's markdown into entries (in line order) and warnings."""
+    reader = _Reader(source, file)
+    try:
+        tokens = _MD.parse(text)
+    except Exception as exc:  # markdown-it should never fail; if it does, say where
+        reader.warn(1, f"markdown parser failed ({type(exc).__name__}: {exc}); file skipped")
+        return reader.out
+    _walk(tokens, reader)
+    reader.out.entries.sort(key=lambda e: e.line)
+    return reader.out
+
+
+def _walk(tokens: list[Token], reader: _Reader) -> None:
+    items: list[_Item] = []
+    index = 0
+    count = len(tokens)
+    while index < count:
+        tok = tokens[index]
+        kind = tok.type
+        if kind == "heading_open":
+            inline = tokens[index + 1] if index + 1 < count else None
+            reader.heading(int(tok.tag[1:]) if tok.tag[1:].isdigit() else 6, inline)
+            index += 3
+            continue
+        if kind == "list_item_open":
+            items.append(_Item(line=(tok.map[0] + 1) if tok.map else 1, level=tok.level))
+        elif kind == "list_item_close":
+            if items:
+                item = items.pop()
+                has_links = any(i.links or i.images for i in item.inlines)
+                if items and item.inlines and not has_links:
+                    items[-1].sub_texts.append(" ".join(i.text() for i in item.inlines))
+                else:
+                    reader.list_item(item)
+        elif kind == "inline":
+            if items and tok.level == items[-1].level + 2:
+                items[-1].inlines.append(_read_inline(tok.children or []))
+        elif kind == "table_open":
+            index = _table(tokens, index, reader)
+            continue
+        index += 1
+
+
+def _table(tokens: list[Token], start: int, reader: _Reader) -> int:
+    header: list[str] = []
+    rows: list[tuple[int, list[_Inline]]] = []
+    in_head = False
+    current: list[_Inline] | None = None
+    line = 1
+    index = start + 1
+    while index < len(tokens) and tokens[index].type != "table_close":
+        tok = tokens[index]
+        if tok.type == "thead_open":
+            in_head = True
+        elif tok.type == "thead_close":
+            in_head = False
+        elif tok.type == "tr_open":
+            current = []
+            line = (tok.map[0] + 1) if tok.map else line
+        elif tok.type == "tr_close" and current is not None:
+            if in_head:
+                header = [c.text() for c in current]
+            else:
+                rows.append((line, current))
+            current = None
+        elif tok.type == "inline" and current is not None:
+            current.append(_read_inline(tok.children or []))
+        index += 1
+    reader.table(header, rows)
+    return index + 1

@@ -1,0 +1,176 @@
+"""Entries → works: the same paper listed several times becomes one work.
+
+Two entries are the same work when they share an arXiv id, a DOI, or a normalized title
+(casefolded, mojibake repaired, punctuation and whitespace folded). Entries whose
+identifiers conflict (two different arXiv ids, DOIs or IEEE numbers) are never merged, even
+when their titles match: a list that links the wrong paper must not fuse two papers.
+
+Work ids are stable strings, the first that applies: ``arxiv:ID``, ``doi:DOI``, ``ieee:N``,
+``title:<16 hex of sha1(normalized title)>``. When two works would get the same id (two
+rows linking one IEEE page with different titles), the later ones fall back to the next
+kind, and as a last resort get ``~2``, ``~3`` … suffixes, so ids stay unique.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pipeline.models import Entry, Ids, Kind, Link, Place, Work
+from pipeline.scrape.markdown import fix_text
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_KEYS = ("arxiv", "doi", "ieee")
+
+
+def normalize_title(title: str) -> str:
+    """Casefold, repair mojibake, NFKC, fold punctuation and whitespace to single spaces."""
+    text = unicodedata.normalize("NFKC", fix_text(title)).casefold()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def title_key(title: str) -> str:
+    """``title:`` id part: the first 16 hex digits of sha1 of the normalized title."""
+    return hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class _Group:
+    entries: list[Entry] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)
+    keys: list[tuple[str, str]] = field(default_factory=list)
+
+    def compatible(self, other: _Group) -> bool:
+        return all(
+            self.ids.get(key) is None
+            or other.ids.get(key) is None
+            or self.ids[key] == other.ids[key]
+            for key in _KEYS
+        )
+
+    def absorb(self, other: _Group) -> None:
+        self.entries.extend(other.entries)
+        self.keys.extend(other.keys)
+        for key, value in other.ids.items():
+            self.ids.setdefault(key, value)
+
+
+def _entry_group(entry: Entry) -> _Group:
+    ids = {key: value for key in _KEYS if (value := getattr(entry.ids, key))}
+    keys: list[tuple[str, str]] = [(k, ids[k]) for k in ("arxiv", "doi") if k in ids]
+    norm = normalize_title(entry.title)
+    if norm:
+        keys.append(("title", norm))
+    return _Group([entry], ids, keys)
+
+
+def merge_entries(entries: Iterable[Entry]) -> list[Work]:
+    """Group entries into works, in order of first appearance."""
+    groups: dict[int, _Group] = {}
+    owner: dict[tuple[str, str], int] = {}
+    for number, entry in enumerate(entries):
+        gid = number
+        groups[gid] = _entry_group(entry)
+        for key in list(groups[gid].keys):
+            other = owner.get(key)
+            if other is None or other == gid or not groups[other].compatible(groups[gid]):
+                continue
+            # keep the earlier group so works stay in order of first appearance
+            first, second = min(other, gid), max(other, gid)
+            gone = groups.pop(second)
+            groups[first].absorb(gone)
+            for moved in gone.keys:
+                if owner.get(moved) == second:
+                    owner[moved] = first
+            gid = first
+        for key in groups[gid].keys:
+            owner.setdefault(key, gid)
+    works = [_work(group) for group in groups.values()]
+    _assign_ids(works)
+    return works
+
+
+def _score(entry: Entry) -> tuple[int, int, int, int]:
+    """How complete an entry is: kind paper, authors, venue, date detail."""
+    return (
+        int(entry.kind == "paper"),
+        int(bool(entry.authors)) + int(bool(entry.venue)) + int(bool(entry.date)),
+        len(entry.date or ""),
+        len(entry.authors),
+    )
+
+
+def _work(group: _Group) -> Work:
+    entries = group.entries
+    best = max(entries, key=_score)  # max keeps the first of equals: list order decides
+    kinds = {e.kind for e in entries}
+    kind: Kind = "paper" if "paper" in kinds else ("dataset" if "dataset" in kinds else "project")
+    links: list[Link] = []
+    seen: set[str] = set()
+    github: list[str] = []
+    for entry in [best, *[e for e in entries if e is not best]]:
+        for link in entry.links:
+            if link.url not in seen:
+                seen.add(link.url)
+                links.append(link)
+        for repo in entry.ids.github:
+            if repo not in github:
+                github.append(repo)
+    places = sorted(
+        (Place(e.source, e.file, e.line, tuple(e.section)) for e in entries),
+        key=lambda p: (p.file, p.line),
+    )
+    return Work(
+        id="",
+        kind=kind,
+        title=best.title,
+        authors=list(best.authors),
+        venue=best.venue,
+        date=best.date,
+        links=links,
+        ids=Ids(
+            arxiv=group.ids.get("arxiv"),
+            doi=group.ids.get("doi"),
+            ieee=group.ids.get("ieee"),
+            github=github,
+        ),
+        places=places,
+    )
+
+
+def _candidates(work: Work) -> list[str]:
+    out = []
+    if work.ids.arxiv:
+        out.append(f"arxiv:{work.ids.arxiv}")
+    if work.ids.doi:
+        out.append(f"doi:{work.ids.doi}")
+    if work.ids.ieee:
+        out.append(f"ieee:{work.ids.ieee}")
+    out.append(f"title:{title_key(work.title)}")
+    return out
+
+
+def _assign_ids(works: list[Work]) -> None:
+    """Each work takes its first candidate id that no other work has as its own first choice
+    (so a shared IEEE page gives neither work that id, whatever the order) and that is not
+    taken yet; ``~2``, ``~3`` … suffixes are the last resort."""
+    candidates = [_candidates(w) for w in works]
+    claims: dict[str, int] = {}
+    for cands in candidates:
+        claims[cands[0]] = claims.get(cands[0], 0) + 1
+    taken: set[str] = set()
+    for work, cands in zip(works, candidates, strict=True):
+        chosen = next(
+            (c for c in cands if c not in taken and claims.get(c, 0) - (c == cands[0]) == 0),
+            None,
+        )
+        if chosen is None:
+            base, n = cands[-1], 2
+            while f"{base}~{n}" in taken:
+                n += 1
+            chosen = base if base not in taken else f"{base}~{n}"
+        taken.add(chosen)
+        work.id = chosen
