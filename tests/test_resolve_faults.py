@@ -19,6 +19,10 @@ from tests.resolve_helpers import FAST, fast_settings, run
 
 pytestmark = pytest.mark.network
 
+# Requests a failing service can get in a run: the breaker trips after ``breaker_after``
+# failed lookups, and up to ``workers - 1`` others may already be under way then.
+BOUND = (FAST.breaker_after + FAST.workers - 1) * FAST.retry_attempts
+
 MDPI_WORK = Work(
     id="title:textrs",
     kind="paper",
@@ -44,7 +48,7 @@ def test_429_storm_is_bounded_by_the_circuit_breaker(fakeweb: FakeWeb, tmp_path:
     fakeweb.add_fault("status", "/crossref/", status=429, retry_after="120")
     report, resolved = run(fast_settings(fakeweb, tmp_path), works)
     crossref_calls = fakeweb.requests_to("/crossref/")
-    assert len(crossref_calls) == FAST.breaker_after * FAST.retry_attempts
+    assert FAST.breaker_after * FAST.retry_attempts <= len(crossref_calls) <= BOUND
     assert "crossref" in report.degraded
     # arXiv still answers: preprints are resolved from it; nothing is invented for the rest.
     assert any(rw.resolved_by == "arxiv" for rw in resolved.values())
@@ -70,7 +74,7 @@ def test_nothing_previously_resolved_is_lost(fakeweb: FakeWeb, tmp_path: Path) -
             assert after[work_id].resolved_by == rw.resolved_by
     assert report.counts["last-known"] == sum(1 for rw in before.values() if rw.verified)
     # Bounded: the breaker stops asking each failing service after a few failed requests.
-    per_service = FAST.breaker_after * FAST.retry_attempts
+    per_service = BOUND
     assert len(fakeweb.requests_to("/crossref/")) <= per_service
     assert len(fakeweb.requests_to("/openalex/")) <= per_service
     assert len(fakeweb.requests_to("/arxiv/")) == FAST.retry_attempts

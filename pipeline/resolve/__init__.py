@@ -68,7 +68,7 @@ def last_known(settings: Settings) -> dict[str, ResolvedWork]:
             resolved_by=resolved_by,
             method="last-known",
             confidence=float(custom.get("confidence") or 0.0) if custom else 0.0,
-            verified=resolved_by != "list",
+            verified=bool(custom.get("verified", resolved_by != "list")) if custom else False,
         )
     return known
 
@@ -150,6 +150,7 @@ def run_resolve(settings: Settings) -> StageReport:
     for rw in resolved:
         counts[rw.resolved_by] = counts.get(rw.resolved_by, 0) + 1
     counts["published"] = sum(1 for rw in resolved if rw.preprint_of)
+    ctx.reviews.sort(key=lambda r: (r.work_id, r.service))  # lookups ran concurrently
     counts["review"] = len(ctx.reviews)
     counts["last-known"] = kept
     write_json(settings.build_dir / "resolved.json", resolved)

@@ -17,7 +17,7 @@ import arxiv
 
 from pipeline.models import Work
 from pipeline.resolve import crossref
-from pipeline.resolve.base import Context, Found, choose
+from pipeline.resolve.base import Context, Found, choose, each_work
 from pipeline.resolve.csl import crossref_to_csl, split_name
 from pipeline.resolve.fetch import ArxivSessionAdapter, Unavailable
 
@@ -126,14 +126,15 @@ class ArxivResolver:
                 if isinstance(exc, arxiv.ArxivError):
                     ctx.fetcher.failed.add("arxiv")
                 break
-            for key in batch:
-                result = results.get(key)
-                if result is None:
-                    continue
-                for work in by_id[key]:
-                    found[work.id] = self._published(ctx, work, result) or Found(
-                        to_csl(result, work.id), "arxiv", "arxiv-id", 1.0
-                    )
+            answered = [w for key in batch if key in results for w in by_id[key]]
+
+            def one(work: Work, results: dict[str, arxiv.Result] = results) -> Found:
+                result = results[arxiv_id(work) or ""]
+                return self._published(ctx, work, result) or Found(
+                    to_csl(result, work.id), "arxiv", "arxiv-id", 1.0
+                )
+
+            found.update(each_work(ctx, answered, one))
         return found
 
     def _published(self, ctx: Context, work: Work, result: arxiv.Result) -> Found | None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -133,3 +134,25 @@ def choose(
     if refused is not None:
         ctx.review(work, service, refused[1], current, refused[0])
     return None
+
+
+def each_work(
+    ctx: Context, works: Sequence[Work], lookup: Callable[[Work], Found | None]
+) -> dict[str, Found]:
+    """Run ``lookup`` for every work, ``settings.resolve.workers`` at a time; a lookup whose
+    service cannot answer notes it on the work (``ctx.unavailable``) and finds nothing."""
+
+    def one(work: Work) -> Found | None:
+        try:
+            return lookup(work)
+        except Unavailable as exc:
+            ctx.unavailable(work, exc)
+            return None
+
+    workers = max(1, ctx.settings.resolve.workers)
+    if workers == 1 or len(works) < 2:
+        results = [one(w) for w in works]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="resolve") as pool:
+            results = list(pool.map(one, works))
+    return {w.id: r for w, r in zip(works, results, strict=True) if r is not None}

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from pipeline.models import Work
 from pipeline.resolve import doi as doi_cn
-from pipeline.resolve.base import Context, Found, choose, first_author
+from pipeline.resolve.base import Context, Found, choose, each_work, first_author
 from pipeline.resolve.csl import crossref_to_csl, list_to_csl
 from pipeline.resolve.fetch import Unavailable
 
@@ -89,28 +89,24 @@ class KnownDoiResolver:
         return known_doi(work) is not None
 
     def resolve(self, works: Sequence[Work], ctx: Context) -> dict[str, Found]:
-        found: dict[str, Found] = {}
-        for work in works:
-            known = known_doi(work)
-            if known is None:
-                continue
-            doi, method = known
-            record: dict[str, Any] | None = None
-            try:
-                record = get_work(ctx, doi)
-            except Unavailable as exc:
-                ctx.unavailable(work, exc)
-            if record is not None:
-                found[work.id] = Found(crossref_to_csl(record, work.id), "crossref", method, 1.0)
-                continue
-            try:
-                item = doi_cn.fetch_csl(ctx, doi)
-            except Unavailable as exc:
-                ctx.unavailable(work, exc)
-                continue
-            if item is not None:
-                found[work.id] = Found(crossref_to_csl(item, work.id), "doi", method, 1.0)
-        return found
+        return each_work(ctx, works, lambda work: self._one(work, ctx))
+
+    def _one(self, work: Work, ctx: Context) -> Found | None:
+        known = known_doi(work)
+        if known is None:
+            return None
+        doi, method = known
+        record: dict[str, Any] | None = None
+        try:
+            record = get_work(ctx, doi)
+        except Unavailable as exc:
+            ctx.unavailable(work, exc)  # then doi.org, which also answers for Crossref DOIs
+        if record is not None:
+            return Found(crossref_to_csl(record, work.id), "crossref", method, 1.0)
+        item = doi_cn.fetch_csl(ctx, doi)
+        if item is None:
+            return None
+        return Found(crossref_to_csl(item, work.id), "doi", method, 1.0)
 
 
 class TitleSearchResolver:
@@ -129,17 +125,9 @@ class TitleSearchResolver:
         return [crossref_to_csl(i, work.id) for i in items]
 
     def resolve(self, works: Sequence[Work], ctx: Context) -> dict[str, Found]:
-        found: dict[str, Found] = {}
-        for work in works:
-            try:
-                candidates = self.candidates(ctx, work)
-            except Unavailable as exc:
-                ctx.unavailable(work, exc)
-                continue
-            result = pick(ctx, work, self.service, candidates)
-            if result is not None:
-                found[work.id] = result
-        return found
+        return each_work(
+            ctx, works, lambda work: pick(ctx, work, self.service, self.candidates(ctx, work))
+        )
 
 
 def pick(ctx: Context, work: Work, service: str, candidates: list[dict[str, Any]]) -> Found | None:

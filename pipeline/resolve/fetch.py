@@ -19,7 +19,6 @@ A stale cached answer is returned when the network fails (last known beats nothi
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import threading
@@ -41,7 +40,7 @@ from tenacity import (
 
 from pipeline.cache import CachedResponse, HttpCache, request_key
 from pipeline.config import Settings
-from pipeline.http import requests_session
+from pipeline.http import parse_retry_after, requests_session
 
 log = logging.getLogger(__name__)
 
@@ -94,20 +93,6 @@ class Service:
     valid: Callable[[bytes], bool]
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
 def to_response(cached: CachedResponse) -> requests.Response:
     """A requests.Response built from a cached answer (what the arxiv package expects)."""
     response = requests.Response()
@@ -140,6 +125,7 @@ class Fetcher:
         """Services that failed at least one request after all retries."""
         self.down: set[str] = set()
         self._streak: dict[str, int] = {}
+        self._key_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def service_for(self, url: str) -> Service:
@@ -157,8 +143,16 @@ class Fetcher:
         """GET through the cache; raises :class:`Unavailable` when no answer can be had."""
         full = requests.Request("GET", url, params=dict(params or {})).prepare().url or url
         hdrs = dict(headers or {})
-        service = self.service_for(full)
         key = request_key("GET", full, hdrs)
+        # One lock per request key: concurrent lookups that need the same answer wait for
+        # the first instead of asking twice (no request is repeated within a run).
+        with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            return self._get(full, hdrs, key)
+
+    def _get(self, full: str, hdrs: dict[str, str], key: str) -> requests.Response:
+        service = self.service_for(full)
         cached = self.cache.get(key)
         if cached is not None and (
             self.settings.offline or cached.age() < self.options.cache_max_age

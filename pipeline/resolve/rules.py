@@ -22,7 +22,7 @@ from typing import Any
 
 from pipeline.models import Work
 from pipeline.resolve import crossref
-from pipeline.resolve.base import Context, Found, first_author
+from pipeline.resolve.base import Context, Found, each_work, first_author
 from pipeline.resolve.csl import crossref_to_csl
 from pipeline.resolve.fetch import Unavailable
 from pipeline.resolve.match import title_similarity
@@ -180,20 +180,20 @@ class LinkLookupResolver:
         return any(h.rule.kind in self.kinds for h in hits(work))
 
     def resolve(self, works: Sequence[Work], ctx: Context) -> dict[str, Found]:
-        found: dict[str, Found] = {}
-        for work in works:
-            for hit in hits(work):
-                if hit.rule.kind not in self.kinds:
-                    continue
-                try:
-                    result = self._lookup(work, hit, ctx)
-                except Unavailable as exc:
-                    ctx.unavailable(work, exc)
-                    continue
-                if result is not None:
-                    found[work.id] = result
-                    break
-        return found
+        return each_work(ctx, works, lambda work: self._one(work, ctx))
+
+    def _one(self, work: Work, ctx: Context) -> Found | None:
+        for hit in hits(work):
+            if hit.rule.kind not in self.kinds:
+                continue
+            try:
+                result = self._lookup(work, hit, ctx)
+            except Unavailable as exc:
+                ctx.unavailable(work, exc)
+                continue
+            if result is not None:
+                return result
+        return None
 
     def _lookup(self, work: Work, hit: Hit, ctx: Context) -> Found | None:
         if hit.rule.kind == "pii":
