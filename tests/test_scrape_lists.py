@@ -140,15 +140,15 @@ SHARED_LISTS = sorted((SHARED / "lists").glob("*.md"))
 
 @pytest.mark.parametrize("path", SHARED_LISTS, ids=[p.name[:40] for p in SHARED_LISTS])
 def test_other_real_lists_scrape(path: Path) -> None:
-    text, warnings = decode_list(path.read_bytes(), path.name)
-    parsed = parse_list(text, source=path.stem, file=path.name)
+    decoded = decode_list(path.read_bytes(), path.name)
+    parsed = parse_list(decoded.text, source=path.stem, file=path.name)
     assert parsed.entries, path.name
     for entry in parsed.entries:
         assert entry.title and entry.line >= 1
     if path.name != "README.md":
         assert len(parsed.entries) >= 30
         assert sum(1 for e in parsed.entries if e.links) >= len(parsed.entries) // 2
-    for warning in warnings + parsed.warnings:
+    for warning in decoded.warnings + parsed.warnings:
         assert warning.startswith(f"{path.name}:")
 
 

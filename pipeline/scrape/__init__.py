@@ -19,7 +19,7 @@ from pipeline.scrape.markdown import Parsed, parse_list
 from pipeline.scrape.merge import merge_entries
 from pipeline.store import write_json
 
-__all__ = ["ScrapeResult", "decode_list", "run_scrape", "scrape_files"]
+__all__ = ["Decoded", "ScrapeResult", "decode_list", "run_scrape", "scrape_files"]
 
 log = logging.getLogger("pipeline.scrape")
 
@@ -32,15 +32,26 @@ class ScrapeResult:
     per_list: dict[str, int]
 
 
-def decode_list(data: bytes, file: str) -> tuple[str, list[str]]:
-    """UTF-8 text of a list; a line that is not UTF-8 becomes empty, with a warning, so the
-    line numbers of the rest stay right."""
+@dataclass
+class Decoded:
+    """A list's text; ``bad_lines`` (1-based) were not UTF-8: their bad bytes are replaced so
+    that tables and items around them keep their shape, and entries starting there are
+    skipped."""
+
+    text: str
+    warnings: list[str]
+    bad_lines: frozenset[int] = frozenset()
+
+
+def decode_list(data: bytes, file: str) -> Decoded:
+    """Decode a list as UTF-8 (BOM allowed), line by line when the whole does not decode."""
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.decode("utf-8"), []
+        return Decoded(data.decode("utf-8"), [])
     except UnicodeDecodeError:
         pass
     warnings: list[str] = []
+    bad: set[int] = set()
     lines: list[str] = []
     for number, raw in enumerate(data.split(b"\n"), start=1):
         try:
@@ -50,8 +61,9 @@ def decode_list(data: bytes, file: str) -> tuple[str, list[str]]:
                 f"{file}:{number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column "
                 f"{exc.start + 1}); line skipped"
             )
-            lines.append("")
-    return "\n".join(lines), warnings
+            bad.add(number)
+            lines.append(raw.decode("utf-8", errors="replace"))
+    return Decoded("\n".join(lines), warnings, frozenset(bad))
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -82,7 +94,7 @@ def _targets(settings: Settings, files: list[Path] | None) -> list[tuple[str, Pa
 
 def scrape_files(settings: Settings, files: list[Path] | None = None) -> ScrapeResult:
     """Read and merge the lists without writing anything."""
-    texts: list[tuple[str, str, str, list[str]]] = []
+    texts: list[tuple[str, str, Decoded]] = []
     for source, path in _targets(settings, files):
         rel = _relative(path, settings.root)
         try:
@@ -93,17 +105,17 @@ def scrape_files(settings: Settings, files: list[Path] | None = None) -> ScrapeR
             raise SourceError(rel, "is a directory, not a list file") from None
         except OSError as exc:
             raise SourceError(rel, f"cannot read: {exc.strerror or exc}") from None
-        text, decoded = decode_list(data, rel)
-        texts.append((source, rel, text, decoded))
+        texts.append((source, rel, decode_list(data, rel)))
 
     entries: list[Entry] = []
     warnings: list[str] = []
     per_list: dict[str, int] = {}
-    for source, rel, text, decode_warnings in texts:
-        parsed: Parsed = parse_list(text, source=source, file=rel)
-        entries.extend(parsed.entries)
-        per_list[source] = per_list.get(source, 0) + len(parsed.entries)
-        warnings.extend(decode_warnings + parsed.warnings)
+    for source, rel, decoded in texts:
+        parsed: Parsed = parse_list(decoded.text, source=source, file=rel)
+        kept = [e for e in parsed.entries if e.line not in decoded.bad_lines]
+        entries.extend(kept)
+        per_list[source] = per_list.get(source, 0) + len(kept)
+        warnings.extend(decoded.warnings + parsed.warnings)
     return ScrapeResult(entries, merge_entries(entries), warnings, per_list)
 
 
