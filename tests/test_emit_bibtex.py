@@ -137,6 +137,14 @@ def test_entry_types_fit_the_work() -> None:
     assert "note" not in fields
 
 
+def test_authorless_entries_get_a_label_key() -> None:
+    fields = parse_fields(
+        render([_record(authors=[], title="Transfer learning in remote sensing")])
+    )
+    assert fields["key"] == "Transfer learning in"
+    assert "author" not in fields
+
+
 def test_unverified_records_carry_a_note() -> None:
     fields = parse_fields(render([_record(verified=False)]))
     assert "not yet verified" in fields["note"]

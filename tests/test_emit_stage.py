@@ -59,7 +59,7 @@ def test_missing_links_json_keeps_the_previous_one(tmp_path: Path) -> None:
     report = emit(root)
     assert (root / "output" / "links.json").read_bytes() == before
     assert (root / "output" / "README.md").read_bytes() == readme_before  # stars kept too
-    assert "build/links.json missing" in report.lines[0]
+    assert "no build/links.json" in report.lines[0]
 
 
 def test_degraded_resolve_loses_no_work_and_no_field(tmp_path: Path) -> None:

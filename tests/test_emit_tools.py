@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_tool
-from tests.emit_support import emit, make_project
+from tests.emit_support import emit, fixture, make_project
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,13 @@ _LATIN = re.compile(r"[\u0000-\u02ff\u2000-\u206f]")
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_project(tmp_path_factory.mktemp("tools"))
+    """The hand-made payloads plus all five real lists as an offline run resolves them
+    (lists-resolved.json: a snapshot of build/resolved.json from `pipeline scrape` and
+    `pipeline resolve --offline`, every record unverified)."""
+    resolved = fixture("resolved.json")
+    seen = {item["work"]["id"] for item in resolved}
+    resolved += [x for x in fixture("lists-resolved.json") if x["work"]["id"] not in seen]
+    root = make_project(tmp_path_factory.mktemp("tools"), resolved)
     emit(root)
     return root / "output"
 

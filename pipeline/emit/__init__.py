@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,21 +20,12 @@ from pipeline.emit.keys import KeyMap, identifiers, work_identifiers
 from pipeline.emit.records import Record, from_resolved, merge
 from pipeline.errors import InputError
 from pipeline.models import LinkReport, LinkStatus, ResolvedWork, StageReport
+from pipeline.scrape.catalog import SourceList, load_catalog
 from pipeline.store import atomic_write_bytes, atomic_write_text, dumps, read_json
 
 log = logging.getLogger(__name__)
 
-__all__ = ["EmitInput", "Source", "run_emit"]
-
-
-@dataclass(frozen=True)
-class Source:
-    """A source list as sources/sources.toml names it."""
-
-    id: str
-    file: str
-    title: str = ""
-    repo: str = ""
+__all__ = ["EmitInput", "run_emit"]
 
 
 @dataclass
@@ -45,7 +35,7 @@ class EmitInput:
     current: list[tuple[Record, ResolvedWork]]
     links: LinkReport
     previous_links: LinkReport
-    sources: list[Source] = field(default_factory=list)
+    sources: list[SourceList] = field(default_factory=list)
     retained: list[Record] = field(default_factory=list)
 
     def link_status(self) -> dict[str, LinkStatus]:
@@ -76,25 +66,12 @@ def _read_links(path: Path) -> tuple[LinkReport | None, bytes | None]:
     return report, path.read_bytes()
 
 
-def read_sources(settings: Settings) -> list[Source]:
-    """The lists named in sources/sources.toml (empty when the file is absent)."""
-    path = settings.sources_toml
-    if not path.exists():
+def read_sources(settings: Settings) -> list[SourceList]:
+    """The lists named in sources/sources.toml (none when the file is absent: the README
+    then names lists by id)."""
+    if not settings.sources_toml.exists():
         return []
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path}: {exc}") from None
-    return [
-        Source(
-            id=str(x.get("id", "")),
-            file=f"sources/{x.get('file', '')}",
-            title=str(x.get("title", "")),
-            repo=str(x.get("repo", "")),
-        )
-        for x in data.get("list", [])
-        if isinstance(x, dict) and x.get("id")
-    ]
+    return load_catalog(settings.sources_toml)
 
 
 def build_records(
@@ -181,7 +158,7 @@ def run_emit(settings: Settings) -> StageReport:
         f"{dead} dead links; {written} file(s) changed"
     )
     if new_links is None:
-        line += "; build/links.json missing, kept output/links.json"
+        line += "; no build/links.json (check not run): output/links.json left as it was"
     return StageReport(
         stage="emit",
         counts=counts,

@@ -218,8 +218,9 @@ def _safe_doi(doi: str) -> str:
 
 
 def entry_type(record: Record) -> str:
-    """``@article``/``@inproceedings`` only when BibTeX styles get every required field."""
-    complete = bool(record.authors and record.year and record.container)
+    """``@article``/``@inproceedings`` when the venue is known (a missing author or year is
+    a BibTeX warning, a missing journal or booktitle would be a wrong entry)."""
+    complete = bool(record.container)
     if record.type == "article-journal" and complete:
         return "article"
     if record.type == "paper-conference" and complete:
@@ -233,6 +234,10 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = [("title", latex_title(record.title))]
     if record.authors:
         fields.append(("author", " and ".join(bib_name(n) for n in record.authors)))
+    else:
+        # plainnat labels an authorless entry by its cite key's first three letters, and
+        # more than 26 such labels in a year run past "z" into "{": a key field prevents it
+        fields.append(("key", latex_escape(" ".join(record.title.split()[:3])[:40])))
     if kind == "article":
         fields.append(("journal", latex_escape(record.container)))
     elif kind == "inproceedings":

@@ -109,23 +109,29 @@ class _Links:
 
 
 def work_line(record: Record, rw: ResolvedWork, links: _Links) -> str:
+    """``- [Title](url) — Authors, *Venue* Year · paper · code ⭐ · project · marks · `key```."""
     paper_urls = [link.url for link in rw.work.links if link.role == "paper"]
     title_url = (
         best_url(record)
         if record.doi or record.arxiv
         else record.url or (paper_urls[0] if paper_urls else best_url(record))
     )
-    parts = [md_link(record.title, title_url)]
+    title = links.show(record.title, title_url) or md_text(record.title)
     authors = short_authors(record)
     venue = record.container or ("arXiv" if record.arxiv else "")
     where = " ".join(
         x for x in (f"*{md_text(venue, 200)}*" if venue else "", str(record.year or "")) if x
     )
     meta = ", ".join(x for x in (authors, where) if x)
-    line = f"- {parts[0]}" + (f" — {meta}" if meta else "")
+    line = f"- {title}" + (f" — {meta}" if meta else "")
     extras: list[str] = []
-    for url in paper_urls[:2]:
-        extras.append(links.show("paper", url))
+    if record.doi and record.arxiv:
+        extras.append(links.show("arXiv", f"https://arxiv.org/abs/{record.arxiv}"))
+    for url in paper_urls:
+        # the title already links the DOI or arXiv page; list links to it add nothing
+        same_arxiv = record.arxiv and "arxiv.org/" in url.lower()
+        if url != title_url and not same_arxiv and len(extras) < 2:
+            extras.append(links.show("paper", url))
     code = [link.url for link in rw.work.links if link.role == "code"]
     for repo in record.github[:2]:
         fact = links.repo(repo)

@@ -41,7 +41,7 @@ def _detail(link: LinkResult) -> str:
 
 def render(data: EmitInput) -> str:
     """The whole report text, grouped by list, rows in line order."""
-    files = {s.file: s.id for s in data.sources}
+    files = {s.relpath: s.id for s in data.sources}
     titles = {s.id: s.title or s.id for s in data.sources}
     # list id → group → rows (line, place, url cell, detail)
     table: dict[str, dict[str, list[tuple[int, str, str, str]]]] = {}
