@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import socket
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.config import Settings
 from pipeline.errors import InputError, ServiceError
@@ -26,6 +29,9 @@ from pipeline.store import read_json
 log = logging.getLogger("pipeline.refresh")
 
 Stage = Callable[[Settings], StageReport]
+
+PROBE_TIMEOUT = 3.0
+"""Seconds to wait for the metadata services' hosts to answer a TCP connect."""
 
 
 def _scrape(settings: Settings) -> StageReport:
@@ -65,15 +71,75 @@ def run_refresh(settings: Settings) -> list[StageReport]:
     reports: list[StageReport] = []
     for folder in (settings.output_dir, settings.build_dir):
         remove_stale_temp_files(folder)
+    down = [] if settings.offline else unreachable_services(settings)
     for name, stage in STAGES:
         log.info("%s: starting", name)
         started = time.monotonic()
-        report = _run_stage(name, stage, settings)
+        if name == "resolve" and down:
+            report = _resolve_offline(name, stage, settings, down)
+        else:
+            report = _run_stage(name, stage, settings)
         report.seconds = time.monotonic() - started
         log.info("%s: done in %.1f s", name, report.seconds)
         reports.append(report)
     reports.append(summarize(settings, reports))
     return reports
+
+
+def metadata_services(settings: Settings) -> dict[str, str]:
+    """The resolvers' services and their base URLs."""
+    ep = settings.endpoints
+    return {"arxiv": ep.arxiv, "crossref": ep.crossref, "doi": ep.doi, "openalex": ep.openalex}
+
+
+def _connects(url: str, timeout: float) -> bool:
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return False
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def unreachable_services(settings: Settings, timeout: float = PROBE_TIMEOUT) -> list[str]:
+    """The metadata services whose host cannot even be connected to, when that is all of them.
+
+    With the whole network down (a fresh clone on a machine without internet), asking each
+    service until its circuit breaker trips costs a minute of retries for nothing; one TCP
+    connect per host, all at once, tells within seconds. When any service answers, the
+    stages find out for themselves (an empty list is returned).
+    """
+    services = metadata_services(settings)
+    ok: dict[str, bool] = {}
+
+    def probe(name: str, url: str) -> None:
+        ok[name] = _connects(url, timeout)
+
+    # Daemon threads: a resolver that hangs in DNS must not hold the run (or its exit) up.
+    threads = [threading.Thread(target=probe, args=item, daemon=True) for item in services.items()]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout + 1.0
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(ok.get(name, False) for name in services):
+        return []
+    return sorted(services)
+
+
+def _resolve_offline(name: str, stage: Stage, settings: Settings, down: list[str]) -> StageReport:
+    log.warning(
+        "%s: no metadata service reachable (%s); using the cache and output/ only",
+        name,
+        ", ".join(down),
+    )
+    report = _run_stage(name, stage, dataclasses.replace(settings, offline=True))
+    report.degraded = sorted({*report.degraded, *down})
+    report.lines.append(f"{name}: {', '.join(down)} unreachable; used the cache and output/ only")
+    return report
 
 
 def remove_stale_temp_files(folder: Path) -> None:

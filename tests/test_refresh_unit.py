@@ -4,40 +4,49 @@ is re-run offline, and the run goes on; stale temporary files of a killed run ar
 
 from __future__ import annotations
 
+import dataclasses
+import socket
 from pathlib import Path
 
 import pytest
 
 from pipeline import refresh as module
-from pipeline.config import Settings
+from pipeline.config import Endpoints, Settings
 from pipeline.errors import ServiceError
 from pipeline.models import StageReport
+from tests.fakeweb.core import free_port
+
+Calls = list[tuple[str, bool]]
 
 
-def test_service_error_degrades_and_retries_offline(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    calls: list[tuple[str, bool]] = []
+def stand_ins(monkeypatch: pytest.MonkeyPatch, failing: str | None) -> Calls:
+    """Replace the four stages by recorders; ``failing`` raises ServiceError when online."""
+    calls: Calls = []
 
-    def stage(name: str, fail_online: bool) -> module.Stage:
+    def stage(name: str) -> module.Stage:
         def run(settings: Settings) -> StageReport:
             calls.append((name, settings.offline))
-            if fail_online and not settings.offline:
+            if name == failing and not settings.offline:
                 raise ServiceError("crossref", "HTTP 503 after 4 tries")
             return StageReport(stage=name, requests=2)
 
         return run
 
-    monkeypatch.setattr(
-        module,
-        "STAGES",
-        (
-            ("scrape", stage("scrape", False)),
-            ("resolve", stage("resolve", True)),
-            ("check", stage("check", False)),
-            ("emit", stage("emit", False)),
-        ),
-    )
+    stages = tuple((name, stage(name)) for name in ("scrape", "resolve", "check", "emit"))
+    monkeypatch.setattr(module, "STAGES", stages)
+    return calls
+
+
+def endpoints_at(base: str) -> Settings:
+    services = {"arxiv": "a", "crossref": "c", "doi": "d", "openalex": "o", "github": "g"}
+    return Settings(endpoints=Endpoints(**{k: f"{base}/{v}" for k, v in services.items()}))
+
+
+def test_service_error_degrades_and_retries_offline(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls = stand_ins(monkeypatch, failing="resolve")
+    monkeypatch.setattr(module, "unreachable_services", lambda settings: [])
     (tmp_path / "output").mkdir()
     stale = tmp_path / "output" / ".papers.bib.abc123.tmp"
     stale.write_text("half a file", encoding="utf-8")
@@ -56,3 +65,34 @@ def test_service_error_degrades_and_retries_offline(
     assert "requests:    8" in summary
     assert "degraded:    crossref unreachable" in summary
     assert not stale.exists()
+
+
+def test_probe_finds_a_listening_service() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert module.unreachable_services(endpoints_at(f"http://127.0.0.1:{port}")) == []
+
+
+def test_probe_reports_all_services_down_quickly() -> None:
+    closed = endpoints_at(f"http://127.0.0.1:{free_port()}")
+    assert module.unreachable_services(closed) == ["arxiv", "crossref", "doi", "openalex"]
+    unresolvable = endpoints_at("http://no-such-host.invalid")
+    assert module.unreachable_services(unresolvable, timeout=1.0) == [
+        "arxiv",
+        "crossref",
+        "doi",
+        "openalex",
+    ]
+
+
+def test_no_service_reachable_resolves_offline_at_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls = stand_ins(monkeypatch, failing=None)
+    closed = dataclasses.replace(endpoints_at(f"http://127.0.0.1:{free_port()}"), root=tmp_path)
+    reports = module.run_refresh(closed)
+    assert calls == [("scrape", False), ("resolve", True), ("check", False), ("emit", False)]
+    assert reports[1].degraded == ["arxiv", "crossref", "doi", "openalex"]
+    assert not any(r.degraded for r in reports[2:])
