@@ -161,6 +161,11 @@ def run_resolve(settings: Settings) -> StageReport:
         + ", ".join(f"{k} {v}" for k, v in counts.items())
         + f"; {fetcher.requests} requests"
     ]
+    if fetcher.by_service:
+        lines.append(
+            "resolve requests: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(fetcher.by_service.items()))
+        )
     for review in ctx.reviews:
         lines.append(
             f"review {review.work_id}: {review.reason} — list/preprint "

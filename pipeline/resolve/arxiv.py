@@ -57,6 +57,13 @@ class Client(arxiv.Client):  # type: ignore[misc]
         super().__init__(page_size=BATCH, delay_seconds=ctx.settings.arxiv_delay, num_retries=0)
         self.query_url_format = ctx.settings.endpoints.arxiv + "?{}"
         self._session = ArxivSessionAdapter(ctx.fetcher)
+        self._fetcher = ctx.fetcher
+
+    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
+        # The politeness delay is for the service: an answer from the cache needs no wait.
+        if self._fetcher.answers_without_network(url):
+            self._last_request_dt = None
+        return super()._parse_feed(url, first_page=first_page, _try_index=_try_index)
 
 
 def fetch(ctx: Context, ids: Sequence[str]) -> Iterator[tuple[list[str], dict[str, arxiv.Result]]]:

@@ -121,6 +121,8 @@ class Fetcher:
         ]
         self.requests = 0
         """Network requests made (every attempt counts)."""
+        self.by_service: dict[str, int] = {}
+        """Network requests made per service."""
         self.failed: set[str] = set()
         """Services that failed at least one request after all retries."""
         self.down: set[str] = set()
@@ -150,6 +152,13 @@ class Fetcher:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
             return self._get(full, hdrs, key)
+
+    def answers_without_network(self, url: str) -> bool:
+        """Whether :meth:`get` would answer ``url`` from the cache alone."""
+        cached = self.cache.get(request_key("GET", url, {}))
+        return cached is not None and (
+            self.settings.offline or cached.age() < self.options.cache_max_age
+        )
 
     def _get(self, full: str, hdrs: dict[str, str], key: str) -> requests.Response:
         service = self.service_for(full)
@@ -231,6 +240,7 @@ class Fetcher:
     def _attempt(self, service: Service, url: str, headers: dict[str, str]) -> requests.Response:
         with self._lock:
             self.requests += 1
+            self.by_service[service.name] = self.by_service.get(service.name, 0) + 1
         timeout = self.options.timeout
         try:
             response = self.session.get(url, headers=headers, timeout=(timeout, timeout))
