@@ -214,3 +214,10 @@ def test_bibtex_accepts_generated_entries(texts: list[tuple[str, str]]) -> None:
 def test_decode_inverts_escape(text: str) -> None:
     assert latex_decode(latex_title(text)) == text
     assert braces_balanced(latex_title(text))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_fast_path_matches_the_unicode_path(text: str) -> None:
+    fast = clean_text(text)
+    slow = clean_text(text + " é")  # non-ASCII: the per-character path
+    assert slow == (f"{fast} é" if fast else "é")

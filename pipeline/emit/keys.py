@@ -44,8 +44,8 @@ def work_identifiers(work_id: str, ids: Any, preprint_of: str | None) -> set[str
         found.add(f"arxiv:{ids.arxiv}")
     if getattr(ids, "doi", None):
         found.add(f"doi:{str(ids.doi).lower()}")
-    if preprint_of:
-        found.add(f"work:{preprint_of}")
+    if preprint_of:  # the arXiv id a published record replaced (resolve's Found)
+        found.add(preprint_of if ":" in preprint_of else f"arxiv:{preprint_of}")
     return found
 
 

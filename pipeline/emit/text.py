@@ -22,6 +22,13 @@ MAX_FIELD = 2000
 """Longest text kept for one field; longer input (hostile or broken) is cut."""
 
 
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _ascii_control(match: re.Match[str]) -> str:
+    return " " if match.group(0) in "\t\n\r\f\v" else ""
+
+
 def clean_text(value: object, limit: int = MAX_FIELD) -> str:
     """NFC text without control/format characters, whitespace collapsed to single spaces.
 
@@ -30,7 +37,11 @@ def clean_text(value: object, limit: int = MAX_FIELD) -> str:
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
+    text = str(value)
+    if text.isascii():  # the common case, without a per-character category lookup
+        text = " ".join(_ASCII_CONTROLS.sub(_ascii_control, text).split())
+        return text[:limit].rstrip() if len(text) > limit else text
+    text = unicodedata.normalize("NFC", text)
     kept = []
     for char in text:
         category = unicodedata.category(char)
