@@ -132,3 +132,24 @@ def test_keys_survive_a_lost_keys_json(tmp_path: Path) -> None:
 def _keys_by_title(root: Path) -> dict[str, str]:
     papers = json.loads((root / "output" / "papers.json").read_text(encoding="utf-8"))
     return {item["title"]: item["id"] for item in papers}
+
+
+def test_published_record_found_by_the_preprint_it_replaced() -> None:
+    """resolve's ``preprint_of`` (a bare arXiv id) links the journal record to the key."""
+    from pipeline.emit.keys import work_identifiers
+    from pipeline.models import Ids
+
+    keymap = KeyMap()
+    preprint = _record("arxiv:2306.11029", "RemoteCLIP preprint title", arxiv="2306.11029")
+    [key] = keymap.assign([(preprint, identifiers(preprint))])
+    journal = _record("title:ffff", "RemoteCLIP: journal title", doi="10.1/x")
+    ids = identifiers(journal) | work_identifiers("title:ffff", Ids(doi="10.1/x"), "2306.11029")
+    assert keymap.assign([(journal, ids)]) == [key]
+
+
+def test_a_retired_key_is_never_reused() -> None:
+    keymap = KeyMap()
+    old = _record("arxiv:2401.00001", "Remote Old", arxiv="2401.00001")
+    keymap.assign([(old, identifiers(old))])
+    new = _record("arxiv:2401.00009", "Remote New", arxiv="2401.00009")  # old one gone
+    assert keymap.assign([(new, identifiers(new))]) == ["liu2024remotea"]
