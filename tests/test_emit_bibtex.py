@@ -93,6 +93,7 @@ def test_escape_examples() -> None:
     assert latex_title("RemoteCLIP and GeoChat: CLIP for Earth") == (
         "{RemoteCLIP} and {GeoChat:} {CLIP} for {Earth}"
     )
+    assert latex_title("Vision-Language GPT-4V") == "Vision-Language {GPT-4V}"
 
 
 def test_control_and_bidi_characters_are_removed() -> None:

@@ -131,7 +131,10 @@ def latex_escape(
 
 
 def _needs_protection(word: str) -> bool:
-    """Acronyms, mixed case and names a style would otherwise lower-case."""
+    """Acronyms, mixed case and names a style would otherwise lower-case. Hyphenated words
+    are judged by part: ``Vision-Language`` may be lower-cased, ``GPT-4V`` may not."""
+    if "-" in word.strip("-"):
+        return any(_needs_protection(part) for part in word.split("-"))
     letters = [c for c in word if c.isalpha()]
     if not letters:
         return False
