@@ -19,25 +19,32 @@ from pipeline.models import LinkStatus, RepoFacts, ResolvedWork
 if TYPE_CHECKING:
     from pipeline.emit import EmitInput
 
-# (heading, pattern over the lower-cased section path); order = priority and README order.
-TOPICS: tuple[tuple[str, str], ...] = (
-    ("Surveys", r"survey|review"),
-    ("Benchmarks and Evaluation", r"benchmark|evaluation"),
-    ("Datasets", r"dataset"),
-    ("Multimodal Large Language Models", r"large language|mllm|\bllm|vision[- ]language model"),
-    ("Agents", r"agent"),
-    ("Foundation Models and Pre-training", r"foundation|pre-?training|vision-(location|audio)"),
-    ("Image-Text Retrieval", r"retrieval|hash|closed-domain|open-domain"),
-    ("Image Captioning", r"caption"),
-    ("Visual Question Answering", r"question answering|\bvqa\b"),
-    ("Visual Grounding", r"grounding|referring"),
-    ("Text-to-Image Generation", r"generation|diffusion|synthesis"),
-    ("Scene Classification", r"classification|zero-shot"),
-    ("Object Detection", r"detection"),
-    ("Semantic Segmentation", r"segmentation"),
-    ("Other", r"$^"),
+# (heading, phrases): a section path containing one of the phrases (at a word start, any
+# case) maps to the topic; the first topic that matches wins. Order = README order.
+TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Surveys", ("survey", "review")),
+    ("Benchmarks and Evaluation", ("benchmark", "evaluation")),
+    ("Datasets", ("dataset",)),
+    (
+        "Multimodal Large Language Models",
+        ("large language", "mllm", "llm", "vision-language model", "vision language model"),
+    ),
+    ("Agents", ("agent",)),
+    (
+        "Foundation Models and Pre-training",
+        ("foundation", "pre-training", "pretraining", "vision-location", "vision-audio"),
+    ),
+    ("Image-Text Retrieval", ("retrieval", "hash", "closed-domain", "open-domain")),
+    ("Image Captioning", ("caption",)),
+    ("Visual Question Answering", ("question answering", "vqa")),
+    ("Visual Grounding", ("grounding", "referring")),
+    ("Text-to-Image Generation", ("generation", "diffusion", "synthesis")),
+    ("Scene Classification", ("classification", "zero-shot")),
+    ("Object Detection", ("detection",)),
+    ("Semantic Segmentation", ("segmentation",)),
 )
 OTHER = "Other"
+_RULES = [(name, re.compile(r"\b(" + "|".join(map(re.escape, p)) + ")")) for name, p in TOPICS]
 
 
 def _path_text(section: tuple[str, ...] | list[str]) -> str:
@@ -46,13 +53,13 @@ def _path_text(section: tuple[str, ...] | list[str]) -> str:
 
 def topic_of_text(text: str) -> str:
     """The first topic whose rule matches ``text`` (lower-case), else Other."""
-    return next((name for name, rule in TOPICS if re.search(rule, text)), OTHER)
+    return next((name for name, rule in _RULES if rule.search(text)), OTHER)
 
 
 def topic_of(rw: ResolvedWork, record: Record) -> str:
     """A work's one topic: the highest-priority topic among its places' sections; works
     filed only under generic sections ("Paper List", "Others") are placed by their title."""
-    order = [name for name, _ in TOPICS]
+    order = [name for name, _ in TOPICS] + [OTHER]
     found = {topic_of_text(_path_text(p.section)) for p in rw.work.places} - {OTHER}
     if not found:
         found = {topic_of_text(record.title.lower())} - {OTHER}
@@ -198,7 +205,7 @@ def render(data: EmitInput) -> str:
         else:
             out.append(f"- {md_text(source_id)}")
     out += ["", "## Contents", ""]
-    headings = [name for name, _ in TOPICS if name in grouped]
+    headings = [name for name in [n for n, _ in TOPICS] + [OTHER] if name in grouped]
     for name in headings:
         out.append(f"- [{name}](#{slug(name)}) ({len(grouped[name])})")
     out.append(f"- [Taxonomy](#{slug('Taxonomy')})")
@@ -225,6 +232,14 @@ def _taxonomy_table(data: EmitInput) -> list[str]:
         "Each list's sections map to one topic by the first rule that matches the section "
         "path; a work in several sections goes to the earliest topic in the contents. "
         "Datasets go to Datasets unless filed under surveys or benchmarks.",
+        "",
+        "| topic | a section path containing |",
+        "| --- | --- |",
+    ]
+    for name, phrases in TOPICS:
+        out.append(f"| {name} | {md_text(', '.join(phrases))} |")
+    out += [
+        f"| {OTHER} | anything else (placed by title words when they match a rule above) |",
         "",
         "| list | section | topic |",
         "| --- | --- | --- |",
