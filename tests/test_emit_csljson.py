@@ -8,8 +8,13 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.emit.records import from_item, to_item
+from pipeline.emit import bibtex
+from pipeline.emit.records import from_item, from_resolved, to_item
+from pipeline.emit.text import clean_text
+from pipeline.models import ResolvedWork
 from tests.conftest import SHARED
 from tests.emit_support import emit, make_project
 
@@ -105,3 +110,31 @@ def test_all_unverified_offline_output_is_still_valid(tmp_path: Path) -> None:
     by_key = {p["id"]: p for p in papers}
     assert by_key["kuckreja2023geochat"]["container-title"] == "CVPR 2024"
     assert by_key["kuckreja2023geochat"]["type"] == "paper-conference"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+CSL_FIELDS = ["type", "title", "author", "issued", "container-title", "volume", "issue", "page",
+              "publisher", "DOI", "URL", "custom"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(csl=st.fixed_dictionaries({}, optional={k: json_values for k in CSL_FIELDS}))
+def test_any_service_record_shape_gives_a_valid_item(csl: dict[str, Any]) -> None:
+    """A resolver (or a hostile upstream) handing back odd shapes never breaks the outputs."""
+    rw = ResolvedWork.from_json(
+        {"work": {"id": "title:x", "kind": "paper", "title": "T"}, "csl": csl, "verified": True}
+    )
+    record = from_resolved(rw, key="k2020t")
+    _validate([to_item(record)])
+    assert bibtex.render([record]).startswith("@")
+
+
+def test_a_huge_title_is_cut_quickly() -> None:
+    assert len(clean_text("x" * 50_000_000)) == 2000
+    assert len(clean_text("é" * 50_000_000)) == 2000
