@@ -99,3 +99,11 @@ def test_missing_or_broken_input_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"resolved\.json:1: invalid JSON"):
         emit(root)
     assert not (root / "output").exists()  # nothing written
+
+
+def test_a_damaged_previous_links_json_is_replaced(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "output").mkdir()
+    (root / "output" / "links.json").write_text("{broken", encoding="utf-8")
+    emit(root)
+    assert json.loads((root / "output" / "links.json").read_text("utf-8")) == fixture("links.json")

@@ -38,9 +38,6 @@ class EmitInput:
     sources: list[SourceList] = field(default_factory=list)
     retained: list[Record] = field(default_factory=list)
 
-    def link_status(self) -> dict[str, LinkStatus]:
-        return {link.url: link.status for link in self.links.links}
-
 
 def _read_resolved(path: Path) -> list[ResolvedWork]:
     data = read_json(path, required=True)
@@ -116,7 +113,11 @@ def run_emit(settings: Settings) -> StageReport:
     resolved = _read_resolved(settings.build_dir / "resolved.json")
     keymap = KeyMap.from_json(read_json(out / "keys.json", default={}))
     previous = csljson.read_previous(out / "papers.json")
-    previous_links, _ = _read_links(out / "links.json")
+    try:
+        previous_links, _ = _read_links(out / "links.json")
+    except InputError as exc:  # only stars deltas and marks depend on it; build/ replaces it
+        log.warning("%s; previous link results ignored", exc)
+        previous_links = None
     new_links, new_links_bytes = _read_links(settings.build_dir / "links.json")
     links = new_links or previous_links or LinkReport()
 
