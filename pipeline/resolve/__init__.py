@@ -99,7 +99,8 @@ def _from_found(work: Work, found: Found) -> ResolvedWork:
         confidence=found.confidence,
         verified=True,
         list_fields=list_fields,
-        preprint_of=found.preprint_of,
+        # A work known both as a preprint and by a published record is the published work.
+        preprint_of=found.preprint_of or (key if found.resolved_by != "arxiv" else None),
     )
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.models import Work
+from pipeline.models import Link, Work
 from pipeline.resolve import crossref
 from pipeline.resolve.base import Context, Found, each_work, first_author
 from pipeline.resolve.csl import crossref_to_csl
@@ -127,8 +127,23 @@ class Hit:
 
 
 def hits(work: Work) -> list[Hit]:
-    """Every rule match among a work's links (paper links first), plus its IEEE number."""
-    links = sorted(work.links, key=lambda link: link.role != "paper")
+    """Rule matches among a work's links, plus its IEEE number.
+
+    Paper links are read first. Other links (a dataset's Zenodo record, a project page) count
+    only when no paper link gives a hit and the work has no arXiv id: the data deposit of a
+    paper is not the paper.
+    """
+    paper = [link for link in work.links if link.role == "paper"]
+    found = _hits_in(paper)
+    if not found and not work.ids.arxiv:
+        found = _hits_in([link for link in work.links if link.role != "paper"])
+    if work.ids.ieee and not any(h.rule.kind == "ieee" for h in found):
+        ieee_rule = next(r for r in RULES if r.kind == "ieee")
+        found.append(Hit(ieee_rule, work.ids.ieee, f"ieee:{work.ids.ieee}"))
+    return found
+
+
+def _hits_in(links: list[Link]) -> list[Hit]:
     found: list[Hit] = []
     for link in links:
         for rule in RULES:
@@ -141,9 +156,6 @@ def hits(work: Work) -> list[Hit]:
                     value = value.lower().rstrip(".")
                 found.append(Hit(rule, value, link.url))
             break
-    if work.ids.ieee and not any(h.rule.kind == "ieee" for h in found):
-        ieee_rule = next(r for r in RULES if r.kind == "ieee")
-        found.append(Hit(ieee_rule, work.ids.ieee, f"ieee:{work.ids.ieee}"))
     return found
 
 

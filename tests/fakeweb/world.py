@@ -103,7 +103,7 @@ def fake_authors(seed: str, count: int = 3) -> list[tuple[str, str]]:
 
 
 def parse_author(text: str) -> tuple[str, str] | None:
-    text = text.strip(" .&")
+    text = re.sub(r"\bet al\.?$", "", text.strip()).strip(" .&")
     if not text or text in {"...", "…"}:
         return None
     if "," in text:
@@ -116,7 +116,8 @@ def parse_author(text: str) -> tuple[str, str] | None:
 # -- reading the lists ------------------------------------------------------------------
 PAPER_HOSTS = re.compile(
     r"arxiv\.org|ieeexplore|mdpi\.com|sciencedirect|dl\.acm\.org|nature\.com|tandfonline|"
-    r"doi\.org|ojs\.aaai\.org|zenodo\.org|openaccess\.thecvf\.com|openreview\.net"
+    r"doi\.org|ojs\.aaai\.org|zenodo\.org|openaccess\.thecvf\.com|openreview\.net|"
+    r"/article/doi/10\."
 )
 LINK = re.compile(r"\[+([^\]]*)\]+\((https?://[^)\s]+)\)")
 BOLD = re.compile(r"\*\*([^*]+)\*\*")
@@ -132,7 +133,7 @@ MDPI_CODES = {
     "2227-7390": ("math", "Mathematics"),
 }
 PII = re.compile(r"pii/(S[0-9X]{16})", re.IGNORECASE)
-DOI_IN_URL = re.compile(r"(10\.\d{4,9}/[^?#\s]+)")
+DOI_IN_URL = re.compile(r"(10\.\d{4,9}/[^?#\s]+?)/?(?:[?#]|$)")
 
 
 @dataclass
@@ -150,11 +151,28 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("**", "").split()).strip()
 
 
+def _logical_lines(path: Path) -> list[tuple[int, str]]:
+    """Lines of a list, an entry whose bold title wraps onto the next line joined to it."""
+    out: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if pending is not None:
+            number, raw = pending[0], pending[1] + " " + raw.strip()
+            pending = None
+        if raw.count("**") % 2 == 1:
+            pending = (number, raw)
+            continue
+        out.append((number, raw))
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
 def read_lines() -> list[Line]:
     """Every list line with a paper link: its title, link, authors and year."""
     found: list[Line] = []
     for path in sorted(SOURCES.glob("*.md")):
-        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, raw in _logical_lines(path):
             links = [(t, u) for t, u in LINK.findall(raw) if PAPER_HOSTS.search(u)]
             if not links:
                 continue
@@ -167,13 +185,18 @@ def read_lines() -> list[Line]:
                 continue
             # Later paper links on the line are their own works when their text is a title.
             targets = [(title, url)] + [
-                (_clean(t), u) for t, u in links[1:] if len(_clean(t)) > 12 and u != url
+                (_clean(t) if len(_clean(t)) > 12 else title, u)
+                for t, u in links[1:]
+                if u != url and (len(_clean(t)) > 12 or ARXIV.search(u))
             ]
             authors: list[tuple[str, str]] = []
             if "<br>" in raw:
+                # The authors follow the chunk holding the bold title link.
                 chunks = raw.split("<br>")
-                if len(chunks) > 2:
-                    names = [parse_author(a) for a in re.split(r",\s*(?![A-Z]\.)|&", chunks[1])]
+                at = next((i for i, c in enumerate(chunks) if "**" in c), len(chunks))
+                if at + 1 < len(chunks) - 1 or (at + 1 < len(chunks) and "|" not in chunks[at + 1]):
+                    text_authors = chunks[at + 1].split("|")[0]
+                    names = [parse_author(a) for a in re.split(r",\s*(?![A-Z]\.)|&", text_authors)]
                     authors = [a for a in names if a and not LINK.search(a[1])][:8]
             without_urls = LINK.sub(lambda m: m.group(1), raw)
             years = YEAR.findall(without_urls)
@@ -367,6 +390,10 @@ def _published_versions(world: World) -> None:
     if clip is not None:
         clip.arxiv_doi = REMOTECLIP_DOI
         clip.journal_ref = "IEEE Transactions on Geoscience and Remote Sensing, vol. 62, 2024"
+        # The list's IEEE link to the published paper is this record, not another one.
+        resource = "http://ieeexplore.ieee.org/document/10504785/"
+        for doi in [d for d, r in world.crossref.items() if r.resource_url == resource]:
+            del world.crossref[doi]
         clip.authors = [
             ("Fan", "Liu"),
             ("Delong", "Chen"),
