@@ -247,6 +247,4 @@ def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Setting
     bad = set(top) - allowed
     if bad:
         raise UsageError(f"{where}: [pipeline] has unknown key(s) {sorted(bad)}")
-    return dataclasses.replace(
-        settings, endpoints=endpoints, check=check, resolve=resolve, **top
-    )
+    return dataclasses.replace(settings, endpoints=endpoints, check=check, resolve=resolve, **top)
