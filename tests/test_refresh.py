@@ -245,8 +245,11 @@ def stage_times(run: Run) -> dict[str, float]:
     }
 
 
-def kill_during(root: Path, env: dict[str, str], stage: str, delay: float) -> str:
-    """Start a refresh, SIGKILL it ``delay`` s after ``stage`` started; return its stderr."""
+def kill_during(root: Path, env: dict[str, str], stage: str, delay: float) -> tuple[str, bool]:
+    """Start a refresh and SIGKILL it ``delay`` s after ``stage`` started.
+
+    Returns its log and whether the kill landed inside the stage (it had not said "done").
+    """
     process = subprocess.Popen(
         command(root, "-v"),
         env=base_env(env),
@@ -266,30 +269,41 @@ def kill_during(root: Path, env: dict[str, str], stage: str, delay: float) -> st
                 break
             assert time.monotonic() < deadline, "".join(seen[-20:])
         process.send_signal(signal.SIGKILL)
+        seen.append(process.stderr.read())
     finally:
         process.kill()
         process.wait(30)
         process.stderr.close()
-    return "".join(seen)
+    log = "".join(seen)
+    return log, process.returncode == -signal.SIGKILL and f"{stage}: done" not in log
+
+
+NEW_ENTRY = "- **A Brand New Remote Sensing Captioner** [[paper]](https://example.org/new-paper)\n"
 
 
 def test_killed_runs_never_leave_half_written_output(
     first_run: tuple[Path, Run, dict[str, Any]], web: FakeWeb, tmp_path: Path
 ) -> None:
     root = clone(first_run[0], tmp_path)
-    times = stage_times(first_run[1])
-    rng = random.Random(20261123)
     env = web.env()
+    warm = refresh(root, env)  # stage times of a warm run: what the killed runs will take
+    assert warm.code == 0, warm
+    times = stage_times(warm)
+    some_list = root / "sources" / "rs-vlm.md"
+    original = some_list.read_bytes()
+    rng = random.Random(20261123)
     for stage in STAGES:
-        for _ in range(2):
-            # Anywhere inside the stage (at least a little way in, at most just past its end).
-            delay = rng.uniform(0.0, times[stage] * 1.1 + 0.05)
-            log = kill_during(root, env, stage, delay)
+        inside = 0
+        for attempt in range(2):
+            # Alternate the list between two versions so every run has files to rewrite.
+            some_list.write_bytes(original + NEW_ENTRY.encode() if attempt else original)
+            delay = rng.uniform(0.05, 0.8) * times[stage]
+            log, landed = kill_during(root, env, stage, delay)
             assert f"{stage}: starting" in log
+            inside += landed
             # Whatever was killed, each file in output/ is whole: parseable and complete.
             for name in OUTPUTS:
-                path = root / "output" / name
-                text = path.read_text(encoding="utf-8")
+                text = (root / "output" / name).read_text(encoding="utf-8")
                 assert text.endswith("\n"), f"{name} cut short (killed in {stage} at {delay:.2f})"
                 if name.endswith(".json"):
                     json.loads(text)
@@ -297,8 +311,12 @@ def test_killed_runs_never_leave_half_written_output(
                 (root / "output" / "papers.bib").read_text(encoding="utf-8")
             )
             assert not library.failed_blocks
+        assert inside, f"no kill landed inside {stage} ({times[stage]:.2f} s long)"
     run = refresh(root, env)
     assert run.code == 0, run
+    assert "A Brand New Remote Sensing Captioner" in (root / "output" / "papers.bib").read_text(
+        encoding="utf-8"
+    )
     check_outputs(root)
 
 
@@ -370,7 +388,7 @@ def test_fresh_clone_without_network_ends_degraded(tmp_path: Path) -> None:
 
     root = tmp_path / "project"
     shutil.copytree(REPO / "sources", root / "sources")
-    run = refresh(root, unreachable_env("unresolvable"), timeout=60)
+    run = refresh(root, unreachable_env("closed-port"), timeout=60)
     assert run.code == 3, run
     parsed = check_outputs(root)
     assert all((item.get("custom") or {}).get("resolved_by") == "list" for item in parsed["papers"])
