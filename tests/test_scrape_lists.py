@@ -154,3 +154,28 @@ def test_other_real_lists_scrape(path: Path) -> None:
 
 def test_shared_lists_exist() -> None:
     assert len(SHARED_LISTS) >= 8
+
+
+ALL_LISTS = sorted((REPO / "sources").glob("*.md")) + SHARED_LISTS
+
+
+@pytest.mark.parametrize("path", ALL_LISTS, ids=[p.name[:40] for p in ALL_LISTS])
+def test_both_parser_backends_agree(path: Path) -> None:
+    # markdown-it.rs (fast) and markdown-it-py (its fallback) must read a list the same way
+    text = decode_list(path.read_bytes(), path.name).text
+    fast = parse_list(text, source="s", file="f", backend="rust")
+    reference = parse_list(text, source="s", file="f", backend="python")
+    assert fast.entries == reference.entries
+    assert fast.warnings == reference.warnings
+
+
+def test_entry_lines_point_at_the_entry(scraped: ScrapeResult) -> None:
+    lines = {
+        name: (REPO / "sources" / f"{name}.md").read_text(encoding="utf-8").splitlines()
+        for name in LISTS
+    }
+    for entry in scraped.entries:
+        if entry.links:
+            # the entry's first line, or the next one for a title over two lines
+            text = " ".join(lines[entry.source][entry.line - 1 : entry.line + 1])
+            assert entry.links[0].url in text, entry.place

@@ -206,3 +206,19 @@ def test_fields() -> None:
         "Bazi Y",
         "Al Rahhal M M",
     ]
+
+
+def test_rust_parser_panic_falls_back_to_markdown_it_py() -> None:
+    # markdown-it.rs 0.6 panics on "[``" (found by the property tests); the reference
+    # parser takes over and the list is still read
+    text = "## S\n- **Good** [[pdf]](https://arxiv.org/abs/2401.00001) [``\n"
+    fast = parse_list(text, source="t", file="sources/t.md")
+    reference = parse_list(text, source="t", file="sources/t.md", backend="python")
+    assert [e.title for e in fast.entries] == ["Good"]
+    assert fast.entries == reference.entries
+
+
+def test_crlf_and_bom_free_text_keep_line_numbers() -> None:
+    text = "# T\r\n## S\r\n\r\n- [a](https://arxiv.org/abs/2401.00001)\r\n- [b](https://arxiv.org/abs/2401.00002)\r\n"
+    rows, _ = read(text)
+    assert [(r["title"], r["line"]) for r in rows] == [("a", 4), ("b", 5)]

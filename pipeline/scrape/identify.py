@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit
+from functools import lru_cache
+from urllib.parse import parse_qs, unquote
 
 from pipeline.models import LinkRole
 
@@ -171,6 +172,21 @@ def _unbalanced(text: str, closing: str) -> bool:
     return text.count(closing) > text.count(_PAIRS[closing])
 
 
+def _split(url: str) -> tuple[str, str, str]:
+    """(netloc, path, query) of an absolute URL; empty parts when it is not one. A plain
+    scan, several times faster than urlsplit, which matters at 10,000 entries."""
+    _, sep, rest = url.partition("://")
+    if not sep:
+        return "", "", ""
+    end = len(rest)
+    for char in "/?#":
+        index = rest.find(char, 0, end)
+        if index != -1:
+            end = index
+    path, _, query = rest[end:].partition("#")[0].partition("?")
+    return rest[:end], path, query
+
+
 def _host(netloc: str) -> str:
     host = netloc.rsplit("@", 1)[-1].split(":", 1)[0].lower()
     return host[4:] if host.startswith("www.") else host
@@ -180,15 +196,13 @@ def _is_host(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
+@lru_cache(maxsize=1 << 16)
 def identify(url: str) -> Identified:
-    """Identifiers and role of one URL (see the module docstring for the rules)."""
+    """Identifiers and role of one URL (see the module docstring for the rules). Cached: the
+    same URL recurs across lists and the result is immutable."""
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return Identified(url)
-    host = _host(parts.netloc)
-    path = parts.path
+    netloc, path, query = _split(url)
+    host = _host(netloc)
 
     if _is_host(host, "arxiv.org"):
         match = _ARXIV_PATH.match(unquote(path))
@@ -223,7 +237,7 @@ def identify(url: str) -> Identified:
                 number = str(int(match.group(1)))
                 break
         if number is None:
-            values = parse_qs(parts.query).get("arnumber") or []
+            values = parse_qs(query).get("arnumber") or []
             if values and values[0].strip().isdigit():
                 number = str(int(values[0].strip()))
         return Identified(url, "paper", ieee=number)

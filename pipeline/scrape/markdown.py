@@ -1,6 +1,7 @@
 """Markdown lists and tables → Entry records.
 
-The text is parsed by markdown-it-py (CommonMark + GFM tables); entries are read from the
+The text is parsed by markdown-it (CommonMark + GFM tables): markdown-it.rs through
+markdown-it-pyrs for speed, markdown-it-py if the Rust parser panics; entries are read from the
 token stream, not from regular expressions over raw markdown:
 
 - bullet items that carry an external link (or a ``[VENUE]`` tag and a bold title): the
@@ -19,17 +20,20 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import ftfy
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_it import MarkdownIt as PyMarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from markdown_it_pyrs import MarkdownIt, Node
 
 from pipeline.models import Entry, Ids, Kind, Link, LinkRole
 from pipeline.scrape.identify import Identified, identify
 
 _MD = MarkdownIt("commonmark").enable("table")
+_MD_PY = PyMarkdownIt("commonmark").enable("table")
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False)
 
 # Inline HTML that only formats text; any other tag (<br>, <p>, the common <be> typo …)
@@ -128,10 +132,20 @@ def _undo_mac_roman(match: re.Match[str]) -> str:
 def clean_title(text: str) -> str:
     """Title text: HTML tags and entities, markdown emphasis leftovers and edge punctuation
     removed, mojibake repaired."""
-    text = html.unescape(_TAG.sub(" ", text))
-    text = fix_text(text)
-    text = re.sub(r"(?<!\w)(\*\*|__|\*|_)|(\*\*|__|\*|_)(?!\w)", "", text)
+    text = fix_text(_untag(text))
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub("", text)
     return text.strip(" \t|:;,-–—[]").strip()
+
+
+_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__|\*|_)|(\*\*|__|\*|_)(?!\w)")
+
+
+def _untag(text: str) -> str:
+    """HTML tags out, entities decoded (the checks skip the work for plain text)."""
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    return html.unescape(text) if "&" in text else text
 
 
 def _norm_header(text: str) -> str:
@@ -184,38 +198,57 @@ class _Inline:
         return "".join(" " if p.brk else p.text for p in self.pieces)
 
 
-def _read_inline(children: Sequence[Token]) -> _Inline:
-    result = _Inline()
-    strong = 0
-    link_stack: list[int] = []
-    segment = 0
-    for tok in children:
-        kind = tok.type
-        if kind == "text" or kind == "code_inline":
-            result.pieces.append(
-                _Piece(tok.content, strong > 0, link_stack[-1] if link_stack else None)
-            )
-            if link_stack:
-                result.links[link_stack[-1]].text += tok.content
-        elif kind in ("softbreak", "hardbreak"):
-            result.pieces.append(_Piece(" ", strong > 0, link_stack[-1] if link_stack else None))
-            if link_stack:
-                result.links[link_stack[-1]].text += " "
-        elif kind == "strong_open":
-            strong += 1
-        elif kind == "strong_close":
-            strong = max(0, strong - 1)
-        elif kind == "link_open":
-            result.links.append(_RawLink(str(tok.attrs.get("href") or ""), "", segment))
-            link_stack.append(len(result.links) - 1)
-        elif kind == "link_close":
-            if link_stack:
-                link_stack.pop()
-        elif kind == "image":
-            result.images.append(str(tok.attrs.get("src") or ""))
-        elif kind == "html_inline":
-            segment, strong = _read_tag(tok.content, result, link_stack, segment, strong)
-    return result
+class _InlineReader:
+    """Flattens a tree of inline nodes into pieces, links and images."""
+
+    def __init__(self) -> None:
+        self.result = _Inline()
+        self.strong = 0
+        self.links: list[int] = []
+        self.segment = 0
+
+    def text(self, content: str) -> None:
+        link = self.links[-1] if self.links else None
+        self.result.pieces.append(_Piece(content, self.strong > 0, link))
+        if link is not None:
+            self.result.links[link].text += content
+
+    def read(self, nodes: Sequence[Node]) -> None:
+        for node in nodes:
+            name = node.name
+            if name in ("text", "text_special"):
+                self.text(str(node.meta.get("content", "")))
+            elif name in ("softbreak", "hardbreak"):
+                self.text(" ")
+            elif name == "strong":
+                self.strong += 1
+                self.read(node.children)
+                self.strong -= 1
+            elif name in ("link", "autolink"):
+                self.result.links.append(
+                    _RawLink(str(node.meta.get("url") or ""), "", self.segment)
+                )
+                self.links.append(len(self.result.links) - 1)
+                self.read(node.children)
+                self.links.pop()
+            elif name == "image":
+                self.result.images.append(str(node.meta.get("url") or ""))
+            elif name == "html_inline":
+                self.segment, self.strong = _read_tag(
+                    str(node.meta.get("content", "")),
+                    self.result,
+                    self.links,
+                    self.segment,
+                    self.strong,
+                )
+            else:  # em, code_inline and anything newer: their text counts
+                self.read(node.children)
+
+
+def _read_inline(nodes: Sequence[Node]) -> _Inline:
+    reader = _InlineReader()
+    reader.read(nodes)
+    return reader.result
 
 
 def _read_tag(
@@ -267,7 +300,7 @@ def _plain(pieces: Sequence[_Piece]) -> str:
 
 def parse_venue(text: str) -> tuple[str | None, str | None]:
     """``TGRS 2023`` → (``TGRS``, ``2023``); ``arxiv`` → (``arxiv``, None); ``-`` → (None, None)."""
-    text = fix_text(html.unescape(_TAG.sub(" ", text))).strip(" *_.|")
+    text = fix_text(_untag(text)).strip(" *_.|")
     if _is_no_value(text):
         return None, None
     year = None
@@ -301,7 +334,7 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.?\s*-?\s*)+$")
 
 def split_authors(text: str) -> list[str]:
     """``A. B, C. D, and E. F.`` / ``Wu, K., Zhang, Y., ... & Li, Y.`` / ``X; Y`` → names."""
-    text = fix_text(html.unescape(_TAG.sub(" ", text)))
+    text = fix_text(_untag(text))
     text = re.sub(r"\bet\s+al\.?|\.\.\.|…", ",", text)
     text = re.sub(r"\s*(?:,\s*and\s+|\s&\s|\band\s+)", ",", text)
     parts = [p.strip(" .,;*_") for p in re.split(r"[;]" if ";" in text else r",", text)]
@@ -429,8 +462,8 @@ class _Reader:
     def section(self) -> list[str]:
         return [text for _, text in self.headings]
 
-    def heading(self, level: int, inline: Token | None) -> None:
-        text = clean_title(_read_inline(inline.children or []).text()) if inline else ""
+    def heading(self, level: int, inline: Sequence[Node]) -> None:
+        text = clean_title(_read_inline(inline).text())
         if not self.title_heading_seen:
             self.title_heading_seen = True
             if level == 1 and not self.out.entries:
@@ -662,74 +695,176 @@ def _cell_title(cell: _Inline) -> tuple[str, list[str]]:
     return title, authors
 
 
-def parse_list(text: str, *, source: str, file: str) -> Parsed:
-    """Read one list's markdown into entries (in line order) and warnings."""
+_BLOCKS = frozenset(
+    [
+        "root",
+        "paragraph",
+        "heading",
+        "lheading",
+        "bullet_list",
+        "ordered_list",
+        "list_item",
+        "table",
+        "thead",
+        "tbody",
+        "trow",
+        "tcell",
+        "blockquote",
+        "code_block",
+        "fence",
+        "hr",
+        "html_block",
+        "definition",
+        "footnote_definition",
+    ]
+)
+
+
+class _Lines:
+    """Byte offset (what the parser's source map gives) → 1-based line number."""
+
+    def __init__(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.starts = [0]
+        find = data.find
+        pos = find(b"\n")
+        while pos != -1:
+            self.starts.append(pos + 1)
+            pos = find(b"\n", pos + 1)
+
+    def line(self, node: Node) -> int:
+        srcmap = node.srcmap
+        return bisect_right(self.starts, srcmap[0]) if srcmap else 1
+
+
+def parse_list(text: str, *, source: str, file: str, backend: str = "rust") -> Parsed:
+    """Read one list's markdown into entries (in line order) and warnings.
+
+    ``backend`` ``rust`` (markdown-it.rs through markdown-it-pyrs, fast) falls back to
+    ``python`` (markdown-it-py, the reference port of the same parser) if the Rust parser
+    panics on an input; both give the same tree shape (tests compare them on real lists).
+    """
     reader = _Reader(source, file)
-    try:
-        tokens = _MD.parse(text)
-    except Exception as exc:  # markdown-it should never fail; if it does, say where
-        reader.warn(1, f"markdown parser failed ({type(exc).__name__}: {exc}); file skipped")
-        return reader.out
-    _walk(tokens, reader)
+    # one line ending, so that source-map offsets and line numbers agree
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = _Lines(text)
+    tree: Node | _PyNode | None = None
+    if backend == "rust":
+        try:
+            tree = _MD.tree(text)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # pyo3 turns a Rust panic into a BaseException
+            tree = None
+    if tree is None:
+        try:
+            tree = _PyNode(SyntaxTreeNode(_MD_PY.parse(text)), lines.starts)
+        except Exception as exc:  # the reference parser should never fail; say where if so
+            reader.warn(1, f"markdown parser failed ({type(exc).__name__}: {exc}); file skipped")
+            return reader.out
+    _Walker(reader, lines).block([tree], [])  # type: ignore[list-item]
     reader.out.entries.sort(key=lambda e: e.line)
     return reader.out
 
 
-def _walk(tokens: list[Token], reader: _Reader) -> None:
-    items: list[_Item] = []
-    index = 0
-    count = len(tokens)
-    while index < count:
-        tok = tokens[index]
-        kind = tok.type
-        if kind == "heading_open":
-            inline = tokens[index + 1] if index + 1 < count else None
-            reader.heading(int(tok.tag[1:]) if tok.tag[1:].isdigit() else 6, inline)
-            index += 3
-            continue
-        if kind == "list_item_open":
-            items.append(_Item(line=(tok.map[0] + 1) if tok.map else 1, level=tok.level))
-        elif kind == "list_item_close":
-            if items:
-                item = items.pop()
-                has_links = any(i.links or i.images for i in item.inlines)
-                if items and item.inlines and not has_links:
-                    items[-1].sub_texts.append(" ".join(i.text() for i in item.inlines))
-                else:
-                    reader.list_item(item)
-        elif kind == "inline":
-            if items and tok.level == items[-1].level + 2:
-                items[-1].inlines.append(_read_inline(tok.children or []))
-        elif kind == "table_open":
-            index = _table(tokens, index, reader)
-            continue
-        index += 1
+_PY_NAMES = {"tr": "trow", "th": "tcell", "td": "tcell", "code_inline": "text"}
 
 
-def _table(tokens: list[Token], start: int, reader: _Reader) -> int:
-    header: list[str] = []
-    rows: list[tuple[int, list[_Inline]]] = []
-    in_head = False
-    current: list[_Inline] | None = None
-    line = 1
-    index = start + 1
-    while index < len(tokens) and tokens[index].type != "table_close":
-        tok = tokens[index]
-        if tok.type == "thead_open":
-            in_head = True
-        elif tok.type == "thead_close":
-            in_head = False
-        elif tok.type == "tr_open":
-            current = []
-            line = (tok.map[0] + 1) if tok.map else line
-        elif tok.type == "tr_close" and current is not None:
-            if in_head:
-                header = [c.text() for c in current]
+class _PyNode:
+    """A markdown-it-py syntax-tree node seen through the markdown-it-pyrs ``Node`` interface
+    (``name``, ``meta``, ``children``, byte-offset ``srcmap``)."""
+
+    __slots__ = ("_node", "_starts", "meta", "name")
+
+    def __init__(self, node: SyntaxTreeNode, starts: list[int]) -> None:
+        self._node = node
+        self._starts = starts
+        kind = node.type
+        self.name = _PY_NAMES.get(kind, kind)
+        meta: dict[str, object] = {}
+        if kind in ("text", "code_inline", "html_inline"):
+            meta["content"] = node.content
+        elif kind == "link":
+            meta["url"] = str(node.attrs.get("href") or "")
+        elif kind == "image":
+            meta["url"] = str(node.attrs.get("src") or "")
+        elif kind == "heading":
+            meta["level"] = int(node.tag[1:]) if node.tag[1:].isdigit() else 6
+        self.meta = meta
+
+    @property
+    def children(self) -> list[_PyNode]:
+        out: list[_PyNode] = []
+        for child in self._node.children:
+            if child.type == "inline":  # markdown-it.rs has no inline wrapper node
+                out.extend(_PyNode(c, self._starts) for c in child.children)
             else:
-                rows.append((line, current))
-            current = None
-        elif tok.type == "inline" and current is not None:
-            current.append(_read_inline(tok.children or []))
-        index += 1
-    reader.table(header, rows)
-    return index + 1
+                out.append(_PyNode(child, self._starts))
+        return out
+
+    @property
+    def srcmap(self) -> tuple[int, int] | None:
+        if self._node.is_root or self._node.map is None:
+            return None
+        first = min(self._node.map[0], len(self._starts) - 1)
+        return (self._starts[first], self._starts[first])
+
+
+class _Walker:
+    def __init__(self, reader: _Reader, lines: _Lines) -> None:
+        self.reader = reader
+        self.lines = lines
+
+    def block(self, children: Sequence[Node], items: list[_Item]) -> None:
+        for child in children:
+            name = child.name
+            if name in ("heading", "lheading"):
+                level = child.meta.get("level", 6)
+                self.reader.heading(level if isinstance(level, int) else 6, child.children)
+            elif name == "list_item":
+                self.list_item(child, items)
+            elif name == "table":
+                self.table(child)
+            elif name in ("bullet_list", "ordered_list", "blockquote", "root"):
+                self.block(child.children, items)
+
+    def list_item(self, node: Node, items: list[_Item]) -> None:
+        item = _Item(line=self.lines.line(node), level=len(items))
+        loose: list[Node] = []
+        nested: list[Node] = []
+        for child in node.children:
+            name = child.name
+            if name not in _BLOCKS:
+                loose.append(child)  # a tight item holds its inline nodes directly
+                continue
+            if loose:
+                item.inlines.append(_read_inline(loose))
+                loose = []
+            if name == "paragraph":
+                item.inlines.append(_read_inline(child.children))
+            else:
+                nested.append(child)
+        if loose:
+            item.inlines.append(_read_inline(loose))
+        for child in nested:
+            if child.name == "table":
+                self.table(child)
+            else:
+                self.block([child], [*items, item])
+        has_links = any(i.links or i.images for i in item.inlines)
+        if items and item.inlines and not has_links:
+            items[-1].sub_texts.append(" ".join(i.text() for i in item.inlines))
+        else:
+            self.reader.list_item(item)
+
+    def table(self, node: Node) -> None:
+        header: list[str] = []
+        rows: list[tuple[int, list[_Inline]]] = []
+        for part in node.children:
+            for row in part.children:
+                cells = [_read_inline(cell.children) for cell in row.children]
+                if part.name == "thead":
+                    header = [c.text() for c in cells]
+                else:
+                    rows.append((self.lines.line(row), cells))
+        self.reader.table(header, rows)

@@ -28,7 +28,11 @@ _KEYS = ("arxiv", "doi", "ieee")
 
 def normalize_title(title: str) -> str:
     """Casefold, repair mojibake, NFKC, fold punctuation and whitespace to single spaces."""
-    text = unicodedata.normalize("NFKC", fix_text(title)).casefold()
+    text = (
+        title.casefold()
+        if title.isascii()
+        else unicodedata.normalize("NFKC", fix_text(title)).casefold()
+    )
     return _NON_WORD.sub(" ", text).strip()
 
 
@@ -119,10 +123,9 @@ def _work(group: _Group) -> Work:
         for repo in entry.ids.github:
             if repo not in github:
                 github.append(repo)
-    places = sorted(
-        (Place(e.source, e.file, e.line, tuple(e.section)) for e in entries),
-        key=lambda p: (p.file, p.line),
-    )
+    places = [Place(e.source, e.file, e.line, tuple(e.section)) for e in entries]
+    if len(places) > 1:
+        places.sort(key=lambda p: (p.file, p.line))
     return Work(
         id="",
         kind=kind,
