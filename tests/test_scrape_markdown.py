@@ -222,3 +222,20 @@ def test_crlf_and_bom_free_text_keep_line_numbers() -> None:
     text = "# T\r\n## S\r\n\r\n- [a](https://arxiv.org/abs/2401.00001)\r\n- [b](https://arxiv.org/abs/2401.00002)\r\n"
     rows, _ = read(text)
     assert [(r["title"], r["line"]) for r in rows] == [("a", 4), ("b", 5)]
+
+
+def test_one_heading_per_paper() -> None:
+    rows, warnings = read(
+        "# Awesome\n\n## Dynamics:\n### 1. Dynamic Things: Tracking\n"
+        "**Authors**: Jon Luiten, Deva Ramanan\n\n"
+        "[📄 Paper](https://arxiv.org/abs/2308.09713) | [💻 Code](https://github.com/J/D)\n\n"
+        "### 2. No Links Here\nJust prose.\n\n"
+        "## Section With A List\n- [Listed](https://arxiv.org/abs/2401.00001)\n"
+    )
+    assert warnings == []
+    assert [(r["line"], r["title"], r["section"]) for r in rows] == [
+        (4, "Dynamic Things: Tracking", ["Dynamics"]),
+        (13, "Listed", ["Section With A List"]),
+    ]
+    assert rows[0]["authors"] == ["Jon Luiten", "Deva Ramanan"]
+    assert (rows[0]["arxiv"], rows[0]["github"]) == ("2308.09713", ["j/d"])

@@ -462,16 +462,17 @@ class _Reader:
     def section(self) -> list[str]:
         return [text for _, text in self.headings]
 
-    def heading(self, level: int, inline: Sequence[Node]) -> None:
-        text = clean_title(_read_inline(inline).text())
+    def heading(self, level: int, text: str) -> bool:
+        """Enter a section; False for the document's own title, which is none."""
         if not self.title_heading_seen:
             self.title_heading_seen = True
             if level == 1 and not self.out.entries:
-                return  # the document's own title is not a section
+                return False
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         if text:
             self.headings.append((level, text))
+        return True
 
     def warn(self, line: int, reason: str) -> None:
         self.out.warnings.append(f"{self.file}:{line}: {reason}")
@@ -491,6 +492,7 @@ class _Reader:
         authors: list[str],
         venue: str | None,
         date: str | None,
+        section: list[str] | None = None,
     ) -> None:
         where = f"{self.file}:{line}"
         kind: Kind = "dataset" if dataset else "paper"
@@ -501,7 +503,7 @@ class _Reader:
                 source=self.source,
                 file=self.file,
                 line=line,
-                section=self.section(),
+                section=self.section() if section is None else section,
                 kind=kind,
                 title=title,
                 authors=authors,
@@ -762,7 +764,9 @@ def parse_list(text: str, *, source: str, file: str, backend: str = "rust") -> P
         except Exception as exc:  # the reference parser should never fail; say where if so
             reader.warn(1, f"markdown parser failed ({type(exc).__name__}: {exc}); file skipped")
             return reader.out
-    _Walker(reader, lines).block([tree], [])  # type: ignore[list-item]
+    walker = _Walker(reader, lines)
+    walker.block([tree], [])  # type: ignore[list-item]
+    walker.finish()
     reader.out.entries.sort(key=lambda e: e.line)
     return reader.out
 
@@ -810,17 +814,72 @@ class _PyNode:
         return (self._starts[first], self._starts[first])
 
 
+@dataclass
+class _HeadingEntry:
+    """A heading that may be a paper's title (one heading per paper, links in the
+    paragraphs under it); it becomes an entry only if no list or table under it did."""
+
+    line: int
+    title: str
+    section: list[str]
+    entries_before: int
+    inlines: list[_Inline] = field(default_factory=list)
+
+
+_AUTHORS_LABEL = re.compile(r"^\s*authors?\s*:?\s*", re.IGNORECASE)
+_NUMBERING = re.compile(r"^\d{1,4}[.)]\s+")
+
+
 class _Walker:
     def __init__(self, reader: _Reader, lines: _Lines) -> None:
         self.reader = reader
         self.lines = lines
+        self.pending: _HeadingEntry | None = None
+
+    def finish(self) -> None:
+        """Turn the pending heading into an entry when its paragraphs carry a paper link."""
+        pending, self.pending = self.pending, None
+        if pending is None or len(self.reader.out.entries) != pending.entries_before:
+            return
+        found = _Found()
+        authors: list[str] = []
+        for inline in pending.inlines:
+            for src in inline.images:
+                found.add_image(src)
+            for raw in inline.links:
+                found.add_link(raw, None)
+            label = _strong_run(inline.pieces)
+            if not authors and _AUTHORS_LABEL.fullmatch(label):
+                authors = split_authors(inline.text().replace(label, "", 1).lstrip(" :"))
+        if not any(link.role == "paper" for link in found.links):
+            return
+        self.reader.entry(
+            pending.line,
+            title=pending.title,
+            found=found,
+            dataset=any(_DATASET_WORD.search(text) for text in pending.section),
+            authors=authors,
+            venue=None,
+            date=None,
+            section=pending.section,
+        )
 
     def block(self, children: Sequence[Node], items: list[_Item]) -> None:
         for child in children:
             name = child.name
             if name in ("heading", "lheading"):
+                self.finish()
                 level = child.meta.get("level", 6)
-                self.reader.heading(level if isinstance(level, int) else 6, child.children)
+                level = level if isinstance(level, int) else 6
+                text = clean_title(_read_inline(child.children).text())
+                if self.reader.heading(level, text) and not items and text:
+                    section = self.reader.section()[:-1]
+                    title = _NUMBERING.sub("", text)
+                    entries = len(self.reader.out.entries)
+                    self.pending = _HeadingEntry(self.lines.line(child), title, section, entries)
+            elif name == "paragraph":
+                if self.pending is not None and not items:
+                    self.pending.inlines.append(_read_inline(child.children))
             elif name == "list_item":
                 self.list_item(child, items)
             elif name == "table":
