@@ -260,6 +260,8 @@ def main() -> None:
                 for line in report.lines:
                     if line.startswith("resolve requests:"):
                         print(f"  {line}")
+            size = sum(f.stat().st_size for f in settings.cache_path.glob("http.sqlite3*"))
+            print(f"\ncache: {size / 1e6:.1f} MB for {len(works)} works")
     finally:
         child.terminate()
         child.wait(10)

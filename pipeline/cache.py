@@ -28,6 +28,9 @@ SCHEMA_VERSION = 1
 # does not change the answer and stays out of the key.
 KEY_HEADERS = ("accept", "accept-language")
 
+USED_AT_RESOLUTION = 3600.0
+"""Seconds: a read refreshes an entry's last-use time at most this often (for prune)."""
+
 
 def request_key(method: str, url: str, headers: Mapping[str, str] | None = None) -> str:
     """A stable key for a request: method, URL (with query) and the headers in KEY_HEADERS."""
@@ -60,6 +63,8 @@ class HttpCache:
             directory.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: a crash may lose the last answers, never corrupt the file.
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS responses ("
                 " key TEXT PRIMARY KEY, url TEXT NOT NULL, status INTEGER NOT NULL,"
@@ -75,14 +80,17 @@ class HttpCache:
     def get(self, key: str) -> CachedResponse | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT url, status, headers, body, fetched_at, etag FROM responses WHERE key=?",
+                "SELECT url, status, headers, body, fetched_at, etag, used_at"
+                " FROM responses WHERE key=?",
                 (key,),
             ).fetchone()
             if row is None:
                 return None
-            self._db.execute("UPDATE responses SET used_at=? WHERE key=?", (time.time(), key))
-            self._db.commit()
-        url, status, headers, body, fetched_at, etag = row
+            now = time.time()
+            if now - float(row[6]) > USED_AT_RESOLUTION:  # a write per read would cost more
+                self._db.execute("UPDATE responses SET used_at=? WHERE key=?", (now, key))
+                self._db.commit()
+        url, status, headers, body, fetched_at, etag, _used_at = row
         return CachedResponse(
             url=url,
             status=int(status),

@@ -35,6 +35,11 @@ def test_put_get_replace_and_prune(tmp_path: Path) -> None:
     assert cache.prune(unused_for=3600) == 0
     time.sleep(0.01)
     assert cache.prune(unused_for=0.001) == 1 and len(cache) == 0
+    # A read refreshes the last-use time (coarsely), so what is used is never pruned.
+    cache.put(key, CachedResponse("http://x/1", 200, b"one"))
+    cache._db.execute("UPDATE responses SET used_at=0")
+    assert cache.get(key) is not None
+    assert cache.prune(unused_for=3600) == 0
     cache.close()
     # Persistent: a new process (here: a new object) sees what was stored.
     cache = HttpCache(tmp_path)

@@ -131,6 +131,10 @@ def run_resolve(settings: Settings) -> StageReport:
         fetcher = Fetcher(settings, cache)
         ctx = Context(settings, fetcher)
         found = resolve_works(works, ctx)
+        if not settings.offline:
+            # Bounded: answers no run has used for a long while (works that left the lists)
+            # are dropped; everything else is replaced by key, never appended.
+            cache.prune(unused_for=max(4 * settings.resolve.cache_max_age, 180 * 86400.0))
     finally:
         cache.close()
 
