@@ -239,3 +239,18 @@ def test_one_heading_per_paper() -> None:
     ]
     assert rows[0]["authors"] == ["Jon Luiten", "Deva Ramanan"]
     assert (rows[0]["arxiv"], rows[0]["github"]) == ("2308.09713", ["j/d"])
+
+
+def test_numbered_items_with_pipes_and_quoted_titles() -> None:
+    rows, _ = read(
+        "## Pre-training\n"
+        "1. An empirical study of pretraining. TGRS2022. | [paper](https://ieeexplore.ieee.org/abstract/document/9782149) | [code](https://github.com/V/R) |\n"
+        '* "A Survey of Robots", *arXiv, May 2024*, [[Paper](https://arxiv.org/abs/2405.13245)]\n'
+        "- [[arXiv](https://arxiv.org/abs/2404.14047)] How Good Are Models? [[code](https://github.com/a/b)]\n"
+    )
+    assert [(r["title"], r["venue"], r["date"]) for r in rows] == [
+        ("An empirical study of pretraining", "TGRS", "2022"),
+        ("A Survey of Robots", None, None),
+        ("How Good Are Models?", None, None),
+    ]
+    assert rows[0]["ieee"] == "9782149" and rows[2]["arxiv"] == "2404.14047"

