@@ -88,3 +88,39 @@ def test_resolved_json_round_trips(fakeweb: FakeWeb, tmp_path: Path) -> None:
     data = json.loads((settings.build_dir / "resolved.json").read_text(encoding="utf-8"))
     assert [ResolvedWork.from_json(d).work.id for d in data] == [w.id for w in works]
     assert all(d["csl"]["id"] == d["work"]["id"] for d in data)
+
+
+def test_cli_exit_codes_and_offline_flag(fakeweb: FakeWeb, project: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    works = [w for w in list_works() if w.ids.arxiv][:3]
+    write_json(project / "build" / "works.json", works)
+    # Short waits through the settings file's [resolve] section (as a user would set them).
+    (project / "pipeline.toml").write_text(
+        "[resolve]\ntimeout = 0.5\nretry_wait = 0.001\nretry_after_cap = 0.02\n",
+        encoding="utf-8",
+    )
+    env = {**fakeweb.env(), "PIPELINE_CACHE_DIR": str(project / ".cache")}
+    runner = CliRunner()
+    args = ["resolve", "--root", str(project)]
+    ok = runner.invoke(cli, args, env=env)
+    assert ok.exit_code == 0, ok.output
+    assert "resolve: works 3" in ok.output
+    online_requests = len(fakeweb.requests)
+    assert online_requests > 0
+
+    offline = runner.invoke(cli, [*args, "--offline"], env=env)
+    assert offline.exit_code == 0 and len(fakeweb.requests) == online_requests
+
+    # Crossref down and a stale cache: done in degraded mode, exit 3, records kept.
+    before = json.loads((project / "build" / "resolved.json").read_text("utf-8"))
+    fakeweb.add_fault("status", "/crossref/", status=503)
+    fakeweb.add_fault("status", "/arxiv/", status=503)
+    (project / ".cache" / "http.sqlite3").unlink()
+    degraded = runner.invoke(cli, args, env=env)
+    assert degraded.exit_code == 3
+    assert "could not reach arxiv, crossref" in degraded.output
+    after = json.loads((project / "build" / "resolved.json").read_text("utf-8"))
+    assert [x["csl"] for x in after] == [x["csl"] for x in before]
