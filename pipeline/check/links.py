@@ -20,12 +20,13 @@ Collector → checker:
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import re
 import socket
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -117,7 +118,9 @@ def fetch_key(url: str, settings: Settings) -> str:
     return remap(normalize(url), settings.remap)
 
 
+@functools.lru_cache(maxsize=65536)
 def host_of(url: str) -> str:
+    """Lower-case host of ``url`` ("" when it has none); cached, asked several times per URL."""
     try:
         return (urlsplit(url).hostname or "").lower().rstrip(".")
     except ValueError:
@@ -158,7 +161,11 @@ class _Host:
     slots: asyncio.Semaphore
     interval: float
     next_start: float = 0.0
-    head_ok: bool = True
+    head_ok: bool | None = None
+    """Whether the host answers HEAD (None: not known yet)."""
+    probe: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held by the first HEAD to a host, so a host that refuses HEAD costs one wasted request,
+    not one per slot."""
     unreachable_urls: int = 0
     down: Fetched | None = None
 
@@ -206,10 +213,19 @@ class LinkChecker:
             self._hosts[host] = state
         return state
 
-    async def check_many(self, urls: Iterable[str]) -> dict[str, Fetched]:
-        """Check each URL (already distinct); results keyed by URL."""
+    async def check_many(
+        self, urls: Iterable[str], on_done: Callable[[], None] | None = None
+    ) -> dict[str, Fetched]:
+        """Check each URL (already distinct); results keyed by URL. ``on_done`` per URL."""
         ordered = list(dict.fromkeys(urls))
-        results = await asyncio.gather(*(self.check(u) for u in ordered))
+
+        async def one(url: str) -> Fetched:
+            result = await self.check(url)
+            if on_done is not None:
+                on_done()
+            return result
+
+        results = await asyncio.gather(*(one(u) for u in ordered))
         return dict(zip(ordered, results, strict=True))
 
     async def check(self, url: str) -> Fetched:
@@ -233,9 +249,8 @@ class LinkChecker:
             if isinstance(last, Fetched) and last.retry_after is not None:
                 return min(last.retry_after, self.limits.retry_after_cap)
             base = self.limits.backoff * 2 ** (state.attempt_number - 1)
-            return float(
-                min(self.limits.backoff_max, base + random.uniform(0, self.limits.backoff))
-            )
+            # Jitter of up to a quarter of the wait keeps the retries of many URLs apart.
+            return float(min(self.limits.backoff_max, base * (1 + random.uniform(0, 0.25))))
 
         retrying = AsyncRetrying(
             stop=stop,
@@ -392,22 +407,39 @@ class LinkChecker:
         """One HTTP request to ``remap(url)``, under the host's and the global limits.
 
         HEAD when ``head`` and the host has not refused HEAD before (decided once a slot is
-        ours, so URLs queued behind the one that found out go straight to GET).
+        ours, so URLs queued behind the one that found out go straight to GET). While nobody
+        knows whether the host answers HEAD, one HEAD goes alone.
         """
         host = self._host(host_of(url))
-        target = remap(url, self.settings.remap)
         async with host.slots:
+            if head and host.head_ok is None:
+                async with host.probe:
+                    if host.head_ok is None:
+                        result = await self._send_paced(host, "HEAD", url, quirk, deadline)
+                        if isinstance(result, _Answer):
+                            host.head_ok = result.status not in HEAD_REFUSED - {403}
+                        return self._account(url, host, result)
             method = "HEAD" if head and host.head_ok else "GET"
+            result = await self._send_paced(host, method, url, quirk, deadline)
+        return self._account(url, host, result)
+
+    async def _send_paced(
+        self, host: _Host, method: str, url: str, quirk: Quirk, deadline: float
+    ) -> _Answer | Fetched:
+        """Wait for the host's pace and a global slot, then send (host slot already held)."""
+        await host.pace()
+        async with self._global:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return Fetched(LinkStatus.TIMEOUT, note="time budget for this URL used up")
+            self.stats.requests += 1
             read_body = method == "GET" and bool(quirk.soft404)
-            await host.pace()
-            async with self._global:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return Fetched(LinkStatus.TIMEOUT, note="time budget for this URL used up")
-                self.stats.requests += 1
-                result = await self._guarded_send(
-                    method, target, read_body, min(self.limits.timeout, left)
-                )
+            target = remap(url, self.settings.remap)
+            return await self._guarded_send(
+                method, target, read_body, min(self.limits.timeout, left)
+            )
+
+    def _account(self, url: str, host: _Host, result: _Answer | Fetched) -> _Answer | Fetched:
         if isinstance(result, _Answer):
             host.unreachable_urls = 0
         elif result.unreachable:

@@ -16,6 +16,7 @@ the hosts below are treated by what they are known to do rather than by the stat
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -102,6 +103,7 @@ QUIRKS: tuple[Quirk, ...] = (
 NO_QUIRK = Quirk("")
 
 
+@functools.lru_cache(maxsize=4096)
 def quirk_for(host: str) -> Quirk:
     """The row for ``host`` (lower-case), or a row with no quirks."""
     host = host.lower().rstrip(".")

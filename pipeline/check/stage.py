@@ -40,6 +40,7 @@ from pipeline.models import (
     StageReport,
     Work,
 )
+from pipeline.progress import progress
 from pipeline.store import read_json, write_json
 
 LOG = logging.getLogger(__name__)
@@ -108,13 +109,17 @@ async def _check_links(
 ) -> tuple[dict[str, Fetched], CheckStats]:
     """Fetch each distinct URL once; results keyed by the list's URL."""
     keys: dict[str, str] = {}
+    key_of: dict[str, str] = {}
     for url in targets:
-        keys.setdefault(fetch_key(url, settings), normalize(url))
+        key = fetch_key(url, settings)
+        keys.setdefault(key, normalize(url))
+        key_of[url] = key
     resolver = GuardedResolver(allow_private=settings.allow_private_hosts)
-    async with aiohttp_session(settings, resolver=resolver) as session:
-        checker = LinkChecker(session, settings)
-        by_key = await checker.check_many(keys.values())
-    results = {url: by_key[keys[fetch_key(url, settings)]] for url in targets}
+    with progress("check links", total=len(keys), settings=settings) as bar:
+        async with aiohttp_session(settings, resolver=resolver) as session:
+            checker = LinkChecker(session, settings)
+            by_key = await checker.check_many(keys.values(), on_done=bar.advance)
+    results = {url: by_key[keys[key_of[url]]] for url in targets}
     return results, checker.stats
 
 

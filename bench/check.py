@@ -1,0 +1,437 @@
+"""Link-check benchmark: our checker beside lychee, linkinator 7 and markdown-link-check.
+
+    .venv/bin/python -m bench.check [--urls 2000] [--hosts 50] [--latency-ms 100]
+
+One fake-web process (``tests/fakeweb`` sites, ``--latency-ms`` on every answer) listens on
+``--hosts`` loopback addresses 127.0.0.11… with the same port, so "a host" is one address for
+every tool and per-host limits mean the same thing. The corpus is mostly live pages, plus what
+real lists hold: 404/410 pages, permanent moves, a host that refuses HEAD, transient 503s and
+429s with ``Retry-After: 1`` that succeed when asked again, and a slow host. Each tool checks
+the same URLs (ours from ``build/works.json`` through ``pipeline check``, the others from a
+markdown file); between tools the server forgets its request log and its transient failures.
+
+Printed per tool: wall time of the whole process, requests the server saw (by method), peak
+RSS, verdict counts, and false ``dead`` (a live or moved URL reported broken). Node tools are
+installed with npm into ``.tools/bench-node`` (git-ignored) on first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+NODE_DIR = REPO / ".tools" / "bench-node"
+NODE_PACKAGES = ["linkinator@7", "markdown-link-check@3"]
+FIRST_ADDRESS = 11
+
+
+# -- corpus ----------------------------------------------------------------------------------
+@dataclass
+class Url:
+    url: str
+    expected: str  # ok | moved | dead
+
+
+def corpus(
+    base_port: int, urls: int, hosts: int, transient: bool = True
+) -> tuple[list[Url], list[list[Any]]]:
+    """The URLs with their true verdicts, and the site behaviours that make them so.
+
+    ``transient=False`` leaves out the 503s, 429s and the slow host (a pure speed comparison).
+    """
+    per_host = urls // hosts
+    items: list[Url] = []
+    sites: list[list[Any]] = []
+    for h in range(hosts):
+        address = f"127.0.0.{FIRST_ADDRESS + h}"
+        name = f"host{h}.example"
+        prefix = f"http://{address}:{base_port}/web/{name}"
+        if h == hosts - 10:
+            sites.append([name, "*", {"head_status": 405}])  # refuses HEAD: GET works
+        for j in range(per_host):
+            path = f"/p{j}"
+            expected = "ok"
+            if j == 0 and h < 10:
+                sites.append([name, path, {"status": 404}])
+                expected = "dead"
+            elif j == 0 and h < 20:
+                sites.append([name, path, {"status": 410}])
+                expected = "dead"
+            elif j == 1 and 20 <= h < 40:
+                new = f"/web/{name}/moved{j}"
+                sites.append([name, path, {"status": 301, "location": new}])
+                expected = "moved"
+            elif not transient:
+                pass
+            elif h == hosts - 9 and j < 5:
+                sites.append([name, path, {"fail_times": 1, "fail_status": 503}])
+            elif h == hosts - 8 and j < 5:
+                sites.append(
+                    [name, path, {"fail_times": 1, "fail_status": 429, "retry_after": "1"}]
+                )
+            elif h == hosts - 7 and j < 3:
+                sites.append([name, path, {"delay": 0.5}])
+            items.append(Url(f"{prefix}{path}", expected))
+    return items, sites
+
+
+# -- the fake web in its own process -----------------------------------------------------------
+def serve(config_path: str) -> None:
+    """Run the fake web on every address of the config (``--serve``); print ``ready``."""
+    from aiohttp import web as aioweb
+
+    sys.path.insert(0, str(REPO))
+    from tests.fakeweb.core import FakeWeb
+
+    config = json.loads(Path(config_path).read_text())
+    fake = FakeWeb(latency_ms=config["latency_ms"])
+
+    def load_sites() -> None:
+        fake.data["sites"] = {(h, p): b for h, p, b in config["sites"]}
+        fake.data["site_hits"] = {}
+
+    load_sites()
+    app = fake.build_app()
+
+    async def stats(_: aioweb.Request) -> aioweb.Response:
+        seen = [r for r in fake.requests if not r.path.startswith("/_bench/")]
+        return aioweb.json_response(
+            {"requests": len(seen), "methods": Counter(r.method for r in seen)}
+        )
+
+    async def reset(_: aioweb.Request) -> aioweb.Response:
+        fake.clear()
+        load_sites()
+        return aioweb.json_response({"reset": True})
+
+    app.router.add_get("/_bench/stats", stats)
+    app.router.add_post("/_bench/reset", reset)
+
+    async def main() -> None:
+        runner = aioweb.AppRunner(app, access_log=None)
+        await runner.setup()
+        for address in config["addresses"]:
+            await aioweb.TCPSite(runner, address, config["port"], backlog=1024).start()
+        print("ready", flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def control(port: int, what: str) -> dict[str, Any]:
+    method = "POST" if what == "reset" else "GET"
+    request = urllib.request.Request(
+        f"http://127.0.0.{FIRST_ADDRESS}:{port}/_bench/{what}", method=method
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # loopback only
+        return dict(json.loads(response.read()))
+
+
+# -- running a tool ----------------------------------------------------------------------------
+@dataclass
+class Result:
+    tool: str
+    seconds: float = 0.0
+    requests: int = 0
+    methods: dict[str, int] = field(default_factory=dict)
+    peak_mb: float = 0.0
+    verdicts: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+def run_measured(
+    command: list[str], *, cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, float, str, int]:
+    """Wall seconds, peak RSS (MB) of the process, its stdout+stderr, its exit code."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return seconds, usage.ru_maxrss / 1024, text, process.returncode
+
+
+def ours(
+    urls: list[Url], work_dir: Path, args: argparse.Namespace, *, defaults: bool = False
+) -> Result:
+    """``pipeline check`` with the same limits as lychee, or (``defaults``) its shipped ones."""
+    root = work_dir / "ours"
+    (root / "build").mkdir(parents=True)
+    works = [
+        {
+            "id": f"bench:{i}",
+            "kind": "paper",
+            "title": f"Work {i}",
+            "links": [{"url": u.url, "role": "paper"}],
+            "places": [{"source": "bench", "file": "bench.md", "line": i + 1}],
+        }
+        for i, u in enumerate(urls)
+    ]
+    (root / "build" / "works.json").write_text(json.dumps(works))
+    if not defaults:
+        (root / "pipeline.toml").write_text(
+            "[check]\n"
+            f"concurrency = {args.concurrency}\nper_host = {args.per_host}\n"
+            "per_host_rate = 0.0\n"  # no request interval, as for lychee
+        )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PIPELINE_", "GITHUB_TOKEN", "GH_TOKEN"))
+    }
+    env["PIPELINE_ALLOW_PRIVATE_HOSTS"] = "1"
+    command = [sys.executable, "-m", "pipeline", "check", "--root", str(root), "-q"]
+    seconds, peak, text, code = run_measured(command, cwd=REPO, env=env)
+    result = Result(
+        "ours, shipped defaults" if defaults else "ours (pipeline check)", seconds, peak_mb=peak
+    )
+    if code not in (0, 3):
+        result.note = f"exit {code}: {text[-500:]}"
+        return result
+    report = json.loads((root / "build" / "links.json").read_text())
+    mapping = {"ok": "ok", "redirected": "ok", "moved": "moved", "failing": "dead", "dead": "dead"}
+    result.verdicts = {
+        link["url"]: mapping.get(link["status"], link["status"]) for link in report["links"]
+    }
+    return result
+
+
+def markdown(urls: list[Url], path: Path) -> None:
+    lines = ["# Bench", ""] + [f"- [link {i}]({u.url})" for i, u in enumerate(urls)]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def lychee(urls: list[Url], work_dir: Path, args: argparse.Namespace) -> Result:
+    binary = shutil.which("lychee") or str(REPO / ".venv" / "bin" / "lychee")
+    md = work_dir / "lychee.md"
+    markdown(urls, md)
+    out = work_dir / "lychee.json"
+    command = [
+        binary, "--no-progress", "--format", "json", "--output", str(out),
+        "--max-concurrency", str(args.concurrency), "--host-concurrency", str(args.per_host),
+        "--host-request-interval", "0s", "--timeout", "20", "--no-ignore", str(md),
+    ]  # fmt: skip
+    seconds, peak, text, code = run_measured(command, cwd=work_dir)
+    result = Result("lychee " + _version([binary, "--version"]), seconds, peak_mb=peak)
+    if not out.exists():
+        result.note = f"exit {code}: {text[-500:]}"
+        return result
+    report = json.loads(out.read_text())
+    broken = {e["url"] for entries in report.get("error_map", {}).values() for e in entries}
+    redirected = {e["url"] for entries in report.get("redirect_map", {}).values() for e in entries}
+    result.verdicts = {
+        u.url: "dead" if u.url in broken else ("moved" if u.url in redirected else "ok")
+        for u in urls
+    }
+    return result
+
+
+def node_tool(name: str) -> str | None:
+    binary = NODE_DIR / "node_modules" / ".bin" / name
+    if binary.exists():
+        return str(binary)
+    if shutil.which("npm") is None:
+        return None
+    NODE_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "npm",
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(NODE_DIR),
+            *NODE_PACKAGES,
+        ],
+        check=False,
+        capture_output=True,
+    )
+    return str(binary) if binary.exists() else None
+
+
+def linkinator(urls: list[Url], work_dir: Path, args: argparse.Namespace) -> Result:
+    binary = node_tool("linkinator")
+    if binary is None:
+        return Result("linkinator 7", note="not installed (npm missing or offline)")
+    md = work_dir / "linkinator.md"
+    markdown(urls, md)
+    command = [
+        binary,
+        str(md),
+        "--markdown",
+        "--format",
+        "json",
+        "--concurrency",
+        str(args.concurrency),
+        "--timeout",
+        "20000",
+    ]
+    seconds, peak, text, code = run_measured(command, cwd=work_dir)
+    result = Result("linkinator " + _version([binary, "--version"]), seconds, peak_mb=peak)
+    start = text.find("{")
+    try:
+        report = json.loads(text[start:])
+    except ValueError:
+        result.note = f"exit {code}: {text[-500:]}"
+        return result
+    states = {link["url"]: link["state"] for link in report.get("links", [])}
+    result.verdicts = {u.url: "dead" if states.get(u.url) == "BROKEN" else "ok" for u in urls}
+    return result
+
+
+def markdown_link_check(urls: list[Url], work_dir: Path, args: argparse.Namespace) -> Result:
+    binary = node_tool("markdown-link-check")
+    if binary is None:
+        return Result("markdown-link-check", note="not installed (npm missing or offline)")
+    md = work_dir / "mlc.md"
+    markdown(urls, md)
+    seconds, peak, text, _ = run_measured([binary, str(md)], cwd=work_dir)
+    result = Result("markdown-link-check " + _version([binary, "--version"]), seconds, peak_mb=peak)
+    dead = set(re.findall(r"\[✖\] (\S+)", text))
+    alive = set(re.findall(r"\[✓\] (\S+)", text))
+    if not dead and not alive:
+        result.note = text[-500:]
+    result.verdicts = {u.url: "dead" if u.url in dead else "ok" for u in urls}
+    return result
+
+
+def _version(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    except OSError:
+        return "?"
+    found = re.search(r"\d+\.\d+(?:\.\d+)?", done.stdout + done.stderr)
+    return found.group(0) if found else "?"
+
+
+# -- report ------------------------------------------------------------------------------------
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs (nproc), {model}; Python {platform.python_version()}"
+
+
+def summarize(result: Result, urls: list[Url]) -> str:
+    if not result.verdicts:
+        return f"{result.tool:32} {'—':>8}  {result.note}"
+    expected = {u.url: u.expected for u in urls}
+    counts = Counter(result.verdicts.get(u.url, "missing") for u in urls)
+    false_dead = sum(
+        1 for u in urls if u.expected != "dead" and result.verdicts.get(u.url) == "dead"
+    )
+    missed = sum(1 for u in urls if u.expected == "dead" and result.verdicts.get(u.url) != "dead")
+    verdicts = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+    methods = "/".join(f"{k}:{v}" for k, v in sorted(result.methods.items()))
+    assert len(expected) == len(urls)
+    return (
+        f"{result.tool:32} {result.seconds:7.2f}s {result.requests:7d} ({methods}) "
+        f"{result.peak_mb:7.1f} MB  {verdicts}  false-dead={false_dead} missed-dead={missed}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--serve", metavar="CONFIG", help=argparse.SUPPRESS)
+    parser.add_argument("--urls", type=int, default=2000)
+    parser.add_argument("--hosts", type=int, default=50)
+    parser.add_argument("--latency-ms", type=int, default=100)
+    parser.add_argument("--per-host", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=128)
+    parser.add_argument("--tools", default="ours,lychee,linkinator,markdown-link-check")
+    parser.add_argument(
+        "--no-transient", action="store_true", help="no 503/429/slow URLs: raw speed only"
+    )
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return
+
+    sys.path.insert(0, str(REPO))
+    from tests.fakeweb.core import free_port
+
+    port = free_port(f"127.0.0.{FIRST_ADDRESS}")
+    urls, sites = corpus(port, args.urls, args.hosts, transient=not args.no_transient)
+    addresses = [f"127.0.0.{FIRST_ADDRESS + h}" for h in range(args.hosts)]
+    runners: dict[str, Callable[[list[Url], Path, argparse.Namespace], Result]] = {
+        "ours": ours,
+        "ours-defaults": functools.partial(ours, defaults=True),
+        "lychee": lychee,
+        "linkinator": linkinator,
+        "markdown-link-check": markdown_link_check,
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-check-") as tmp:
+        work_dir = Path(tmp)
+        config = work_dir / "server.json"
+        config.write_text(
+            json.dumps(
+                {
+                    "latency_ms": args.latency_ms,
+                    "sites": sites,
+                    "addresses": addresses,
+                    "port": port,
+                }
+            )
+        )
+        server = subprocess.Popen(
+            [sys.executable, "-m", "bench.check", "--serve", str(config)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert server.stdout is not None
+            if server.stdout.readline().strip() != "ready":
+                raise SystemExit("fake web did not start")
+            print(f"machine: {machine()}")
+            print(
+                f"corpus: {len(urls)} URLs over {args.hosts} hosts (127.0.0.{FIRST_ADDRESS}…), "
+                f"{args.latency_ms} ms per answer; expected "
+                + " ".join(f"{k}={v}" for k, v in sorted(Counter(u.expected for u in urls).items()))
+            )
+            print(
+                f"limits: {args.per_host} per host, {args.concurrency} in all, no request interval\n"
+            )
+            for name in args.tools.split(","):
+                control(port, "reset")
+                tool_dir = work_dir / name
+                tool_dir.mkdir()
+                result = runners[name](urls, tool_dir, args)
+                stats = control(port, "stats")
+                result.requests, result.methods = stats["requests"], stats["methods"]
+                print(summarize(result, urls), flush=True)
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
