@@ -84,3 +84,24 @@ def test_stale_entries_are_asked_again_and_kept_when_the_service_fails(
     assert response.status_code == 200 and b"rs11060612" in response.content
     assert fetcher.failed == {"crossref"}
     assert len(fakeweb.requests) == settings.resolve.retry_attempts
+
+
+@pytest.mark.network
+def test_stale_entry_is_revalidated_with_its_etag(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    settings = fast_settings(fakeweb, tmp_path, cache_max_age=0.0)
+    cache = HttpCache(settings.cache_path)
+    url = f"{settings.endpoints.crossref}/works/10.3390/rs11060612"
+    stored = CachedResponse(url, 200, b'{"message": {"stored": true}}', etag='"v1"', fetched_at=1.0)
+    cache.put(request_key("GET", url), stored)
+    fakeweb.add_fault("status", r"/crossref/works/10\.3390", status=304, times=1)
+    fetcher = Fetcher(settings, cache)
+    response = fetcher.get(url)
+    (request,) = fakeweb.requests
+    assert request.headers["If-None-Match"] == '"v1"'
+    assert response.status_code == 200 and response.content == stored.body  # 304: kept
+    refreshed = cache.get(request_key("GET", url))
+    assert refreshed is not None and refreshed.fetched_at > 1.0
+    # Next time the service answers in full: the new body replaces the old one by key.
+    fetcher.get(url)
+    again = cache.get(request_key("GET", url))
+    assert again is not None and b"rs11060612" in again.body and len(cache) == 1
