@@ -180,7 +180,8 @@ class Fetcher:
         except Unavailable:
             self._note_failure(service.name)
             if cached is not None:
-                log.warning("%s: using the cached answer from %s", full, cached.fetched_at)
+                when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(cached.fetched_at))
+                log.warning("%s: failed; using the cached answer from %s", full, when)
                 return to_response(cached)
             raise
         with self._lock:
