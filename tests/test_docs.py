@@ -32,8 +32,8 @@ def commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Comm
 COMMANDS = commands(cli)
 OPTIONS = sorted(
     {
-        (name, opt)
-        for name, command in COMMANDS
+        (name or "(group)", opt)
+        for name, command in [("", cli), *COMMANDS]
         for param in command.params
         if isinstance(param, click.Option)
         for opt in [*param.opts, *param.secondary_opts]
@@ -81,7 +81,7 @@ ENV_VARS = sorted(env_vars_read_by_config())
 def test_the_derived_lists_are_not_empty() -> None:
     # Guards the derivations themselves: a broken walk would make every test below vacuous.
     assert {"refresh", "sources update"} <= {name for name, _ in COMMANDS}
-    assert {"--offline", "--strict", "--root", "-v"} <= {opt for _, opt in OPTIONS}
+    assert {"--offline", "--strict", "--root", "-v", "--version"} <= {opt for _, opt in OPTIONS}
     assert {"PIPELINE_ARXIV_API", "PIPELINE_REMAP", "GITHUB_TOKEN"} <= set(ENV_VARS)
 
 
