@@ -171,18 +171,28 @@ def test_refresh_workflow_shape() -> None:
     assert wf["on"]["schedule"][0]["cron"]
     assert "publish" in wf["on"]["workflow_dispatch"]["inputs"]
     assert wf["permissions"] == {}
-    (job,) = wf["jobs"].values()
-    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
     assert wf["concurrency"]["group"]
-    names = [s.get("uses", "").split("@")[0] for s in job["steps"]]
+    refresh_job, publish_job = wf["jobs"]["refresh"], wf["jobs"]["publish"]
+    # The pipeline runs with a read-only token; only the publish job may write.
+    assert refresh_job["permissions"] == {"contents": "read"}
+    assert publish_job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert publish_job["needs"] == "refresh"
+    assert publish_job["if"] == "needs.refresh.outputs.changed == 'true'"
+    steps_ = refresh_job["steps"]
+    names = [s.get("uses", "").split("@")[0] for s in steps_]
     assert names[:3] == ["actions/checkout", "actions/setup-python", "actions/cache"]
-    assert job["steps"][0]["with"]["persist-credentials"] is False
-    assert job["steps"][1]["with"]["cache"] == "pip"
-    assert job["steps"][2]["with"]["path"] == ".cache/"
+    assert steps_[0]["with"]["persist-credentials"] is False
+    assert publish_job["steps"][0]["with"]["persist-credentials"] is False
+    assert steps_[1]["with"]["cache"] == "pip"
+    assert steps_[2]["with"]["path"] == ".cache/"
     refresh = step(wf, "make refresh")
     assert "make --silent refresh" in refresh["run"]
     assert refresh["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
     assert refresh["env"]["PIPELINE_MAILTO"] == "${{ vars.PIPELINE_MAILTO }}"
+    upload = next(s for s in steps_ if "upload-artifact" in s.get("uses", ""))
+    download = next(s for s in publish_job["steps"] if "download-artifact" in s.get("uses", ""))
+    assert upload["with"]["name"] == download["with"]["name"]
+    assert upload["with"]["path"] == download["with"]["path"] == "${{ runner.temp }}/publish"
 
 
 def test_ci_workflow_runs_ci_script() -> None:
@@ -219,6 +229,7 @@ class Runner:
         _git(self.work, "config", "user.name", "t")
         (self.work / "output").mkdir()
         (self.work / "output" / "papers.bib").write_text("old\n", encoding="utf-8")
+        (self.work / "output" / "gone.md").write_text("dropped by the refresh\n", encoding="utf-8")
         _git(self.work, "add", "output")
         _git(self.work, "commit", "--quiet", "-m", "init")
         _git(self.work, "push", "--quiet", str(self.remote), "main")
@@ -227,7 +238,7 @@ class Runner:
         self.gh_log = tmp / "gh.log"
 
     def fake_make(self, status: int, change: bool, degraded: bool = False) -> None:
-        write = "echo new > output/papers.bib" if change else ":"
+        write = "echo new > output/papers.bib; rm output/gone.md" if change else ":"
         lines = ["refresh summary", "  works: 7"]
         if degraded:
             lines.append("  degraded:    crossref unreachable; outputs kept what was known")
@@ -244,7 +255,15 @@ class Runner:
         )
         gh.chmod(0o755)
 
-    def run(self, name: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    def fresh_checkout(self) -> Path:
+        """What the publish job starts from: a new clone of the branch, as committed."""
+        checkout = self.tmp / "publish-checkout"
+        _git(self.tmp, "clone", "--quiet", str(self.remote), str(checkout))
+        return checkout
+
+    def run(
+        self, name: str, env: dict[str, str], cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
         script = step(load(WORKFLOWS / "refresh.yml"), name)["run"]
         full_env = {
             "PATH": f"{self.bin}:{os.environ['PATH']}",
@@ -261,13 +280,17 @@ class Runner:
         }
         return subprocess.run(
             ["bash", "-e", "-o", "pipefail", "-c", script],
-            cwd=self.work,
+            cwd=cwd or self.work,
             env=full_env,
             capture_output=True,
             text=True,
             timeout=60,
             check=False,
         )
+
+    def publish(self, mode: str) -> subprocess.CompletedProcess[str]:
+        env = {"PUSH_TOKEN": "sekrit", "BASE": "main", "PUBLISH": mode}
+        return self.run("Publish output/", env, cwd=self.fresh_checkout())
 
     def outputs(self) -> str:
         return self.output_file.read_text(encoding="utf-8") if self.output_file.exists() else ""
@@ -283,9 +306,6 @@ def runner(tmp_path: Path) -> Runner:
     return Runner(tmp_path)
 
 
-PUBLISH_ENV = {"PUSH_TOKEN": "sekrit", "BASE": "main"}
-
-
 def test_unchanged_output_publishes_nothing(runner: Runner) -> None:
     runner.fake_make(0, change=False)
     result = runner.run("make refresh", {})
@@ -293,6 +313,7 @@ def test_unchanged_output_publishes_nothing(runner: Runner) -> None:
     assert "::warning::" not in result.stdout
     assert "changed=false" in runner.outputs()
     assert "works: 7" in runner.summary_file.read_text(encoding="utf-8")
+    assert not (runner.temp / "publish" / "output").exists()
 
 
 def test_degraded_run_warns_and_still_publishes(runner: Runner) -> None:
@@ -302,6 +323,9 @@ def test_degraded_run_warns_and_still_publishes(runner: Runner) -> None:
     assert result.returncode == 0, result.stderr
     assert "::warning::degraded" in result.stdout
     assert "changed=true" in runner.outputs()
+    staged = runner.temp / "publish"
+    assert (staged / "output" / "papers.bib").read_text(encoding="utf-8") == "new\n"
+    assert "degraded" in (staged / "summary.txt").read_text(encoding="utf-8")
 
 
 def test_failed_run_fails_the_job(runner: Runner) -> None:
@@ -313,9 +337,10 @@ def test_failed_run_fails_the_job(runner: Runner) -> None:
 def test_commit_mode_pushes_to_the_branch(runner: Runner) -> None:
     runner.fake_make(0, change=True)
     assert runner.run("make refresh", {}).returncode == 0
-    result = runner.run("Publish output/", {**PUBLISH_ENV, "PUBLISH": "commit"})
+    result = runner.publish("commit")
     assert result.returncode == 0, result.stderr
     assert _git(runner.remote, "show", "main:output/papers.bib") == "new\n"
+    assert "gone.md" not in _git(runner.remote, "ls-tree", "-r", "--name-only", "main")
     message = _git(runner.remote, "log", "-1", "--format=%B", "main")
     assert "works: 7" in message
     assert not runner.gh_log.exists()
@@ -324,7 +349,7 @@ def test_commit_mode_pushes_to_the_branch(runner: Runner) -> None:
 def test_pull_request_mode_opens_a_pr_with_the_summary(runner: Runner) -> None:
     runner.fake_make(0, change=True)
     assert runner.run("make refresh", {}).returncode == 0
-    result = runner.run("Publish output/", {**PUBLISH_ENV, "PUBLISH": "pull-request"})
+    result = runner.publish("pull-request")
     assert result.returncode == 0, result.stderr
     (branch,) = [b.strip() for b in runner.branches().splitlines() if "update/" in b]
     assert re.fullmatch(r"update/\d{4}-\d{2}-\d{2}", branch)
@@ -340,7 +365,7 @@ def test_pull_request_mode_opens_a_pr_with_the_summary(runner: Runner) -> None:
 def test_unknown_publish_mode_fails(runner: Runner) -> None:
     runner.fake_make(0, change=True)
     runner.run("make refresh", {})
-    result = runner.run("Publish output/", {**PUBLISH_ENV, "PUBLISH": "yolo"})
+    result = runner.publish("yolo")
     assert result.returncode == 2
     assert "publish must be" in result.stdout
     assert shutil.which("git")
