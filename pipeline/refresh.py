@@ -71,12 +71,12 @@ def run_refresh(settings: Settings) -> list[StageReport]:
     reports: list[StageReport] = []
     for folder in (settings.output_dir, settings.build_dir):
         remove_stale_temp_files(folder)
-    down = [] if settings.offline else unreachable_services(settings)
+    no_network = not settings.offline and bool(unreachable_services(settings))
     for name, stage in STAGES:
         log.info("%s: starting", name)
         started = time.monotonic()
-        if name == "resolve" and down:
-            report = _resolve_offline(name, stage, settings, down)
+        if no_network and name in NETWORK_STAGES:
+            report = _offline_stage(name, stage, settings, NETWORK_STAGES[name])
         else:
             report = _run_stage(name, stage, settings)
         report.seconds = time.monotonic() - started
@@ -86,10 +86,23 @@ def run_refresh(settings: Settings) -> list[StageReport]:
     return reports
 
 
-def metadata_services(settings: Settings) -> dict[str, str]:
-    """The resolvers' services and their base URLs."""
+NETWORK_STAGES: dict[str, tuple[str, ...]] = {
+    "resolve": ("arxiv", "crossref", "doi", "openalex"),
+    "check": ("github", "links"),
+}
+"""The stages that use the network, and the services each reports as degraded without it."""
+
+
+def api_endpoints(settings: Settings) -> dict[str, str]:
+    """The services with a fixed endpoint (the link checker's sites are anywhere)."""
     ep = settings.endpoints
-    return {"arxiv": ep.arxiv, "crossref": ep.crossref, "doi": ep.doi, "openalex": ep.openalex}
+    return {
+        "arxiv": ep.arxiv,
+        "crossref": ep.crossref,
+        "doi": ep.doi,
+        "openalex": ep.openalex,
+        "github": ep.github,
+    }
 
 
 def _connects(url: str, timeout: float) -> bool:
@@ -105,14 +118,14 @@ def _connects(url: str, timeout: float) -> bool:
 
 
 def unreachable_services(settings: Settings, timeout: float = PROBE_TIMEOUT) -> list[str]:
-    """The metadata services whose host cannot even be connected to, when that is all of them.
+    """Every API service, when not one of them accepts a TCP connection; else nothing.
 
-    With the whole network down (a fresh clone on a machine without internet), asking each
-    service until its circuit breaker trips costs a minute of retries for nothing; one TCP
-    connect per host, all at once, tells within seconds. When any service answers, the
-    stages find out for themselves (an empty list is returned).
+    With the whole network down (a fresh clone on a machine without internet) the stages
+    would find out request by request, through their retries, in a minute or more; one
+    connect per API host, all at once, tells within seconds. When any service answers, the
+    network is up and the stages deal with whatever is down themselves (empty list).
     """
-    services = metadata_services(settings)
+    services = api_endpoints(settings)
     ok: dict[str, bool] = {}
 
     def probe(name: str, url: str) -> None:
@@ -130,15 +143,14 @@ def unreachable_services(settings: Settings, timeout: float = PROBE_TIMEOUT) -> 
     return sorted(services)
 
 
-def _resolve_offline(name: str, stage: Stage, settings: Settings, down: list[str]) -> StageReport:
-    log.warning(
-        "%s: no metadata service reachable (%s); using the cache and output/ only",
-        name,
-        ", ".join(down),
-    )
+def _offline_stage(
+    name: str, stage: Stage, settings: Settings, services: tuple[str, ...]
+) -> StageReport:
+    """Run a network stage from the cache and output/ only, reporting its services degraded."""
+    log.warning("%s: no network (no API host accepts a connection); cache and output/ only", name)
     report = _run_stage(name, stage, dataclasses.replace(settings, offline=True))
-    report.degraded = sorted({*report.degraded, *down})
-    report.lines.append(f"{name}: {', '.join(down)} unreachable; used the cache and output/ only")
+    report.degraded = sorted({*report.degraded, *services})
+    report.lines.append(f"{name}: no network; used the cache and output/ only")
     return report
 
 

@@ -390,7 +390,7 @@ def test_fresh_clone_without_network_ends_degraded(tmp_path: Path) -> None:
 
     root = tmp_path / "project"
     shutil.copytree(REPO / "sources", root / "sources")
-    run = refresh(root, unreachable_env("closed-port"), timeout=60)
+    run = refresh(root, unreachable_env("unresolvable"), timeout=60)
     assert run.code == 3, run
     parsed = check_outputs(root)
     assert all((item.get("custom") or {}).get("resolved_by") == "list" for item in parsed["papers"])

@@ -75,24 +75,35 @@ def test_probe_finds_a_listening_service() -> None:
         assert module.unreachable_services(endpoints_at(f"http://127.0.0.1:{port}")) == []
 
 
+ALL = ["arxiv", "crossref", "doi", "github", "openalex"]
+
+
 def test_probe_reports_all_services_down_quickly() -> None:
     closed = endpoints_at(f"http://127.0.0.1:{free_port()}")
-    assert module.unreachable_services(closed) == ["arxiv", "crossref", "doi", "openalex"]
+    assert module.unreachable_services(closed) == ALL
     unresolvable = endpoints_at("http://no-such-host.invalid")
-    assert module.unreachable_services(unresolvable, timeout=1.0) == [
-        "arxiv",
-        "crossref",
-        "doi",
-        "openalex",
-    ]
+    assert module.unreachable_services(unresolvable, timeout=1.0) == ALL
 
 
-def test_no_service_reachable_resolves_offline_at_once(
+def test_one_service_up_means_the_network_is_up() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        settings = endpoints_at(f"http://127.0.0.1:{free_port()}")
+        github = f"http://127.0.0.1:{server.getsockname()[1]}/github"
+        settings = dataclasses.replace(
+            settings, endpoints=dataclasses.replace(settings.endpoints, github=github)
+        )
+        assert module.unreachable_services(settings) == []
+
+
+def test_no_network_runs_resolve_and_check_offline_at_once(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     calls = stand_ins(monkeypatch, failing=None)
     closed = dataclasses.replace(endpoints_at(f"http://127.0.0.1:{free_port()}"), root=tmp_path)
     reports = module.run_refresh(closed)
-    assert calls == [("scrape", False), ("resolve", True), ("check", False), ("emit", False)]
+    assert calls == [("scrape", False), ("resolve", True), ("check", True), ("emit", False)]
     assert reports[1].degraded == ["arxiv", "crossref", "doi", "openalex"]
-    assert not any(r.degraded for r in reports[2:])
+    assert reports[2].degraded == ["github", "links"]
+    assert not reports[0].degraded and not reports[3].degraded
