@@ -22,7 +22,6 @@ import asyncio
 import functools
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -106,14 +105,16 @@ def serve(config_path: str) -> None:
     def load_sites() -> None:
         fake.data["sites"] = {(h, p): b for h, p, b in config["sites"]}
         fake.data["site_hits"] = {}
+        fake.data["cpu_at_reset"] = time.process_time()
 
     load_sites()
     app = fake.build_app()
 
     async def stats(_: aioweb.Request) -> aioweb.Response:
         seen = [r for r in fake.requests if not r.path.startswith("/_bench/")]
+        cpu = time.process_time() - fake.data["cpu_at_reset"]
         return aioweb.json_response(
-            {"requests": len(seen), "methods": Counter(r.method for r in seen)}
+            {"requests": len(seen), "methods": Counter(r.method for r in seen), "server_cpu": cpu}
         )
 
     async def reset(_: aioweb.Request) -> aioweb.Response:
@@ -152,6 +153,7 @@ class Result:
     requests: int = 0
     methods: dict[str, int] = field(default_factory=dict)
     peak_mb: float = 0.0
+    server_cpu: float = 0.0
     verdicts: dict[str, str] = field(default_factory=dict)
     note: str = ""
 
@@ -326,18 +328,6 @@ def _version(command: list[str]) -> str:
 
 
 # -- report ------------------------------------------------------------------------------------
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs (nproc), {model}; Python {platform.python_version()}"
-
-
 def summarize(result: Result, urls: list[Url]) -> str:
     if not result.verdicts:
         return f"{result.tool:32} {'—':>8}  {result.note}"
@@ -353,6 +343,7 @@ def summarize(result: Result, urls: list[Url]) -> str:
     return (
         f"{result.tool:32} {result.seconds:7.2f}s {result.requests:7d} ({methods}) "
         f"{result.peak_mb:7.1f} MB  {verdicts}  false-dead={false_dead} missed-dead={missed}"
+        f"  (server CPU {result.server_cpu:.1f}s)"
     )
 
 
@@ -376,6 +367,7 @@ def main() -> None:
         return
 
     sys.path.insert(0, str(REPO))
+    from bench import machine
     from tests.fakeweb.core import free_port
 
     port = free_port(f"127.0.0.{FIRST_ADDRESS}")
@@ -420,13 +412,14 @@ def main() -> None:
             print(
                 f"limits: {args.per_host} per host, {args.concurrency} in all, no request interval\n"
             )
-            for name in args.tools.split(","):
+            for index, name in enumerate(args.tools.split(",")):
                 control(port, "reset")
-                tool_dir = work_dir / name
+                tool_dir = work_dir / f"{index}-{name}"
                 tool_dir.mkdir()
                 result = runners[name](urls, tool_dir, args)
                 stats = control(port, "stats")
                 result.requests, result.methods = stats["requests"], stats["methods"]
+                result.server_cpu = stats["server_cpu"]
                 print(summarize(result, urls), flush=True)
         finally:
             server.terminate()

@@ -182,10 +182,20 @@ def test_5xx_is_retried_with_backoff(fakeweb: FakeWeb, tmp_path: Path) -> None:
     settings = fake_settings(fakeweb, tmp_path, retries=2)
     results, _ = check_urls(settings, ["https://flaky.example/x", "https://down.example/x"])
     assert results["https://flaky.example/x"].status == LinkStatus.OK
-    assert len(hits(fakeweb, "flaky.example", "/x")) == 3
+    # HEAD 503, then GET at once (HEAD may be the only thing broken), GET again after a backoff.
+    assert hits(fakeweb, "flaky.example", "/x") == ["HEAD", "GET", "GET"]
     assert results["https://down.example/x"].status == LinkStatus.ERROR
     assert not results["https://down.example/x"].certain
-    assert len(hits(fakeweb, "down.example", "/x")) == 3  # first try + retries, no more
+    # First try (HEAD + GET) and the two retries (GET only), no more.
+    assert hits(fakeweb, "down.example", "/x") == ["HEAD", "GET", "GET", "GET"]
+
+
+def test_5xx_to_head_only_is_ok(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    site(fakeweb, "gethappy.example", head_status=500)
+    settings = fake_settings(fakeweb, tmp_path)
+    result = check_urls(settings, ["https://gethappy.example/x"])[0]["https://gethappy.example/x"]
+    assert result.status == LinkStatus.OK
+    assert hits(fakeweb, "gethappy.example", "/x") == ["HEAD", "GET"]
 
 
 def test_slow_host_does_not_stall_fast_ones(fakeweb: FakeWeb, tmp_path: Path) -> None:

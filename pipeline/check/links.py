@@ -147,6 +147,16 @@ class Fetched:
 
 
 @dataclass
+class _UrlState:
+    """What the tries of one URL share."""
+
+    deadline: float | None = None
+    """End of the URL's time budget (set by the first try, not while queued)."""
+    get_only: bool = False
+    """HEAD failed with a 5xx: later tries use GET."""
+
+
+@dataclass
 class _Answer:
     method: str
     status: int
@@ -237,12 +247,13 @@ class LinkChecker:
         skipped = self._skip(host)
         if skipped is not None:
             return skipped
-        deadline: list[float] = []
+        progress = _UrlState()
 
         def stop(state: RetryCallState) -> bool:
             if state.attempt_number > self.limits.retries or self._skip(host) is not None:
                 return True
-            return bool(deadline) and time.monotonic() + state.upcoming_sleep > deadline[0]
+            ends = progress.deadline
+            return ends is not None and time.monotonic() + state.upcoming_sleep > ends
 
         def wait(state: RetryCallState) -> float:
             last = state.outcome.result() if state.outcome is not None else None
@@ -260,7 +271,7 @@ class LinkChecker:
             reraise=True,
         )
         try:
-            result: Fetched = await retrying(self._attempt, url, deadline)
+            result: Fetched = await retrying(self._attempt, url, progress)
         except Exception as exc:  # one bad URL must never stop the run
             LOG.warning("%s: unexpected error while checking: %s", url, type(exc).__name__)
             result = Fetched(LinkStatus.ERROR, note=f"checker error: {type(exc).__name__}")
@@ -288,10 +299,11 @@ class LinkChecker:
         if self.stats.answers == 0 and len(self.stats.hosts_unreachable) >= NETWORK_DOWN_HOSTS:
             self.stats.network_down = True
 
-    async def _attempt(self, url: str, deadline: list[float]) -> Fetched:
+    async def _attempt(self, url: str, progress: _UrlState) -> Fetched:
         """One try: request, following redirects hop by hop."""
-        if not deadline:
-            deadline.append(time.monotonic() + self.limits.url_budget)
+        if progress.deadline is None:
+            progress.deadline = time.monotonic() + self.limits.url_budget
+        deadline = progress.deadline
         current = url
         hops: list[str] = []
         moved_to: str | None = None
@@ -303,16 +315,20 @@ class LinkChecker:
                 return Fetched(LinkStatus.ERROR, note=f"redirect refused: {reason}", hops=hops)
             quirk = quirk_for(host_of(current))
             state = self._host(host_of(current))
-            head = not (quirk.head_unreliable or quirk.soft404)
-            answer = await self._request(head, current, quirk, deadline[0])
+            head = not (quirk.head_unreliable or quirk.soft404 or progress.get_only)
+            answer = await self._request(head, current, quirk, deadline)
             if isinstance(answer, Fetched):
                 answer.hops = hops
                 return answer
-            if answer.method == "HEAD" and answer.status in HEAD_REFUSED:
-                # HEAD refused: remember for the host, ask this URL again with GET.
-                if answer.status != 403:
+            if answer.method == "HEAD" and (answer.status in HEAD_REFUSED or answer.status >= 500):
+                # HEAD refused: remember for the host, ask this URL again with GET. A 5xx to
+                # HEAD is often HEAD's fault alone (servers that only implement GET): ask
+                # GET at once, and only GET on this URL's retries.
+                if answer.status in HEAD_REFUSED - {403}:
                     state.head_ok = False
-                answer2 = await self._request(False, current, quirk, deadline[0])
+                if answer.status >= 500:
+                    progress.get_only = True
+                answer2 = await self._request(False, current, quirk, deadline)
                 if isinstance(answer2, Fetched):
                     answer2.hops = hops
                     return answer2
