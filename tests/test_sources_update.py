@@ -92,8 +92,8 @@ def test_catalog_reads_the_five_lists(project: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("[[list]]\nid = 'a'\nfile = 'a.md'\n", "missing raw_url"),
-        ("[[list]]\nid = 'a'\nfile = '../x.md'\nraw_url = 'https://x/y'\n", "leaves sources/"),
+        ("[[list]]\nid = 'a'\nfile = 'a.md'\n", "has no raw_url"),
+        ("[[list]]\nid = 'a'\nfile = '../x.md'\nraw_url = 'https://x/y'\n", "inside sources/"),
         ("title = 'nothing'\n", "no [[list]]"),
         ("[[list]\n", "invalid TOML"),
     ],

@@ -13,8 +13,6 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +30,7 @@ from pipeline.config import Settings
 from pipeline.errors import ServiceError, SourceError, UsageError
 from pipeline.http import requests_session
 from pipeline.models import StageReport
+from pipeline.scrape.catalog import SourceList, load_catalog
 from pipeline.store import atomic_write_bytes
 
 log = logging.getLogger("pipeline.sources")
@@ -39,37 +38,12 @@ log = logging.getLogger("pipeline.sources")
 SERVICE = "sources"
 
 
-@dataclass(frozen=True)
-class SourceList:
-    """One ``[[list]]`` of sources.toml (only what updating needs)."""
-
-    id: str
-    file: str
-    raw_url: str
-
-
 def read_catalog(path: Path) -> list[SourceList]:
-    """The lists named in ``sources.toml``; a clear SourceError for anything unreadable."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourceError(str(path), "not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(str(path), f"cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SourceError(str(path), f"invalid TOML: {exc}") from None
-    items = data.get("list")
-    if not isinstance(items, list) or not items:
-        raise SourceError(str(path), "no [[list]] tables")
-    lists: list[SourceList] = []
-    for number, item in enumerate(items, start=1):
-        missing = [k for k in ("id", "file", "raw_url") if not isinstance(item.get(k), str)]
-        if missing:
-            raise SourceError(f"{path} [[list]] #{number}", f"missing {', '.join(missing)}")
-        file = item["file"]
-        if Path(file).is_absolute() or ".." in Path(file).parts:
-            raise SourceError(f"{path} [[list]] #{number}", f"file {file!r} leaves sources/")
-        lists.append(SourceList(id=item["id"], file=file, raw_url=item["raw_url"]))
+    """The lists of ``sources.toml`` (pipeline.scrape.catalog), each with a ``raw_url``."""
+    lists = load_catalog(path)
+    for number, item in enumerate(lists, start=1):
+        if not item.raw_url:
+            raise SourceError(str(path), f"[[list]] #{number} ({item.id}) has no raw_url")
     return lists
 
 
