@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline import names
 from pipeline.emit.text import clean_text
 from pipeline.models import Kind, ResolvedWork
 
@@ -39,7 +40,6 @@ _CONFERENCE = re.compile(
     r"icme|bmvc|accv|icpr|www|cikm|icra|iros|miccai|isprs\s+congress)\b",
     re.IGNORECASE,
 )
-_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "la", "le", "du", "del", "dos", "ter"}
 _ET_AL = {"et al", "et al.", "...", "…", "others", "etc", "etc."}
 UNVERIFIED_NOTE = "Metadata from the source list; not yet verified"
 
@@ -104,13 +104,10 @@ def split_name(text: str) -> Name:
     if "," in text:
         family, given = (clean_text(p) for p in text.split(",", 1))
         return Name(family=family, given=given) if family else Name(literal=given)
-    parts = text.split()
-    if len(parts) == 1:
-        return Name(literal=parts[0]) if not parts[0].isascii() else Name(family=parts[0])
-    cut = len(parts) - 1
-    while cut > 1 and parts[cut - 1].lower() in _PARTICLES:
-        cut -= 1
-    return Name(family=" ".join(parts[cut:]), given=" ".join(parts[:cut]))
+    if " " not in text and not text.isascii():
+        return Name(literal=text)
+    split = names.split_name(text)
+    return Name(family=split.family, given=split.given) if split else Name()
 
 
 def _name_from_csl(person: Any) -> Name:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pipeline import names
 from pipeline.models import Work
 
 # Crossref / OpenAlex work types → CSL types (https://api.crossref.org/types).
@@ -27,27 +28,14 @@ CSL_TYPES = {
 }
 
 
-PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "la", "le"})
-
-
 def split_name(name: str) -> dict[str, str]:
-    """``"Liu, Fan"`` or ``"Fan Liu"`` → ``{"family": "Liu", "given": "Fan"}``.
-
-    Family-name particles (van, de, von …) stay with the family name.
-    """
-    text = " ".join(name.replace("\u00a0", " ").split()).strip(" ,;")
-    if not text:
+    """An author as a list writes it → CSL ``{"family": …, "given": …}`` (pipeline.names)."""
+    split = names.split_name(name)
+    if split is None:
         return {}
-    if "," in text:
-        family, given = (p.strip() for p in text.split(",", 1))
-        return {"family": family, "given": given} if given else {"family": family}
-    parts = text.split()
-    if len(parts) == 1:
-        return {"family": parts[0]}
-    cut = len(parts) - 1
-    while cut > 1 and parts[cut - 1].lower() in PARTICLES:
-        cut -= 1
-    return {"family": " ".join(parts[cut:]), "given": " ".join(parts[:cut])}
+    return (
+        {"family": split.family, "given": split.given} if split.given else {"family": split.family}
+    )
 
 
 def date_parts(value: str | None) -> dict[str, Any] | None:

@@ -20,6 +20,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from pipeline import names
+
 TITLE_THRESHOLD = 0.95
 REVIEW_FLOOR = 0.80
 YEAR_SLACK = 1
@@ -46,11 +48,8 @@ def family_name(author: str | dict[str, Any]) -> str:
     """Folded family name of a list author (``"Liu, F."`` or ``"Fan Liu"``) or a CSL name."""
     if isinstance(author, dict):
         return fold(str(author.get("family") or author.get("literal") or ""))
-    text = author.strip()
-    if "," in text:
-        return fold(text.split(",", 1)[0])
-    parts = text.split()
-    return fold(parts[-1]) if parts else ""
+    split = names.split_name(author)
+    return fold(split.family) if split else ""
 
 
 def families_match(a: str, b: str) -> bool:
