@@ -86,7 +86,7 @@ def test_readme_content(rendered: dict[str, str]) -> None:
         "**12** works · **5** lists merged · **8** with code · **20** links checked · **2** dead"
         in readme
     )
-    assert "## Taxonomy" in readme and "| rs\\-vlm | Surveys | Surveys |" in readme
+    assert "## Taxonomy" in readme and "| rs-vlm | Surveys | Surveys |" in readme
     clip = next(line for line in readme.splitlines() if "`liu2023remoteclip`" in line)
     assert "⭐ 1,234 (+12)" in clip and "Liu et al\\." in clip and "*arXiv* 2023" in clip
     alpha = next(line for line in readme.splitlines() if "`gross2022clip`" in line)
@@ -130,7 +130,9 @@ def test_markdown_helpers() -> None:
     assert md_url("file:///etc/passwd") == ""
     assert md_url(" https://x.org/a b)c") == "https://x.org/a%20b%29c"
     assert md_link("t", "data:text/html,x") == "t"
-    assert md_text("a|b<c>[d](e)") == "a\\|b\\<c\\>\\[d\\]\\(e\\)"
+    assert md_text("a|b<c>[d](e)") == "a\\|b\\<c\\>\\[d\\](e)"
+    assert md_text("RemoteCLIP: a model, et al.") == "RemoteCLIP: a model, et al."
+    assert md_text("see http://x.org") == "see http\\://x\\.org"
     assert slug("Image-Text Retrieval") == "image-text-retrieval"
 
 

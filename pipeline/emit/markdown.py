@@ -1,8 +1,10 @@
 """Markdown that upstream text cannot break out of.
 
-:func:`md_text` backslash-escapes every ASCII punctuation character (CommonMark allows it
-for all of them), so a title can open no link, emphasis, code span, HTML tag, entity,
-autolink or table cell. :func:`md_url` gives a link destination only for http(s) URLs,
+:func:`md_text` backslash-escapes ASCII punctuation (CommonMark allows it for all of it),
+so a title can open no link, emphasis, code span, HTML tag, entity, autolink or table cell.
+Characters that cannot start any of these in running text stay bare so the file reads well
+in a diff; ``:`` and ``.`` stay bare only before a space or the end, where no autolink
+(``http:``, ``www.``) can form. :func:`md_url` gives a link destination only for http(s) URLs,
 percent-encoding anything that could end the destination; other schemes get no link.
 """
 
@@ -13,13 +15,19 @@ import string
 
 from pipeline.emit.text import clean_text
 
-_PUNCTUATION = set(string.punctuation)
+_INERT = set("-,;'\"?/=%+()")
+"""Punctuation that opens nothing in running text (it never starts a line here)."""
+_PUNCTUATION = set(string.punctuation) - _INERT
 
 
 def md_text(value: object, limit: int = 500) -> str:
-    """Plain text safe anywhere in a markdown line, including a table cell."""
+    """Plain text safe anywhere in a markdown line (but its start), including a table cell."""
     text = clean_text(value, limit)
-    return "".join("\\" + c if c in _PUNCTUATION else c for c in text)
+    out: list[str] = []
+    for i, c in enumerate(text):
+        bare = c in ":." and (i + 1 == len(text) or text[i + 1] == " ")
+        out.append("\\" + c if c in _PUNCTUATION and not bare else c)
+    return "".join(out)
 
 
 _URL_SAFE = set(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'*+,;=%")

@@ -27,6 +27,11 @@ _GROUPS: tuple[tuple[str, tuple[LinkStatus, ...]], ...] = (
 )
 
 
+def _place_cell(place: str) -> str:
+    """``file:line`` as a code span: our own path, not upstream text (backticks dropped)."""
+    return f"`{place.replace('`', '')}`"
+
+
 def _split_place(place: str) -> tuple[str, int]:
     match = re.fullmatch(r"(.*):(\d+)", place)
     return (match.group(1), int(match.group(2))) if match else (place, 0)
@@ -52,14 +57,19 @@ def render(data: EmitInput) -> str:
         for place in link.found_in or ["(unknown place)"]:
             file, line = _split_place(place)
             source = files.get(file, file)
-            row = (line, md_text(place), md_link(link.url, link.url), _detail(link))
+            row = (line, _place_cell(place), md_link(link.url, link.url), _detail(link))
             table.setdefault(source, {}).setdefault(group, []).append(row)
     unresolved: dict[str, list[tuple[int, str, str, str]]] = {}
     for record, rw in data.current:
         if record.verified:
             continue
         for where in rw.work.places:
-            row = (where.line, md_text(str(where)), md_text(record.title, 300), f"`{record.key}`")
+            row = (
+                where.line,
+                _place_cell(str(where)),
+                md_text(record.title, 300),
+                f"`{record.key}`",
+            )
             unresolved.setdefault(where.source, []).append(row)
 
     sources = sorted(set(table) | set(unresolved))
