@@ -16,7 +16,7 @@ from pipeline.check import run_check
 from tests.check_helpers import fake_settings, promote, read_links, work, write_works
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.core import free_port
-from tests.fakeweb.github import add_repo, rename, set_rate
+from tests.fakeweb.github import add_repo, remove_repo, rename, set_rate
 
 pytestmark = pytest.mark.network
 
@@ -34,6 +34,7 @@ def world(web: FakeWeb, project: Path, n_extra: int = 0) -> list[str]:
     add_repo(web, "beta/old-tool", stars=45, archived=True, pushed_at="2021-03-04T05:06:07Z")
     add_repo(web, "NewOwner/NewName", stars=999, default_branch="master")
     rename(web, "gamma/oldname", "NewOwner/NewName")
+    remove_repo(web, "delta/deleted")
     names = ["alpha/live", "beta/old-tool", "gamma/oldname", "delta/deleted"]
     for i in range(n_extra):
         add_repo(web, f"extra/r{i}", stars=i)

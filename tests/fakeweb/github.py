@@ -4,6 +4,7 @@ State lives in ``web.data["github"]``; tests set it with the helpers::
 
     add_repo(web, "Owner/Repo", stars=120, archived=True)
     rename(web, "old/name", "Owner/Repo")          # REST answers 301 → /repositories/{id}
+    remove_repo(web, "gone/repo")                   # 404 / NOT_FOUND
     set_rate(web, remaining=0)                      # budget exhausted (REST 403, GraphQL RATE_LIMITED)
     web.data["github"]["token"] = "ghp_…"           # GraphQL insists on this bearer token
     web.data["github"]["graphql_redirect"] = url    # GraphQL answers 307 to ``url``
@@ -11,7 +12,8 @@ State lives in ``web.data["github"]``; tests set it with the helpers::
 REST ``GET /repos/{owner}/{repo}`` (and ``/repositories/{id}``) with ETags: ``If-None-Match``
 with the current ETag gives 304, which does not count against the rate limit (as on GitHub).
 GraphQL ``POST /graphql`` understands ``alias: repository(owner: "…", name: "…") { … }`` and
-``rateLimit { remaining resetAt }``; each query costs 1.
+``rateLimit { remaining resetAt }``; each query costs 1. A repository nobody configured
+exists (stars derived from its name) unless ``web.data["github"]["auto"]`` is False.
 """
 
 from __future__ import annotations
@@ -32,16 +34,35 @@ RESET_IN = 3600
 
 
 def state(web: FakeWeb) -> dict[str, Any]:
-    return web.data.setdefault(
-        "github",
-        {
-            "repos": {},
-            "renames": {},
-            "remaining": 5000,
-            "limit": 5000,
-            "reset": int(time.time()) + RESET_IN,
-        },
-    )
+    """``web.data["github"]``, with defaults for whatever a test did not set."""
+    gh: dict[str, Any] = web.data.setdefault("github", {})
+    gh.setdefault("repos", {})
+    gh.setdefault("renames", {})
+    gh.setdefault("remaining", 5000)
+    gh.setdefault("limit", 5000)
+    gh.setdefault("reset", int(time.time()) + RESET_IN)
+    gh.setdefault("missing", set())
+    gh.setdefault("auto", True)
+    return gh
+
+
+def remove_repo(web: FakeWeb, full_name: str) -> None:
+    """Make ``full_name`` not exist (404 / NOT_FOUND), even with ``auto`` on."""
+    gh = state(web)
+    gh["repos"].pop(full_name.lower(), None)
+    gh["missing"].add(full_name.lower())
+
+
+def lookup(web: FakeWeb, key: str) -> dict[str, Any] | None:
+    """The record for lower-case ``owner/repo``. With ``auto`` (the default) a repository
+    nobody configured exists, with stars derived from its name (sha256, so runs repeat), so
+    that stage runs over the real lists see plausible GitHub facts."""
+    gh = state(web)
+    key = gh["renames"].get(key, key)
+    if key in gh["repos"] or key in gh["missing"] or not gh["auto"] or "/" not in key:
+        return gh["repos"].get(key)
+    digest = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16)
+    return add_repo(web, key, stars=digest % 5000, archived=digest % 17 == 0)
 
 
 def add_repo(
@@ -178,7 +199,8 @@ def register(app: aioweb.Application, web: FakeWeb) -> None:
             return refused
         if key in gh["renames"]:
             gh["remaining"] -= 1
-            target = gh["repos"][gh["renames"][key]]
+            target = lookup(web, key)
+            assert target is not None, f"rename of {key} to a missing repository"
             location = f"{base_of(request)}/repositories/{target['id']}"
             body = {
                 "message": "Moved Permanently",
@@ -188,7 +210,7 @@ def register(app: aioweb.Application, web: FakeWeb) -> None:
             return aioweb.json_response(
                 body, status=301, headers={**rate_headers(gh, "core"), "Location": location}
             )
-        record = gh["repos"].get(key)
+        record = lookup(web, key)
         if record is None:
             gh["remaining"] -= 1
             body = {
@@ -239,7 +261,7 @@ def register(app: aioweb.Application, web: FakeWeb) -> None:
         errors: list[dict[str, Any]] = []
         for alias, owner, name in ALIAS.findall(query):
             key = f"{owner}/{name}".lower()
-            record = gh["repos"].get(gh["renames"].get(key, key))
+            record = lookup(web, key)
             if record is None:
                 data[alias] = None
                 errors.append(
