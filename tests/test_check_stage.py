@@ -87,6 +87,7 @@ def test_moved_link_reports_the_new_url(fakeweb: FakeWeb, project: Path) -> None
     link = by_url(project)["https://old.example/p"]
     assert link["status"] == "moved"
     assert link["final_url"] == "https://new.example/p"
+    assert link["note"] == "redirects: 301 https://new.example/p"
     assert any("https://new.example/p" in line for line in report.lines)
 
 
@@ -190,3 +191,21 @@ def test_missing_or_bad_input_is_a_clear_error(fakeweb: FakeWeb, project: Path) 
     with pytest.raises(InputError, match=r"works\.json: work #0"):
         run_check(settings)
     assert LinkStatus.DEAD.value == "dead"
+
+
+def test_names_that_do_not_resolve_anywhere_are_a_degraded_run(
+    fakeweb: FakeWeb, project: Path
+) -> None:
+    # No remap: every name is looked up for real, and none exists (RFC 2606 .invalid). A run in
+    # which nothing answers proves nothing about the links, even "certain" DNS failures.
+    _previous_report(project)
+    links = [(f"https://site{i}.invalid/p", "paper") for i in range(8)]
+    links += [("https://ok.example/a", "paper"), ("https://gone.example/b", "code")]
+    write_works(project, [work("w1", links)])
+    settings = dataclasses.replace(fake_settings(fakeweb, project, dead_after=1), remap=())
+    report = run_check(settings)
+    assert "links" in report.degraded
+    result = by_url(project)
+    assert result["https://gone.example/b"]["status"] == "failing"  # as before, not dead
+    assert result["https://site3.invalid/p"]["status"] == "unchecked"
+    assert all(link["status"] != "dead" for link in result.values())

@@ -560,6 +560,11 @@ def settle(
         status = LinkStatus.DEAD if failures >= dead_after else LinkStatus.FAILING
     elif status in GOOD:
         failures = 0
+    note = fetched.note
+    if fetched.hops:
+        # The chain as followed, so the report can show where a link leads now.
+        chain = "; ".join(fetched.hops)
+        note = f"{note}; redirects: {chain}" if note else f"redirects: {chain}"
     return LinkResult(
         url=target.url,
         status=status,
@@ -568,7 +573,7 @@ def settle(
         checked_at=checked_at,
         found_in=sorted(target.found_in),
         failures=failures,
-        note=fetched.note,
+        note=note,
     )
 
 
