@@ -20,6 +20,7 @@ Collector → checker:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import random
@@ -52,6 +53,8 @@ ACCESS_REFUSED = frozenset({401, 403, 407, 418, 451, 999})
 NO_SUCH_NAME = frozenset(
     getattr(socket, name) for name in ("EAI_NONAME", "EAI_NODATA") if hasattr(socket, name)
 )
+PROBE_WAIT = 0.25
+"""Seconds a host's other URLs wait for its first HEAD before going ahead anyway."""
 HOST_DOWN_AFTER = 3
 """Requests in a row that could not reach a host before its other URLs are not tried."""
 NETWORK_DOWN_HOSTS = 5
@@ -173,9 +176,11 @@ class _Host:
     next_start: float = 0.0
     head_ok: bool | None = None
     """Whether the host answers HEAD (None: not known yet)."""
-    probe: asyncio.Lock = field(default_factory=asyncio.Lock)
-    """Held by the first HEAD to a host, so a host that refuses HEAD costs one wasted request,
-    not one per slot."""
+    probing: bool = False
+    probed: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the first HEAD to the host has an outcome. Until then the host's other URLs
+    wait (at most PROBE_WAIT), so a host that refuses HEAD costs one wasted request, not one
+    per slot, and a slow host is not held back for long."""
     unreachable_urls: int = 0
     down: Fetched | None = None
 
@@ -428,14 +433,20 @@ class LinkChecker:
         """
         host = self._host(host_of(url))
         async with host.slots:
-            if head and host.head_ok is None:
-                async with host.probe:
-                    if host.head_ok is None:
-                        result = await self._send_paced(host, "HEAD", url, quirk, deadline)
-                        if isinstance(result, _Answer):
-                            host.head_ok = result.status not in HEAD_REFUSED - {403}
-                        return self._account(url, host, result)
-            method = "HEAD" if head and host.head_ok else "GET"
+            if head and host.head_ok is None and not host.probing:
+                host.probing = True
+                try:
+                    result = await self._send_paced(host, "HEAD", url, quirk, deadline)
+                finally:
+                    host.probing = False
+                    host.probed.set()
+                if isinstance(result, _Answer):
+                    host.head_ok = result.status not in HEAD_REFUSED - {403}
+                return self._account(url, host, result)
+            if head and host.head_ok is None and not host.probed.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(host.probed.wait(), PROBE_WAIT)
+            method = "HEAD" if head and host.head_ok is not False else "GET"
             result = await self._send_paced(host, method, url, quirk, deadline)
         return self._account(url, host, result)
 
