@@ -16,12 +16,23 @@ from pipeline.check import run_check
 from tests.check_helpers import fake_settings, promote, read_links, work, write_works
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.core import free_port
-from tests.fakeweb.github import add_repo, remove_repo, rename, set_rate
+from tests.fakeweb.github import _rest_body, add_repo, remove_repo, rename, set_rate
 
 pytestmark = pytest.mark.network
 
 TOKEN = "ghp_T0kenThatMustNeverLeak0123456789abcd"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+OTHER = {
+    "id": 5,
+    "owner": "someone",
+    "name": "else",
+    "stars": 3,
+    "archived": True,
+    "pushed_at": "2020-01-01T00:00:00Z",
+    "default_branch": "dev",
+    "description": "not the one asked for",
+    "license": "GPL-3.0",
+}
 
 
 def repos_of(root: Path) -> dict[str, dict[str, object]]:
@@ -242,3 +253,29 @@ def test_token_never_appears_in_output_logs_or_errors(
     assert _search_everything(project, done.stdout, done.stderr) == []
     if github_up:
         assert fakeweb.requests_to("/github/graphql")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{}",
+        b'{"message": "Server Error"',
+        json.dumps(_rest_body("http://x/github", OTHER)).encode(),
+    ],
+    ids=["empty", "truncated", "another-repository"],
+)
+def test_unusable_rest_answer_keeps_the_last_known_facts(
+    fakeweb: FakeWeb, project: Path, body: bytes
+) -> None:
+    names = world(fakeweb, project)
+    _previous(project, names, stars=77)
+    fakeweb.add_fault("malformed", r"^/github/repos/alpha/live$", body=body)
+    report = run_check(fake_settings(fakeweb, project))
+    repos = repos_of(project)
+    live = repos["alpha/live"]
+    assert (live["stars"], live["canonical"], live["status"]) == (77, None, "unchecked")
+    assert "last known figures" in str(live["note"])
+    # The others are still refreshed, and the stage says it could not refresh everything.
+    assert repos["beta/old-tool"]["stars"] == 45
+    assert repos["gamma/oldname"]["canonical"] == "NewOwner/NewName"  # a real rename (301)
+    assert "github" in report.degraded

@@ -140,14 +140,6 @@ KNOWN_DEFECTS = {
         "'not found': RemoteCLIP falls back from its published version to the preprint, "
         "SS-MAE from Crossref to OpenAlex metadata"
     ),
-    ("github", "wrong-id"): (
-        "check/github.py takes a REST 200 body naming ANOTHER repository as a rename: that "
-        "repository's stars, archived flag, licence … replace the known facts"
-    ),
-    ("github", "empty"): (
-        "check/github.py takes a REST 200 body without fields ({}) as facts: stars, archived, "
-        "pushed_at … become null and the last known facts are lost"
-    ),
 }
 """Faults that find a real defect (reported in docs/reliability.md). Strict: when the defect
 is fixed the test passes, the xfail turns into a failure, and this entry must go."""

@@ -54,6 +54,8 @@ class GitHubRun:
     missing: set[str] = field(default_factory=set)
     """Repositories GitHub says do not exist."""
     unchanged: set[str] = field(default_factory=set)
+    unusable: dict[str, str] = field(default_factory=dict)
+    """Repositories whose answer could not be trusted (why): their last known facts stay."""
     """REST 304: the previous facts still hold."""
     requests: int = 0
     exhausted_until: str | None = None
@@ -67,6 +69,7 @@ class _Reply:
     status: int
     headers: dict[str, str]
     body: bytes
+    redirected: bool = False
 
 
 class GitHubClient:
@@ -97,7 +100,7 @@ class GitHubClient:
         self, method: str, url: str, *, payload: Any = None, extra: dict[str, str] | None = None
     ) -> _Reply:
         """One logical request, following up to MAX_HOPS redirects (token only on our origin)."""
-        for _ in range(MAX_HOPS + 1):
+        for hop in range(MAX_HOPS + 1):
             self.run.requests += 1
             try:
                 async with self.session.request(
@@ -119,7 +122,7 @@ class GitHubClient:
                 if response.status == 303:
                     method, payload = "GET", None
                 continue
-            return _Reply(response.status, headers, body)
+            return _Reply(response.status, headers, body, redirected=hop > 0)
         raise GitHubDown(f"more than {MAX_HOPS} redirects from {self.origin}")
 
     def _watch(self, headers: dict[str, str]) -> None:
@@ -176,7 +179,13 @@ class GitHubClient:
         for index, repo in enumerate(repos):
             node = data.get(f"r{index}")
             if isinstance(node, dict):
-                self.run.facts[repo] = _from_graphql(repo, node)
+                facts = _from_graphql(repo, node)
+                # GraphQL's repository(owner, name) follows renames itself.
+                why = _distrust(repo, facts, renamed_ok=True)
+                if why is None:
+                    self.run.facts[repo] = facts
+                else:
+                    self.run.unusable[repo] = why
             elif f"r{index}" in not_found:
                 self.run.missing.add(repo)
 
@@ -207,11 +216,20 @@ class GitHubClient:
         if reply.status == 304:
             self.run.unchanged.add(repo)
         elif reply.status == 200:
+            why = None
             try:
                 doc = json.loads(reply.body)
             except ValueError:
-                raise GitHubDown(f"/repos/{repo} answered something that is not JSON") from None
-            self.run.facts[repo] = _from_rest(repo, doc, reply.headers.get("etag"))
+                doc, why = {}, "GitHub answered something that is not JSON"
+            facts = (
+                _from_rest(repo, doc, reply.headers.get("etag")) if isinstance(doc, dict) else None
+            )
+            if why is None:
+                why = _distrust(repo, facts, renamed_ok=reply.redirected)
+            if why is None and facts is not None:
+                self.run.facts[repo] = facts
+            else:
+                self.run.unusable[repo] = why or "GitHub answered an unusable body"
         elif reply.status in (404, 410, 451):
             self.run.missing.add(repo)
         elif reply.status in (403, 429):
@@ -237,11 +255,13 @@ _SAME_FACTS = {
 def _facts(repo: str, doc: dict[str, Any], api: int, **more: Any) -> RepoFacts:
     """RepoFacts from a GraphQL node (``api=0``) or a REST document (``api=1``)."""
     values: dict[str, Any] = {name: doc.get(keys[api]) for name, keys in _SAME_FACTS.items()}
-    canonical = str(values.pop("canonical") or repo)
+    name = values.pop("canonical")
+    canonical = name if isinstance(name, str) and name else None
+    moved = canonical is not None and canonical.lower() != repo.lower()
     return RepoFacts(
         repo=repo,
         canonical=canonical,
-        status=LinkStatus.MOVED if canonical.lower() != repo.lower() else LinkStatus.OK,
+        status=LinkStatus.MOVED if moved else LinkStatus.OK,
         fetched_at=_now(),
         **values,
         **more,
@@ -271,6 +291,26 @@ def _from_rest(repo: str, doc: dict[str, Any], etag: str | None) -> RepoFacts:
         license=_licence(licence.get("spdx_id"), licence.get("name")),
         etag=etag,
     )
+
+
+def _distrust(repo: str, facts: RepoFacts | None, *, renamed_ok: bool) -> str | None:
+    """Why an answer cannot be about ``repo``, or None when it can.
+
+    A body without a name or a star count is not facts (taking it would erase the last known
+    ones). A body naming another repository is a rename only when GitHub redirected us there
+    (REST answers a renamed repository with 301 → /repositories/{id}); a plain 200 about
+    another repository is a wrong answer.
+    """
+    if (
+        facts is None
+        or facts.stars is None
+        or facts.canonical is None
+        or "/" not in facts.canonical
+    ):
+        return "GitHub answered without the repository's name or stars"
+    if facts.canonical.lower() != repo.lower() and not renamed_ok:
+        return f"GitHub answered about {facts.canonical} without a redirect"
+    return None
 
 
 def _licence(spdx: Any, name: Any) -> str | None:
@@ -336,6 +376,9 @@ def merge(
                     note="GitHub: not found",
                 )
             )
+        elif run is not None and repo in run.unusable:
+            kept = before or RepoFacts(repo=repo)
+            out.append(replace(kept, note=f"last known figures: {run.unusable[repo]}"))
         elif before is not None:
             out.append(replace(before, note=why_kept))
         else:
