@@ -381,3 +381,24 @@ def test_connection_refused_hosts_are_not_dead(tmp_path: Path, fakeweb: FakeWeb)
     assert stats.answers == 0
     # The breakers stop asking: far fewer requests than 24 URLs x 3 tries.
     assert stats.requests < len(urls) * 3
+
+
+def test_per_host_rate_spaces_requests(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    settings = fake_settings(fakeweb, tmp_path, per_host_rate=20.0, per_host=4)
+    urls = [f"https://paced.example/{i}" for i in range(5)] + ["https://other.example/"]
+    results, _ = check_urls(settings, urls)
+    assert all(r.status == LinkStatus.OK for r in results.values())
+    times = sorted(r.time for r in fakeweb.requests_to("/web/paced.example/"))
+    # 20 requests per second: five starts span at least 4 x 50 ms (less a little for the
+    # time a request takes to reach the server, which varies).
+    assert len(times) == 5
+    assert times[-1] - times[0] >= 0.18
+
+
+def test_url_budget_bounds_all_retries(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    site(fakeweb, "hang.example", delay=30)
+    settings = fake_settings(fakeweb, tmp_path, timeout=0.3, retries=10, url_budget=0.8)
+    result = check_urls(settings, ["https://hang.example/x"])[0]["https://hang.example/x"]
+    assert result.status == LinkStatus.TIMEOUT
+    # 0.8 s of budget for 0.3 s tries with short backoffs: a few tries, never eleven.
+    assert 2 <= len(hits(fakeweb, "hang.example", "/x")) <= 3
