@@ -65,5 +65,19 @@ $(ACTIONLINT):
 bench: $(TEST_STAMP) ## benchmarks under bench/, figures printed
 	$(BIN)/python -m bench
 
+# Outside `make test`: minutes long. FUZZ_SECONDS per harness; corpora kept in build/fuzz/.
+FUZZ_SECONDS ?= 90
+FUZZ_STAMP := $(VENV)/.installed-fuzz
+
+$(FUZZ_STAMP): $(TEST_STAMP)
+	$(BIN)/pip install --quiet -e '.[test,fuzz]'
+	touch $(FUZZ_STAMP)
+
+fuzz: $(FUZZ_STAMP) ## atheris on the list parser and identifier parser (FUZZ_SECONDS each)
+	$(BIN)/python -m fuzz.run --seconds $(FUZZ_SECONDS)
+
+soak: $(TEST_STAMP) ## 20 refreshes against the fake web with random faults; nothing lost
+	$(BIN)/python -m fuzz.soak --runs 20
+
 clean: ## remove build/ and caches (not the venv)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

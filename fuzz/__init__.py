@@ -1,0 +1,1 @@
+"""atheris (libFuzzer) harnesses for the scraper and the identifier parser; `make fuzz`."""

@@ -1,0 +1,127 @@
+"""`make fuzz`: run each atheris harness for a while on a corpus seeded from the real lists.
+
+    .venv/bin/python -m fuzz.run [--seconds 90] [--strict]
+
+Corpora live in build/fuzz/<harness>/ (kept between runs, so each run goes further), crash
+inputs in build/fuzz/artifacts/. Prints, per harness, the executions, their rate, the coverage
+libFuzzer reports and the known defects it met; exits 1 when a harness found a new crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build" / "fuzz"
+HARNESSES = {"parse_list": "fuzz_parse_list.py", "identify": "fuzz_identify.py"}
+MAX_LEN = {"parse_list": 8192, "identify": 512}
+URL = re.compile(rb"https?://[^\s)\]>\"'|]+")
+
+
+def seed(name: str, corpus: Path) -> None:
+    """Chunks of the real lists (parse_list) or the URLs in them (identify)."""
+    corpus.mkdir(parents=True, exist_ok=True)
+    if any(corpus.iterdir()):
+        return
+    lists = sorted((ROOT / "sources").glob("*.md"))
+    lists += sorted((ROOT.parent / "shared" / "lists").glob("*.md"))
+    for index, path in enumerate(lists):
+        data = path.read_bytes()
+        if name == "parse_list":
+            step = MAX_LEN[name] // 2
+            for start in range(0, min(len(data), 64 * step), step):
+                (corpus / f"list{index}-{start}").write_bytes(data[start : start + step])
+        else:
+            for number, url in enumerate(sorted(set(URL.findall(data)))[:400]):
+                # The harness's first byte picks a host prefix; 15 = none (the URL as it is).
+                (corpus / f"url{index}-{number}").write_bytes(b"\x0f" + url)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}"
+
+
+def run(name: str, seconds: int, strict: bool) -> tuple[bool, str]:
+    corpus = BUILD / name
+    artifacts = BUILD / "artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    seed(name, corpus)
+    env = {**os.environ, "RUST_BACKTRACE": "0", "PYTHONPATH": str(ROOT)}
+    if strict:
+        env["FUZZ_STRICT"] = "1"
+    started = time.monotonic()
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "fuzz" / HARNESSES[name]),
+            f"-max_total_time={seconds}",
+            f"-max_len={MAX_LEN[name]}",
+            f"-artifact_prefix={artifacts}/{name}-",
+            "-print_final_stats=1",
+            str(corpus),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    log = done.stderr
+    runs = re.findall(r"stat::number_of_executed_units:\s*(\d+)", log)
+    cov = re.findall(r"\bcov: (\d+) ft: (\d+)", log)
+    corpus_size = len(list(corpus.iterdir()))
+    known = sorted(set(re.findall(r"known defect ([\w-]+)", log)))
+    crashed = done.returncode != 0
+    line = (
+        f"{name}: {runs[-1] if runs else '?'} inputs in {elapsed:.0f} s"
+        + (f" ({int(runs[-1]) / elapsed:.0f}/s)" if runs else "")
+        + (f", coverage {cov[-1][0]} edges / {cov[-1][1]} features" if cov else "")
+        + f", corpus {corpus_size}"
+        + (f", known defects met: {', '.join(known)}" if known else ", no known defect met")
+        + (", NEW CRASH (see below)" if crashed else ", no new crash")
+    )
+    if crashed:
+        tail = "\n".join(
+            row for row in log.splitlines() if not row.startswith(("#", "  ", "thread '"))
+        )
+        line += "\n" + tail[-4000:]
+    return crashed, line
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=90, help="per harness (default 90)")
+    parser.add_argument("--strict", action="store_true", help="known defects crash too")
+    parser.add_argument("names", nargs="*", help=f"harnesses (default: {', '.join(HARNESSES)})")
+    args = parser.parse_args()
+    print(f"fuzz: {machine()}, {args.seconds} s per harness", flush=True)
+    failed = False
+    unknown = set(args.names) - set(HARNESSES)
+    if unknown:
+        parser.error(f"unknown harness(es) {sorted(unknown)}; known: {sorted(HARNESSES)}")
+    for name in args.names or HARNESSES:
+        crashed, line = run(name, args.seconds, args.strict)
+        failed |= crashed
+        print(line, flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
