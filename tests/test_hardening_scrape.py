@@ -190,3 +190,16 @@ def test_github_pages_that_are_not_repositories(url: str) -> None:
 def test_identifiers_that_look_right(url: str, arxiv: str | None, doi: str | None) -> None:
     found = identify(url)
     assert (found.arxiv, found.doi) == (arxiv, doi)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="DEFECT (scrape/identify.py): _NAME ends in '$', which also matches before a final "
+    "newline, so github.com/owner%0A/repo%0A gives the repository 'owner\\n/repo\\n' "
+    "(found by fuzz/fuzz_identify.py; fix: '\\Z' or fullmatch)",
+)
+@pytest.mark.parametrize("url", ["https://github.com/evil%0A/repo", "https://github.com/a/b%0A"])
+def test_an_encoded_newline_never_makes_a_repository_name(url: str) -> None:
+    assert identify(url).github is None
+    parsed = parse(f"## Papers\n\n- **T** [[code]]({url}) [[pdf]]({ARXIV})\n")
+    assert all("\n" not in repo for e in parsed.entries for repo in e.ids.github)
