@@ -43,8 +43,8 @@ refresh: $(STAMP) ## scrape, resolve, check and emit: rewrite output/
 test: lint typecheck unit ## ruff, mypy and the test suite
 
 lint: $(TEST_STAMP) ## ruff
-	$(BIN)/ruff check pipeline tests bench
-	$(BIN)/ruff format --check pipeline tests bench
+	$(BIN)/ruff check pipeline tests bench fuzz
+	$(BIN)/ruff format --check pipeline tests bench fuzz
 
 typecheck: $(TEST_STAMP) ## mypy --strict over pipeline/
 	$(BIN)/mypy
