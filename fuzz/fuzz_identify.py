@@ -63,7 +63,15 @@ def test_one_input(data: bytes) -> None:
     provider = atheris.FuzzedDataProvider(data)
     prefix = PREFIXES[provider.ConsumeIntInRange(0, len(PREFIXES) - 1)]
     url = prefix + provider.ConsumeUnicodeNoSurrogates(provider.remaining_bytes())
-    found = identify(url)
+    try:
+        found = identify(url)
+    except ValueError:
+        # identify.py checks arnumber with str.isdigit(), true for '²' or '➇' too, then
+        # int() fails: https://ieeexplore.ieee.org/stamp/stamp.jsp?arnumber=%C2%B2 raises.
+        unicode_digit = any(c.isdigit() and not c.isascii() for c in url)
+        if unicode_digit and known_defect("identify-unicode-digit-arnumber", url):
+            return
+        raise
     if found.arxiv is not None:
         assert ARXIV.match(found.arxiv), (url, found.arxiv)
     if found.doi is not None:

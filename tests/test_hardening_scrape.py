@@ -203,3 +203,17 @@ def test_an_encoded_newline_never_makes_a_repository_name(url: str) -> None:
     assert identify(url).github is None
     parsed = parse(f"## Papers\n\n- **T** [[code]]({url}) [[pdf]]({ARXIV})\n")
     assert all("\n" not in repo for e in parsed.entries for repo in e.ids.github)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="DEFECT (scrape/identify.py): the IEEE arnumber is checked with str.isdigit(), "
+    "true for '²' and '➇', then int() raises ValueError: one such link in a list stops the "
+    "scrape stage with a traceback (found by fuzz/fuzz_identify.py; fix: isascii() too)",
+)
+@pytest.mark.parametrize("number", ["%C2%B2", "➇"])
+def test_a_unicode_digit_in_an_ieee_link_is_no_crash(number: str) -> None:
+    url = f"https://ieeexplore.ieee.org/stamp/stamp.jsp?arnumber={number}"
+    parsed = parse(f"## Papers\n\n- **T** [[paper]]({url})\n")
+    assert [e.ids.ieee for e in parsed.entries] == [None]
