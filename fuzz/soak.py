@@ -127,7 +127,8 @@ def main() -> int:
             shown = ", ".join(f"{s}/{f}" + (f" x{t}" if t else "") for s, f, t in faults)
             print(
                 f"run {run:2}: {seconds:5.1f} s, {len(web.requests):4} requests, cache "
-                f"{cache / 1024:5.0f} KiB{' (evicted first)' if evict else ''}, degraded "
+                f"{rows:4} answers {cache / 1024:5.0f} KiB{' (evicted first)' if evict else ''}, "
+                "degraded "
                 f"{sorted(degraded(reports)) or '-'}, faults {shown}, lost {len(lost)}",
                 flush=True,
             )
