@@ -126,22 +126,7 @@ FAULTS: dict[str, dict[str, Any]] = {
 }
 """The fault kinds of issue 7; ``body`` callables get the service name."""
 
-KNOWN_DEFECTS = {
-    ("crossref", "wrong-id"): (
-        "resolve takes a Crossref /works/{doi} answer about ANOTHER DOI: ChatEarthNet "
-        "(10.5281/zenodo.11003436) gets another paper's title, authors and DOI, and RemoteCLIP "
-        "drops from its published version (10.1109/tgrs.2024.3390838) to the arXiv preprint"
-    ),
-    ("doi", "wrong-id"): (
-        "resolve takes a doi.org CSL answer whose DOI is not the one asked: ChatEarthNet "
-        "gets another paper's title, authors and DOI"
-    ),
-    ("crossref", "empty"): (
-        "an empty Crossref answer (200, no record) for a DOI verified before is taken as "
-        "'not found': RemoteCLIP falls back from its published version to the preprint, "
-        "SS-MAE from Crossref to OpenAlex metadata"
-    ),
-}
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 """Faults that find a real defect (reported in docs/reliability.md). Strict: when the defect
 is fixed the test passes, the xfail turns into a failure, and this entry must go."""
 
@@ -221,13 +206,6 @@ def test_fault_loses_nothing_and_retries_within_limits(
     assert lost_fields(clean["before"], snapshot(root)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT (scrape/identify.py + resolve/arxiv.py): a list link to arxiv.org/abs/"
-    "FOO/0112017 passes as an arXiv id; arXiv answers HTTP 400 for the whole id_list batch "
-    "(up to 100 ids), so every refresh is degraded (exit 3) and no work of that batch is "
-    "resolved by arXiv (the bad id is neither refused nor split off)",
-)
 def test_one_malformed_arxiv_link_does_not_poison_the_batch(web: FakeWeb, tmp_path: Path) -> None:
     extra = "- **Made-up Id** [[pdf]](https://arxiv.org/abs/FOO/0112017)\n"
     root = make_project(tmp_path / "project", MINI_LIST + extra)

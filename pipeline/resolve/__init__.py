@@ -6,6 +6,10 @@ is named in ``list_fields``. A work whose lookups failed (service down, slow, ga
 offline without a cached answer) keeps its last known record, read from the previous
 ``build/resolved.json`` or from ``output/papers.json`` (items carry ``custom.work_id``), so
 nothing already known is lost; the failed services are reported in ``degraded`` (exit 3).
+
+A work verified before also keeps its last known record when this run finds only something
+less authoritative (:data:`RANK`: a published record beats OpenAlex beats the arXiv preprint):
+a record is never downgraded because one answer was missing or wrong.
 """
 
 from __future__ import annotations
@@ -31,6 +35,10 @@ __all__ = ["resolve_works", "run_resolve"]
 log = logging.getLogger("pipeline.resolve")
 
 ROUTES = ("arxiv", "crossref", "doi", "openalex", "list")
+
+RANK = {"list": 0, "arxiv": 1, "openalex": 2, "doi": 3, "crossref": 3}
+"""Authority of a record by where it came from: the registration agency's record of the
+published work (Crossref, doi.org) over OpenAlex's over the arXiv preprint over list text."""
 
 
 def load_works(settings: Settings) -> list[Work]:
@@ -117,6 +125,11 @@ def _restored(previous: ResolvedWork, work: Work) -> ResolvedWork:
     return restored
 
 
+def _downgrade(hit: Found, before: ResolvedWork) -> bool:
+    """Whether ``hit`` is less authoritative than the verified record ``before``."""
+    return RANK.get(hit.resolved_by, 0) < RANK.get(before.resolved_by, 0)
+
+
 def _summary(rw: ResolvedWork) -> dict[str, Any]:
     return {k: rw.csl.get(k) for k in ("title", "author", "issued", "container-title", "DOI")}
 
@@ -140,12 +153,17 @@ def run_resolve(settings: Settings) -> StageReport:
 
     resolved: list[ResolvedWork] = []
     kept = 0
+    not_downgraded: list[str] = []
     for work in works:
         hit = found.get(work.id)
         before = previous.get(work.id)
         if before is not None and before.verified and (hit is None or work.id in ctx.affected):
             resolved.append(_restored(before, work))
             kept += 1
+        elif before is not None and before.verified and hit is not None and _downgrade(hit, before):
+            resolved.append(_restored(before, work))
+            kept += 1
+            not_downgraded.append(f"{work.id} ({before.resolved_by}, not {hit.resolved_by})")
         elif hit is not None:
             resolved.append(_from_found(work, hit))
         else:
@@ -175,6 +193,11 @@ def run_resolve(settings: Settings) -> StageReport:
         lines.append(
             f"review {review.work_id}: {review.reason} — list/preprint "
             f"{review.current.get('title')!r} vs {review.service} {review.candidate.get('title')!r}"
+        )
+    if not_downgraded:
+        lines.append(
+            "resolve: last known record kept, this run found only a less authoritative one: "
+            + ", ".join(not_downgraded)
         )
     degraded = sorted(fetcher.failed)
     if degraded:

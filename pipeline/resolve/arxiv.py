@@ -5,13 +5,19 @@ per batch, ``delay_seconds`` (3 s by the API's terms) between requests.
 published is emitted as the published work (keeping its arXiv id) when the wrong-match guard
 accepts the published record: the DOI arXiv states is checked by title and first author; a
 record found by title search must also be within a year of the preprint.
+
+A feed must be about the ids asked: an entry for an id not in the query's ``id_list`` makes the
+whole answer a failed one (retried, never cached, arXiv reported degraded); an id the feed
+omits is not found. Results are matched to works by id, never by position.
 """
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import arxiv
 
@@ -19,15 +25,16 @@ from pipeline.models import Work
 from pipeline.resolve import crossref
 from pipeline.resolve.base import Context, Found, choose, each_work
 from pipeline.resolve.csl import crossref_to_csl, split_name
-from pipeline.resolve.fetch import ArxivSessionAdapter, Unavailable
+from pipeline.resolve.fetch import ArxivSessionAdapter, Check, Unavailable
 
 BATCH = 100
 """Ids per ``id_list`` query: the API's page size for one request."""
 
 ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})$")
+# The host and path are case-insensitive, the id is not: archives are lower-case, and one id
+# arXiv refuses (``FOO/0112017``) would fail the whole batch of 100 it is sent in.
 ARXIV_LINK = re.compile(
-    r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
-    re.IGNORECASE,
+    r"(?i:arxiv\.org/(?:abs|pdf|html)/)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
 )
 PUBLISHED_TYPES = {"article-journal", "paper-conference", "chapter"}
 
@@ -47,6 +54,35 @@ def strip_version(short_id: str) -> str:
     return re.sub(r"v\d+$", "", short_id)
 
 
+def canonical(short_id: str) -> str:
+    """An id as arXiv's entries name it: no version, no subject class in old-style ids
+    (``math.GT/0309136v2`` → ``math/0309136``)."""
+    return re.sub(r"^([a-z-]+)\.[A-Za-z]{2}/", r"\1/", strip_version(short_id.strip()))
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed_check(url: str) -> Check | None:
+    """The check of an ``id_list`` query's feed: every entry must be one of the ids asked."""
+    raw = parse_qs(urlsplit(url).query).get("id_list", [""])[0]
+    wanted = {canonical(i) for i in raw.split(",") if i.strip()}
+    if not wanted:
+        return None
+
+    def check(body: bytes) -> str | None:
+        for node in ET.fromstring(body).iter(f"{ATOM}entry"):
+            entry_id = (node.findtext(f"{ATOM}id") or "").strip()
+            if "arxiv.org/abs/" not in entry_id:
+                return f"an entry that is no arXiv record ({entry_id!r})"
+            got = canonical(entry_id.split("arxiv.org/abs/")[-1])
+            if got not in wanted:
+                return f"an entry for {got}, which was not asked for"
+        return None
+
+    return check
+
+
 class Client(arxiv.Client):  # type: ignore[misc]
     """The package's client pointed at our endpoint, its requests through the Fetcher.
 
@@ -56,7 +92,7 @@ class Client(arxiv.Client):  # type: ignore[misc]
     def __init__(self, ctx: Context) -> None:
         super().__init__(page_size=BATCH, delay_seconds=ctx.settings.arxiv_delay, num_retries=0)
         self.query_url_format = ctx.settings.endpoints.arxiv + "?{}"
-        self._session = ArxivSessionAdapter(ctx.fetcher)
+        self._session = ArxivSessionAdapter(ctx.fetcher, feed_check)
         self._fetcher = ctx.fetcher
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
@@ -67,7 +103,7 @@ class Client(arxiv.Client):  # type: ignore[misc]
 
 
 def fetch(ctx: Context, ids: Sequence[str]) -> Iterator[tuple[list[str], dict[str, arxiv.Result]]]:
-    """For each batch of ≤ 100 ids: the batch and the results by id (unknown ids absent).
+    """For each batch of ≤ 100 ids: the batch and the results by asked id (unknown ids absent).
 
     Raises :class:`Unavailable` (from the fetcher) or ``arxiv.ArxivError`` for a batch.
     """
@@ -76,8 +112,8 @@ def fetch(ctx: Context, ids: Sequence[str]) -> Iterator[tuple[list[str], dict[st
     for start in range(0, len(ordered), BATCH):
         batch = ordered[start : start + BATCH]
         search = arxiv.Search(id_list=batch, max_results=len(batch))
-        results = {strip_version(r.get_short_id()): r for r in client.results(search)}
-        yield batch, results
+        by_entry = {canonical(r.get_short_id()): r for r in client.results(search)}
+        yield batch, {key: by_entry[canonical(key)] for key in batch if canonical(key) in by_entry}
 
 
 def to_csl(result: arxiv.Result, work_id: str) -> dict[str, Any]:

@@ -3,6 +3,11 @@ works known only by title (https://api.crossref.org/swagger-ui/index.html).
 
 Polite pool: every request carries ``mailto`` (when configured) and the project's User-Agent;
 429 and ``Retry-After`` are honoured by the fetcher.
+
+Every 200 answer is checked to be what was asked before it is used or cached: ``/works/{doi}``
+must be a ``work`` message about that DOI, a query a ``work-list`` with its ``items`` and
+``total-results``. Anything else (another paper's record, an empty envelope) is a failed
+answer, not "not found": only a 404 says Crossref does not hold a DOI.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from urllib.parse import quote
 from pipeline.models import Work
 from pipeline.resolve import doi as doi_cn
 from pipeline.resolve.base import Context, Found, choose, each_work, first_author
-from pipeline.resolve.csl import crossref_to_csl, list_to_csl
-from pipeline.resolve.fetch import Unavailable
+from pipeline.resolve.csl import crossref_to_csl, list_to_csl, same_doi
+from pipeline.resolve.fetch import Check, Unavailable
 
 ROWS = 5
 """Candidates read from a title query: the right one is near the top or not there."""
@@ -29,19 +34,51 @@ def _params(ctx: Context, extra: Mapping[str, str]) -> dict[str, str]:
     return params
 
 
-def _message(body: bytes) -> Any:
+def _message(body: bytes, kind: str) -> dict[str, Any] | None:
+    """The envelope's ``message`` when the envelope says it is of ``kind``."""
     data = json.loads(body)
-    return data.get("message") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or data.get("message-type") != kind:
+        return None
+    message = data.get("message")
+    return message if isinstance(message, dict) else None
+
+
+def work_check(doi: str) -> Check:
+    """A ``/works/{doi}`` answer must be a work record about ``doi`` itself."""
+
+    def check(body: bytes) -> str | None:
+        message = _message(body, "work")
+        if message is None:
+            return "no Crossref work record in the answer"
+        if not same_doi(message.get("DOI"), doi):
+            return f"a record about DOI {message.get('DOI')!r}, not {doi!r}"
+        return None
+
+    return check
+
+
+def list_check(body: bytes) -> str | None:
+    """A ``/works?…`` answer must be a work list: ``items`` and ``total-results``."""
+    message = _message(body, "work-list")
+    if (
+        message is None
+        or not isinstance(message.get("items"), list)
+        or not isinstance(message.get("total-results"), int)
+    ):
+        return "no Crossref work list in the answer"
+    return None
 
 
 def get_work(ctx: Context, doi: str) -> dict[str, Any] | None:
-    """The Crossref record of ``doi``; None when Crossref does not hold it (404)."""
+    """The Crossref record of ``doi``; None when Crossref does not hold it (404).
+
+    Raises :class:`Unavailable` when Crossref cannot answer or answers about something else.
+    """
     url = f"{ctx.settings.endpoints.crossref}/works/{quote(doi, safe='/:;()._-')}"
-    response = ctx.fetcher.get(url, params=_params(ctx, {}))
+    response = ctx.fetcher.get(url, params=_params(ctx, {}), check=work_check(doi))
     if response.status_code != 200:
-        return None
-    message = _message(response.content)
-    return message if isinstance(message, dict) else None
+        return None  # 404/410: Crossref does not hold it (DataCite DOIs)
+    return _message(response.content, "work")
 
 
 def query(
@@ -61,12 +98,11 @@ def query(
     if filters:
         params["filter"] = ",".join(f"{k}:{v}" for k, v in filters.items())
     url = f"{ctx.settings.endpoints.crossref}/works"
-    response = ctx.fetcher.get(url, params=_params(ctx, params))
+    response = ctx.fetcher.get(url, params=_params(ctx, params), check=list_check)
     if response.status_code != 200:
         return []
-    message = _message(response.content)
-    items = message.get("items") if isinstance(message, dict) else None
-    return [i for i in items or [] if isinstance(i, dict)]
+    message = _message(response.content, "work-list") or {}
+    return [i for i in message.get("items") or [] if isinstance(i, dict)]
 
 
 def known_doi(work: Work) -> tuple[str, str] | None:

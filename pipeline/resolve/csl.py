@@ -28,6 +28,19 @@ CSL_TYPES = {
 }
 
 
+def norm_doi(value: object) -> str:
+    """A DOI as compared: lower-case, without a resolver URL or ``doi:`` prefix."""
+    text = str(value or "").strip()
+    text = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", text, flags=re.IGNORECASE)
+    return text.lower()
+
+
+def same_doi(a: object, b: object) -> bool:
+    """Whether two DOIs name the same thing (DOIs are case-insensitive); empty never matches."""
+    na = norm_doi(a)
+    return bool(na) and na == norm_doi(b)
+
+
 def split_name(name: str) -> dict[str, str]:
     """An author as a list writes it → CSL ``{"family": …, "given": …}`` (pipeline.names)."""
     split = names.split_name(name)

@@ -6,8 +6,9 @@ resolvers need on top of it:
 * the persistent cache (``pipeline.cache``): an answer fetched within ``cache_max_age`` is
   used without a request; an older one is revalidated with ``If-None-Match``; offline, any
   cached answer is used and a miss raises :class:`Unavailable` without touching the network;
-* retries with tenacity on 429, 5xx, timeouts, dropped connections and bodies that do not
-  parse, with exponential backoff from ``retry_wait``, ``Retry-After`` honoured up to
+* retries with tenacity on 429, 5xx, timeouts, dropped connections, bodies that do not
+  parse and answers that are not about what was asked (a caller's ``check``: another DOI,
+  another arXiv id, a record-less envelope), with exponential backoff from ``retry_wait``, ``Retry-After`` honoured up to
   ``retry_after_cap``, and ``retry_budget`` seconds per request at most;
 * a circuit breaker per service: after ``breaker_after`` requests that failed even after
   their retries, the service is not asked again in this run, so a dead service costs a few
@@ -15,6 +16,9 @@ resolvers need on top of it:
 * the bookkeeping the stage report needs: requests made, services that failed.
 
 A stale cached answer is returned when the network fails (last known beats nothing).
+Only a 200 that passes the checks, or a 404/410, is a service's word on a request; any other
+answer is a failure: never cached, the service reported degraded, and the caller's works keep
+their last known records.
 """
 
 from __future__ import annotations
@@ -49,6 +53,10 @@ log = logging.getLogger(__name__)
 DEFINITIVE_MISSES = frozenset({404, 410})
 KEEP_HEADERS = ("content-type", "etag", "last-modified")
 
+Check = Callable[[bytes], str | None]
+"""A caller's test of a 200 body that parsed: why it is not an answer to the request (another
+DOI, an envelope without a record …), or None when it is one."""
+
 
 class Unavailable(Exception):
     """No answer could be had: offline miss, service down, or retries exhausted."""
@@ -58,6 +66,10 @@ class Unavailable(Exception):
         self.service = service
         self.url = url
         self.reason = reason
+
+
+class _Refused(Exception):
+    """An answer that is neither a record nor a miss (401, 403, 400 …): no retry helps."""
 
 
 class _Retryable(Exception):
@@ -141,8 +153,13 @@ class Fetcher:
         url: str,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        check: Check | None = None,
     ) -> requests.Response:
-        """GET through the cache; raises :class:`Unavailable` when no answer can be had."""
+        """GET through the cache; raises :class:`Unavailable` when no answer can be had.
+
+        A 200 body ``check`` refuses is treated like garbage: retried, never cached, and a
+        cached answer it refuses is not used.
+        """
         full = requests.Request("GET", url, params=dict(params or {})).prepare().url or url
         hdrs = dict(headers or {})
         key = request_key("GET", full, hdrs)
@@ -151,7 +168,7 @@ class Fetcher:
         with self._lock:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
-            return self._get(full, hdrs, key)
+            return self._get(full, hdrs, key, check)
 
     def answers_without_network(self, url: str) -> bool:
         """Whether :meth:`get` would answer ``url`` from the cache alone."""
@@ -160,9 +177,18 @@ class Fetcher:
             self.settings.offline or cached.age() < self.options.cache_max_age
         )
 
-    def _get(self, full: str, hdrs: dict[str, str], key: str) -> requests.Response:
+    def _get(
+        self, full: str, hdrs: dict[str, str], key: str, check: Check | None
+    ) -> requests.Response:
         service = self.service_for(full)
         cached = self.cache.get(key)
+        if cached is not None and cached.status == 200 and check is not None:
+            reason = check(cached.body)
+            if reason is not None:
+                # Stored before answers were checked: it is no answer, so neither used nor
+                # revalidated; a good answer replaces it by key.
+                log.warning("%s: cached answer ignored: %s", full, reason)
+                cached = None
         if cached is not None and (
             self.settings.offline or cached.age() < self.options.cache_max_age
         ):
@@ -176,7 +202,7 @@ class Fetcher:
         if cached is not None and cached.etag:
             hdrs["If-None-Match"] = cached.etag
         try:
-            response = self._send(service, full, hdrs)
+            response = self._send(service, full, hdrs, check)
         except Unavailable:
             self._note_failure(service.name)
             if cached is not None:
@@ -222,7 +248,9 @@ class Fetcher:
             return float(min(max(error.retry_after, backoff), self.options.retry_after_cap))
         return float(min(backoff, self.options.retry_after_cap))
 
-    def _send(self, service: Service, url: str, headers: dict[str, str]) -> requests.Response:
+    def _send(
+        self, service: Service, url: str, headers: dict[str, str], check: Check | None
+    ) -> requests.Response:
         retrying = Retrying(
             retry=retry_if_exception_type(_Retryable),
             stop=stop_after_attempt(self.options.retry_attempts)
@@ -233,12 +261,14 @@ class Fetcher:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._attempt(service, url, headers)
-        except _Retryable as exc:
+                    return self._attempt(service, url, headers, check)
+        except (_Retryable, _Refused) as exc:
             raise Unavailable(service.name, url, str(exc)) from None
         raise AssertionError("unreachable: tenacity either returns or raises")
 
-    def _attempt(self, service: Service, url: str, headers: dict[str, str]) -> requests.Response:
+    def _attempt(
+        self, service: Service, url: str, headers: dict[str, str], check: Check | None
+    ) -> requests.Response:
         with self._lock:
             self.requests += 1
             self.by_service[service.name] = self.by_service.get(service.name, 0) + 1
@@ -253,17 +283,32 @@ class Fetcher:
             raise _Retryable(
                 f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After"))
             )
-        if status == 200 and not service.valid(body):
-            raise _Retryable("the body does not parse")
+        if status == 200:
+            if not service.valid(body):
+                raise _Retryable("the body does not parse")
+            reason = check(body) if check is not None else None
+            if reason is not None:
+                raise _Retryable(f"not an answer to the request: {reason}")
+        elif status != 304 and status not in DEFINITIVE_MISSES:
+            # Not "not found": taking it as a miss would drop what the service knows.
+            raise _Refused(f"HTTP {status}")
         return response
 
 
 class ArxivSessionAdapter:
-    """Stands in for the arxiv package's requests session so its calls go through Fetcher."""
+    """Stands in for the arxiv package's requests session so its calls go through Fetcher.
 
-    def __init__(self, fetcher: Fetcher) -> None:
+    ``check_for`` gives the check of a query URL's answer (the feed must be about the ids the
+    URL asks for).
+    """
+
+    def __init__(
+        self, fetcher: Fetcher, check_for: Callable[[str], Check | None] | None = None
+    ) -> None:
         self.fetcher = fetcher
+        self.check_for = check_for
 
     def get(self, url: str, **_ignored: Any) -> requests.Response:
         # The package sends its own User-Agent; ours (project, version, contact) is used.
-        return self.fetcher.get(url)
+        check = self.check_for(url) if self.check_for is not None else None
+        return self.fetcher.get(url, check=check)
