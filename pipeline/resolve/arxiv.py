@@ -97,7 +97,7 @@ class Client(arxiv.Client):  # type: ignore[misc]
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
         # The politeness delay is for the service: an answer from the cache needs no wait.
-        if self._fetcher.answers_without_network(url):
+        if self._fetcher.answers_without_network(url, feed_check(url)):
             self._last_request_dt = None
         return super()._parse_feed(url, first_page=first_page, _try_index=_try_index)
 

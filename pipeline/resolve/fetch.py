@@ -170,12 +170,12 @@ class Fetcher:
         with key_lock:
             return self._get(full, hdrs, key, check)
 
-    def answers_without_network(self, url: str) -> bool:
-        """Whether :meth:`get` would answer ``url`` from the cache alone."""
+    def answers_without_network(self, url: str, check: Check | None = None) -> bool:
+        """Whether :meth:`get` would answer ``url`` (with ``check``) from the cache alone."""
         cached = self.cache.get(request_key("GET", url, {}))
-        return cached is not None and (
-            self.settings.offline or cached.age() < self.options.cache_max_age
-        )
+        if cached is None or (cached.status == 200 and check and check(cached.body)):
+            return False
+        return self.settings.offline or cached.age() < self.options.cache_max_age
 
     def _get(
         self, full: str, hdrs: dict[str, str], key: str, check: Check | None
