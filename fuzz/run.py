@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "fuzz"
@@ -42,18 +43,6 @@ def seed(name: str, corpus: Path) -> None:
             for number, url in enumerate(sorted(set(URL.findall(data)))[:400]):
                 # The harness's first byte picks a host prefix; 15 = none (the URL as it is).
                 (corpus / f"url{index}-{number}").write_bytes(b"\x0f" + url)
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}"
 
 
 def run(name: str, seconds: int, strict: bool) -> tuple[bool, str]:

@@ -151,7 +151,8 @@ LINK_STATUS_MAY_CHANGE = {"status", "http_status", "final_url"}
 def lost_fields(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> list[str]:
     """Every field known before and missing or changed after, as ``part/record/field``."""
     lost: list[str] = []
-    for part in ("papers", "bib", "repos"):
+    for part in ("papers", "bib", "repos", "links"):
+        may_change = LINK_STATUS_MAY_CHANGE if part == "links" else set()
         for record, fields in before[part].items():
             now = after[part].get(record)
             if now is None:
@@ -160,20 +161,10 @@ def lost_fields(before: dict[str, dict[str, Any]], after: dict[str, dict[str, An
             lost += [
                 f"{part}/{record}/{name}: {value!r} -> {now.get(name)!r}"
                 for name, value in fields.items()
-                if value is not None and now.get(name) != value
+                if name not in may_change and value is not None and now.get(name) != value
             ]
-    for url, link in before["links"].items():
-        now = after["links"].get(url)
-        if now is None:
-            lost.append(f"links/{url}")
-            continue
-        lost += [
-            f"links/{url}/{name}"
-            for name, value in link.items()
-            if name not in LINK_STATUS_MAY_CHANGE and now.get(name) != value
-        ]
-        if now["status"] == "dead" and link["status"] != "dead":
-            lost.append(f"links/{url}/status: {link['status']} -> dead after one faulted run")
+            if part == "links" and now["status"] == "dead" and fields["status"] != "dead":
+                lost.append(f"links/{record}/status: {fields['status']} -> dead after one run")
     return lost
 
 
