@@ -2,18 +2,22 @@
 
 Every test the page names (``tests/<file>.py::<test>``, optionally ``[<parameter id>]`` where
 ``*`` matches any part of an id) must be collected by pytest; every row of its tables must name
-at least one; and every test in tests/test_hardening_*.py must be named on the page.
+at least one; every test in tests/test_hardening_*.py must be named on the page; and a row
+reports an open defect exactly when the hardening tests it names are marked xfail.
 """
 
 from __future__ import annotations
 
 import ast
 import fnmatch
+import importlib
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from _pytest.mark.structures import ParameterSet
 
 from tests.conftest import REPO
 
@@ -107,3 +111,38 @@ def test_the_checker_itself_can_fail(collected: set[str]) -> None:
         collected,
     )
     assert table_rows("| a | b |\n| --- | --- |\n| 1 | `x` |\n\ntext\n") == ["| 1 | `x` |"]
+
+
+def xfailed(reference: str) -> bool:
+    """Whether the named test (or any of the named parameter cases) is marked xfail."""
+    path, name = reference.split("::")
+    name, _, param = name.partition("[")
+    module = importlib.import_module("tests." + Path(path).stem)
+    marks = getattr(getattr(module, name), "pytestmark", [])
+    if any(mark.name == "xfail" for mark in marks):
+        return True
+    pattern = param.rstrip("]") or "*"
+    for mark in marks:
+        if mark.name != "parametrize":
+            continue
+        for case in mark.args[1]:
+            if (
+                isinstance(case, ParameterSet)
+                and case.id is not None
+                and fnmatch.fnmatchcase(case.id, pattern)
+                and any(m.name == "xfail" for m in case.marks)
+            ):
+                return True
+    return False
+
+
+def test_results_say_which_defects_are_open() -> None:
+    """A row says "**DEFECT** (…, open)" exactly when its hardening tests are xfail: a fix that
+    removes the marks must update the page, and a new xfail must be on the page as a defect."""
+    wrong = []
+    for row in table_rows(DOC.read_text(encoding="utf-8")):
+        is_open = re.search(r"\*\*DEFECT\*\* \([^)]*\bopen\)", row) is not None
+        for ref in references(row):
+            if ref.startswith("tests/test_hardening_") and xfailed(ref) != is_open:
+                wrong.append(f"{ref}: page says {'open' if is_open else 'holds'}")
+    assert wrong == []
