@@ -194,3 +194,28 @@ def test_roles(url: str, role: str) -> None:
 def test_odd_urls_do_not_raise(url: str) -> None:
     found = identify(url)
     assert (found.arxiv, found.doi, found.ieee, found.github) == (None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://arxiv.org/abs/2306.11029%0A",  # "$" matched before a final newline
+        "https://dl.acm.org/doi/10.1145/3591106.3592236%0A",
+        "https://link.springer.com/article/10.1007/s11263-023-01234-5%0A",
+        "https://www.nature.com/articles/s41597-023-02345-6%0A",
+        "https://github.com/owner/repo%0A",
+        "https://arxiv.org/abs/\u0662\u0663\u0660\u0666.\u0661\u0661\u0660\u0662\u0669",  # Arabic-Indic digits
+        "https://ieeexplore.ieee.org/document/\u0661\u0662\u0663",
+        "https://arxiv.org/abs/CS/0112017",  # archives are lower-case
+    ],
+)
+def test_a_final_newline_or_a_non_ascii_digit_gives_no_id(url: str) -> None:
+    found = identify(url)
+    assert (found.arxiv, found.doi, found.ieee, found.github) == (None, None, None, None)
+
+
+def test_the_arxiv_prefix_and_version_stay_case_insensitive() -> None:
+    assert normalize_arxiv("ARXIV:cs/0112017V2") == "cs/0112017"
+    assert normalize_arxiv("arXiv:math.GT/0309136") == "math.GT/0309136"
+    assert identify("https://arxiv.org/PDF/2306.11029V2.PDF").arxiv == "2306.11029"
+    assert identify("https://arxiv.org/abs/cs/0112017").arxiv == "cs/0112017"

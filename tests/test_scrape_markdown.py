@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pipeline.scrape.markdown import (
     clean_title,
     fix_text,
+    guard_text,
     parse_date,
     parse_list,
     parse_venue,
@@ -12,7 +15,7 @@ from pipeline.scrape.markdown import (
 )
 
 
-def read(text: str) -> tuple[list[dict[str, object]], list[str]]:
+def read(text: str) -> tuple[list[dict[str, Any]], list[str]]:
     parsed = parse_list(text, source="t", file="sources/t.md")
     rows = [
         {
@@ -254,3 +257,64 @@ def test_numbered_items_with_pipes_and_quoted_titles() -> None:
         ("How Good Are Models?", None, None),
     ]
     assert rows[0]["ieee"] == "9782149" and rows[2]["arxiv"] == "2404.14047"
+
+
+ARXIV = "https://arxiv.org/abs/2306.11029"
+
+
+def test_a_line_nested_too_deep_is_cut_to_a_list_item_with_one_warning() -> None:
+    text = "## Papers\n\n" + "> " * 500 + f"- **Quoted** [[pdf]]({ARXIV})\n\n"
+    text += "- " * 500 + f"**Bullets** [[pdf]]({ARXIV})\n\n- **Flat** [[pdf]]({ARXIV})\n"
+    rows, warnings = read(text)
+    assert [(r["line"], r["title"]) for r in rows] == [(3, "Quoted"), (5, "Bullets"), (7, "Flat")]
+    assert warnings == [
+        f"sources/t.md:{n}: nested deeper than 64 levels; deeper levels cut" for n in (3, 5)
+    ]
+
+
+def test_items_indented_past_the_cap_are_all_read_under_one_warning() -> None:
+    items = "".join("  " * i + f"- **Level {i}** [[pdf]]({ARXIV}{i})\n" for i in range(200))
+    rows, warnings = read("## Papers\n\n" + items)
+    assert [r["title"] for r in rows] == [f"Level {i}" for i in range(200)]
+    assert [r["line"] for r in rows] == list(range(3, 203))
+    assert warnings == ["sources/t.md:67: nested deeper than 64 levels; deeper levels cut"]
+
+
+def test_a_table_wider_than_the_cap_keeps_its_first_columns_with_one_warning() -> None:
+    cols = 300
+    header = "| Title | Paper |" + "|".join(f" c{i} " for i in range(cols)) + "|\n"
+    rule = "|---|---|" + "|".join("-" for _ in range(cols)) + "|\n"
+    row = f"| **Wide** | [p]({ARXIV}) |" + "|".join("x" for _ in range(cols)) + "|\n"
+    rows, warnings = read("## Papers\n\n" + header + rule + row + row.replace("Wide", "Next"))
+    assert [(r["title"], r["arxiv"]) for r in rows] == [
+        ("Wide", "2306.11029"),
+        ("Next", "2306.11029"),
+    ]
+    assert warnings == [
+        "sources/t.md:3: table wider than 64 columns; cells after column 64 ignored"
+    ]
+
+
+def test_normal_lines_pass_the_guard_unchanged() -> None:
+    text = "  - a\n\t\t- b\n| a | b |\n" + "-" * 200 + "\n" + "1. " * 20 + "x\n"
+    assert guard_text(text) == (text, [])
+    assert guard_text(text)[0] is text
+
+
+def test_emphasis_200000_levels_deep_is_read_and_freed() -> None:
+    # freed as usual, a tree this deep overflowed the C stack (a segfault) in markdown-it-pyrs
+    deep = 200_000
+    rows, warnings = read("- " + "*" * deep + "Deep" + "*" * deep + f" [[pdf]]({ARXIV})\n")
+    assert [r["title"] for r in rows] == ["Deep"] and warnings == []
+
+
+def test_the_python_parser_reads_block_by_block_when_its_tree_recurses_too_deep() -> None:
+    text = (
+        f"## Papers\n\n- **First** [[pdf]]({ARXIV})\n\n"
+        f"- {'*' * 3000}x{'*' * 3000} [[pdf]]({ARXIV}1)\n\n- **Last** [[pdf]]({ARXIV}2)\n"
+    )
+    parsed = parse_list(text, source="t", file="sources/t.md", backend="python")
+    assert [(e.line, e.title) for e in parsed.entries] == [(3, "First"), (7, "Last")]
+    assert parsed.warnings[0].startswith("sources/t.md:1: markdown parser failed (RecursionError)")
+    assert parsed.warnings[1].startswith("sources/t.md:5: markdown parser failed (RecursionError")
+    assert parsed.warnings[1].endswith("lines 5-5 skipped")

@@ -25,25 +25,34 @@ from urllib.parse import parse_qs, unquote
 
 from pipeline.models import LinkRole
 
-_NEW_ARXIV = r"\d{4}\.\d{4,5}"
-_OLD_ARXIV = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
-ARXIV_ID = re.compile(rf"(?:arxiv:\s*)?({_NEW_ARXIV}|{_OLD_ARXIV})(?:v\d+)?", re.IGNORECASE)
+# ASCII digits only ("\d" also takes "٢" and friends), and the old-style archive case-sensitive
+# ("cs/0112017", never "CS/…": arXiv answers HTTP 400 for a whole batch holding one) even where
+# the rest ("arXiv:", "v2", ".PDF") is not.
+_NEW_ARXIV = r"[0-9]{4}\.[0-9]{4,5}"
+_OLD_ARXIV = r"(?-i:[a-z][a-z\-]*(?:\.[A-Z]{2})?)/[0-9]{7}"
+ARXIV_ID = re.compile(rf"(?:arxiv:\s*)?({_NEW_ARXIV}|{_OLD_ARXIV})(?:v[0-9]+)?", re.IGNORECASE)
 _ARXIV_PATH = re.compile(
-    rf"^/(?:abs|pdf|html|format|ps)/(?:arxiv:)?({_NEW_ARXIV}|{_OLD_ARXIV})(?:v\d+)?(?:\.pdf)?/?$",
+    rf"^/(?:abs|pdf|html|format|ps)/(?:arxiv:)?({_NEW_ARXIV}|{_OLD_ARXIV})(?:v[0-9]+)?(?:\.pdf)?/?\Z",
     re.IGNORECASE,
 )
-_ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.({_NEW_ARXIV}|{_OLD_ARXIV})(?:v\d+)?$", re.IGNORECASE)
-DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
+# a DOI is case-insensitive and arrives lower-cased: here the archive may be any case
+_ARXIV_DOI = re.compile(
+    rf"^10\.48550/arxiv\.({_NEW_ARXIV}|[a-z][a-z\-]*(?:\.[a-z]{{2}})?/[0-9]{{7}})(?:v[0-9]+)?\Z",
+    re.IGNORECASE,
+)
+DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+")
 _DOI_IN_PATH = re.compile(
-    r"/doi/(?:abs/|full/|pdf/|epdf/|pdfdirect/|fulltext/|reader/)?(10\.\d{4,9}/.+)$", re.IGNORECASE
+    r"/doi/(?:abs/|full/|pdf/|epdf/|pdfdirect/|fulltext/|reader/)?(10\.[0-9]{4,9}/.+)\Z",
+    re.IGNORECASE,
 )
 _SPRINGER_PATH = re.compile(
-    r"^/(?:article|chapter|content/pdf|referenceworkentry|book)/(10\.\d{4,9}/.+)$", re.IGNORECASE
+    r"^/(?:article|chapter|content/pdf|referenceworkentry|book)/(10\.[0-9]{4,9}/.+)\Z",
+    re.IGNORECASE,
 )
-_NATURE_PATH = re.compile(r"^/articles/([a-z0-9][a-z0-9.\-]+)$", re.IGNORECASE)
+_NATURE_PATH = re.compile(r"^/articles/([a-z0-9][a-z0-9.\-]+)\Z", re.IGNORECASE)
 _IEEE_PATHS = (
-    re.compile(r"/document/(\d+)"),
-    re.compile(r"/iel\d*/\d+/\d+/0*(\d+)\.pdf$"),
+    re.compile(r"/document/([0-9]+)"),
+    re.compile(r"/iel[0-9]*/[0-9]+/[0-9]+/0*([0-9]+)\.pdf\Z"),
 )
 _GITHUB_NOT_OWNERS = frozenset(
     [
@@ -77,7 +86,8 @@ _GITHUB_NOT_OWNERS = frozenset(
         "codespaces",
     ]
 )
-_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
+# fullmatch, not "^…$": "$" also matches before a final newline ("owner%0A")
+_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
 _BADGE_KINDS = frozenset({"stars", "forks", "watchers"})
 _CODE_HOSTS = ("gitlab.com", "bitbucket.org", "gitee.com", "codeberg.org", "sourceforge.net")
 _DATA_HOSTS = ("zenodo.org", "kaggle.com", "figshare.com", "dataverse")
@@ -160,7 +170,7 @@ def normalize_doi(text: str) -> str | None:
         else:
             break
     doi = doi.removesuffix(".pdf") if doi.lower().endswith(".pdf") else doi
-    if not re.fullmatch(r"10\.\d{4,9}/.+", doi):
+    if not re.fullmatch(r"10\.[0-9]{4,9}/.+", doi):
         return None
     return doi.lower()
 
@@ -238,7 +248,7 @@ def identify(url: str) -> Identified:
                 break
         if number is None:
             values = parse_qs(query).get("arnumber") or []
-            if values and values[0].strip().isdigit():
+            if values and values[0].strip().isascii() and values[0].strip().isdigit():
                 number = str(int(values[0].strip()))
         return Identified(url, "paper", ieee=number)
 
@@ -283,6 +293,6 @@ def _doi_from_path(host: str, path: str) -> str | None:
 
 def _repo(owner: str, name: str) -> str | None:
     name = name.removesuffix(".git")
-    if not (_NAME.match(owner) and _NAME.match(name)) or name in (".", ".."):
+    if not (_NAME.fullmatch(owner) and _NAME.fullmatch(name)) or name in (".", ".."):
         return None
     return f"{owner}/{name}".lower()

@@ -76,7 +76,7 @@ _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 _SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_DATE = re.compile(r"^((?:19|20)\d\d)(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
+_DATE = re.compile(r"^((?:19|20)\d\d)(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?\Z")
 _PAREN_DATE = re.compile(r"\(\s*((?:19|20)\d\d(?:[-./]\d{1,2}(?:[-./]\d{1,2})?)?)\s*\)")
 _VENUE_TAG = re.compile(r"^\s*\[([^\[\]]{1,80})\]\s*\|?\s*")
 _DATASET_WORD = re.compile(r"\bdata\s?sets?\b", re.IGNORECASE)
@@ -84,7 +84,7 @@ _NO_VALUE = frozenset({"", "-", "--", "—", "–", "null", "none", "n/a", "na",
 _GENERIC_LINK_TEXT = re.compile(
     r"^(?:pdf|paper|papers|link|links|code|github|project|project page|page|home|homepage|"
     r"website|arxiv|data|dataset|download|demo|video|slides|blog|html|url|here|star|"
-    r"model|weights|huggingface|hugging face|google drive|baiduyun|onedrive|\W*)$",
+    r"model|weights|huggingface|hugging face|google drive|baiduyun|onedrive|\W*)\Z",
     re.IGNORECASE,
 )
 _MOJIBAKE_RUN = re.compile(r"[^\x00-\x7f]{2,}")
@@ -218,7 +218,19 @@ class _InlineReader:
             self.result.links[link].text += content
 
     def read(self, nodes: Sequence[Node]) -> None:
-        for node in nodes:
+        # An explicit stack, not recursion: emphasis or images nested thousands deep (one
+        # hostile line) must not reach Python's recursion limit. A str on the stack closes
+        # the strong run or link opened when it was pushed.
+        stack: list[Node | str] = list(reversed(nodes))
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        while stack:
+            node = pop()
+            if isinstance(node, str):
+                if node == _END_STRONG:
+                    self.strong -= 1
+                elif self.links:
+                    self.links.pop()
+                continue
             name = node.name
             if name in ("text", "text_special"):
                 self.text(str(node.meta.get("content", "")))
@@ -226,15 +238,15 @@ class _InlineReader:
                 self.text(" ")
             elif name == "strong":
                 self.strong += 1
-                self.read(node.children)
-                self.strong -= 1
+                push(_END_STRONG)
+                extend(reversed(node.children))
             elif name in ("link", "autolink"):
                 self.result.links.append(
                     _RawLink(str(node.meta.get("url") or ""), "", self.segment)
                 )
                 self.links.append(len(self.result.links) - 1)
-                self.read(node.children)
-                self.links.pop()
+                push(_END_LINK)
+                extend(reversed(node.children))
             elif name == "image":
                 self.result.images.append(str(node.meta.get("url") or ""))
             elif name == "html_inline":
@@ -246,7 +258,11 @@ class _InlineReader:
                     self.strong,
                 )
             else:  # em, code_inline and anything newer: their text counts
-                self.read(node.children)
+                extend(reversed(node.children))
+
+
+_END_STRONG = "/strong"
+_END_LINK = "/link"
 
 
 def _read_inline(nodes: Sequence[Node]) -> _Inline:
@@ -333,7 +349,7 @@ def parse_date(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-_INITIALS = re.compile(r"^(?:[A-Z]\.?\s*-?\s*)+$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?\s*-?\s*)+\Z")
 
 
 def split_authors(text: str) -> list[str]:
@@ -450,6 +466,8 @@ class _Item:
     line: int
     inlines: list[_Inline] = field(default_factory=list)
     sub_texts: list[str] = field(default_factory=list)
+    parent: _Item | None = None
+    nested: list[Node] = field(default_factory=list)
 
 
 class _Reader:
@@ -643,7 +661,7 @@ def _quoted(text: str) -> str:
     return clean_title(match.group(1)) if match else ""
 
 
-_TRAILING_VENUE = re.compile(r"^(.{8,}?)\.\s+([^.]{2,40}?(?:19|20)\d\d)\.?$")
+_TRAILING_VENUE = re.compile(r"^(.{8,}?)\.\s+([^.]{2,40}?(?:19|20)\d\d)\.?\Z")
 
 
 def _loose_title(inline: _Inline) -> str:
@@ -759,12 +777,17 @@ def parse_list(text: str, *, source: str, file: str, backend: str = "rust") -> P
     ``backend`` ``rust`` (markdown-it.rs through markdown-it-pyrs, fast) falls back to
     ``python`` (markdown-it-py, the reference port of the same parser) if the Rust parser
     panics on an input; both give the same tree shape (tests compare them on real lists).
+    Lines nested or tables wider than any list needs are cut first (:func:`guard_text`).
     """
     reader = _Reader(source, file)
     # one line ending, so that source-map offsets and line numbers agree
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, cuts = guard_text(text)
+    for line, reason in cuts:
+        reader.warn(line, reason)
     lines = _Lines(text)
-    tree: Node | _PyNode | None = None
+    walker = _Walker(reader, lines)
+    tree: Node | None = None
     if backend == "rust":
         try:
             tree = _MD.tree(text)
@@ -772,17 +795,192 @@ def parse_list(text: str, *, source: str, file: str, backend: str = "rust") -> P
             raise
         except BaseException:  # pyo3 turns a Rust panic into a BaseException
             tree = None
-    if tree is None:
-        try:
-            tree = _PyNode(SyntaxTreeNode(_MD_PY.parse(text)), lines.starts)
-        except Exception as exc:  # the reference parser should never fail; say where if so
-            reader.warn(1, f"markdown parser failed ({type(exc).__name__}: {exc}); file skipped")
-            return reader.out
-    walker = _Walker(reader, lines)
-    walker.block([tree], [])  # type: ignore[list-item]
+    if tree is not None:
+        walker.walk(tree)
+        if not _shallow(text):
+            nodes = _preorder(tree)
+            del tree  # the root must go first: see _release
+            _release(nodes)
+    else:
+        _walk_python(text, walker)
     walker.finish()
     reader.out.entries.sort(key=lambda e: e.line)
     return reader.out
+
+
+_DEEP_TREE = 10_000
+"""A tree this deep is freed by :func:`_release`; freeing as usual overflows from some 70,000
+levels on the main thread's 8 MiB stack."""
+
+
+def _shallow(text: str) -> bool:
+    """Whether the tree cannot be :data:`_DEEP_TREE` levels deep: block nesting is cut to
+    :data:`MAX_DEPTH`, and inline nesting (emphasis, images in links) needs a ``*``, ``_`` or
+    ``[`` per level within one paragraph, which a blank line ends (a cheap over-estimate, so
+    that a normal list does not pay for the careful release)."""
+
+    def openers(part: str) -> int:
+        return part.count("*") + part.count("_") + part.count("[")
+
+    limit = _DEEP_TREE - MAX_DEPTH - 8
+    return openers(text) < limit or all(openers(p) < limit for p in text.split("\n\n"))
+
+
+def _preorder(tree: Node) -> list[Node | None]:
+    """Every node of a markdown-it-pyrs tree, each before its children."""
+    nodes: list[Node | None] = [tree]
+    stack = [tree]
+    while stack:
+        children = stack.pop().children
+        nodes.extend(children)
+        stack.extend(children)
+    return nodes
+
+
+def _release(nodes: list[Node | None]) -> None:
+    """Free a tree's nodes (from :func:`_preorder`, with no other reference left to the
+    root) parents first. Freed as usual, each node frees its children recursively in C,
+    which overflows the C stack (a segfault, not an exception) for a tree some 100,000
+    levels deep, e.g. one paragraph of nested emphasis."""
+    for index in range(len(nodes)):
+        nodes[index] = None
+
+
+def _walk_python(text: str, walker: _Walker) -> None:
+    """Walk markdown-it-py's tree; if it cannot be built (its tree builder recurses once
+    per nesting level), walk each blank-line-separated block alone, skipping only the
+    blocks that still fail, with a warning naming their lines."""
+    starts = walker.lines.starts
+    try:
+        tree = _PyNode(SyntaxTreeNode(_MD_PY.parse(text)), starts, 0)
+    except Exception as exc:  # the reference parser should never fail; say where if so
+        walker.reader.warn(
+            1, f"markdown parser failed ({type(exc).__name__}); reading the file block by block"
+        )
+    else:
+        walker.walk(tree)  # type: ignore[arg-type]
+        return
+    for first, block in _blocks(text):
+        try:
+            tree = _PyNode(SyntaxTreeNode(_MD_PY.parse(block)), starts, first)
+        except Exception as exc:
+            last = first + block.count("\n")
+            walker.reader.warn(
+                first + 1,
+                f"markdown parser failed ({type(exc).__name__}: {exc}); "
+                f"lines {first + 1}-{last + 1} skipped",
+            )
+        else:
+            walker.walk(tree)  # type: ignore[arg-type]
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """(0-based first line, text) of each run of non-blank lines."""
+    out: list[tuple[int, str]] = []
+    run: list[str] = []
+    first = 0
+    for number, line in enumerate(text.split("\n")):
+        if line.strip():
+            if not run:
+                first = number
+            run.append(line)
+        elif run:
+            out.append((first, "\n".join(run)))
+            run = []
+    if run:
+        out.append((first, "\n".join(run)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the guard: input no list needs, cut before the parser builds anything from it
+
+MAX_DEPTH = 64
+"""Container levels (block quotes, list markers, two columns of indentation each) kept on one
+line; real lists nest a handful. Deeper lines make the parser quadratic and its tree deep."""
+
+MAX_COLUMNS = 64
+"""Table cells kept per line; real tables have about ten. A 100,000-column table would cost
+some 100 times its size in tree nodes and cell readers."""
+
+_PREFIX_TOKEN = re.compile(r"([ \t]*)(>|[-+*](?=[ \t]|\Z)|\d{1,9}[.)](?=[ \t]|\Z))")
+_PREFIX_CHARS = " \t>-+*0123456789.)"
+
+
+def guard_text(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Cut lines nested deeper than :data:`MAX_DEPTH` levels and table lines wider than
+    :data:`MAX_COLUMNS` cells; returns the text (the same object when nothing was cut) and
+    ``(line, reason)`` for each cut (one per table). Line numbers do not change."""
+    lines = text.split("\n")
+    cuts: list[tuple[int, str]] = []
+    changed = False
+    deep_before = wide_before = False  # one warning per run of cut lines
+    for index, line in enumerate(lines):
+        deep = wide = False
+        if len(line) > MAX_DEPTH // 2:
+            prefix = len(line) - len(line.lstrip(_PREFIX_CHARS))
+            if prefix > MAX_DEPTH // 2:  # a tab is two levels: shorter prefixes are fine
+                cut = _cut_prefix(line)
+                if cut is not None:
+                    line = lines[index] = cut
+                    changed = deep = True
+                    if not deep_before:
+                        reason = f"nested deeper than {MAX_DEPTH} levels; deeper levels cut"
+                        cuts.append((index + 1, reason))
+            if line.count("|") > MAX_COLUMNS + 1:
+                cut = _cut_columns(line)
+                if cut is not None:
+                    lines[index] = cut
+                    changed = wide = True
+                    if not wide_before:
+                        reason = (
+                            f"table wider than {MAX_COLUMNS} columns; "
+                            f"cells after column {MAX_COLUMNS} ignored"
+                        )
+                        cuts.append((index + 1, reason))
+        deep_before, wide_before = deep, wide
+    return ("\n".join(lines) if changed else text), cuts
+
+
+def _cut_prefix(line: str) -> str | None:
+    """The line with its container prefix cut to :data:`MAX_DEPTH` levels (the innermost
+    marker kept, so that the text stays a list item), or None when it fits."""
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    while (match := _PREFIX_TOKEN.match(line, pos)) is not None:
+        tokens.append((match.group(1), match.group(2)))
+        pos = match.end()
+    out: list[str] = []
+    depth = 0
+    cut = False
+    for index, (space, marker) in enumerate(tokens):
+        last = index == len(tokens) - 1
+        if cut and not last:
+            continue
+        limit = MAX_DEPTH if last else MAX_DEPTH - 1  # one level kept for the last marker
+        levels = (len(space) + 3 * space.count("\t")) // 2
+        if depth + levels + 1 > limit:
+            cut = True
+            if not last:
+                continue
+            space = " " * (2 * max(0, limit - depth - 1))
+            levels = len(space) // 2
+        out.append(space + marker)
+        depth += levels + 1
+    return "".join(out) + line[pos:] if cut else None
+
+
+def _cut_columns(line: str) -> str | None:
+    """The line up to the pipe that ends cell :data:`MAX_COLUMNS`, or None when narrower."""
+    keep = MAX_COLUMNS + (1 if line.lstrip(" \t>").startswith("|") else 0)
+    pos = -1
+    while keep:
+        pos = line.find("|", pos + 1)
+        if pos == -1:
+            return None
+        if pos == 0 or line[pos - 1] != "\\":  # "\|" is a pipe inside a cell
+            keep -= 1
+    return line[: pos + 1]
 
 
 _PY_NAMES = {"tr": "trow", "th": "tcell", "td": "tcell", "code_inline": "text"}
@@ -792,11 +990,12 @@ class _PyNode:
     """A markdown-it-py syntax-tree node seen through the markdown-it-pyrs ``Node`` interface
     (``name``, ``meta``, ``children``, byte-offset ``srcmap``)."""
 
-    __slots__ = ("_node", "_starts", "meta", "name")
+    __slots__ = ("_node", "_offset", "_starts", "meta", "name")
 
-    def __init__(self, node: SyntaxTreeNode, starts: list[int]) -> None:
+    def __init__(self, node: SyntaxTreeNode, starts: list[int], offset: int) -> None:
         self._node = node
         self._starts = starts
+        self._offset = offset  # 0-based line where the parsed text starts
         kind = node.type
         self.name = _PY_NAMES.get(kind, kind)
         meta: dict[str, object] = {}
@@ -815,16 +1014,16 @@ class _PyNode:
         out: list[_PyNode] = []
         for child in self._node.children:
             if child.type == "inline":  # markdown-it.rs has no inline wrapper node
-                out.extend(_PyNode(c, self._starts) for c in child.children)
+                out.extend(_PyNode(c, self._starts, self._offset) for c in child.children)
             else:
-                out.append(_PyNode(child, self._starts))
+                out.append(_PyNode(child, self._starts, self._offset))
         return out
 
     @property
     def srcmap(self) -> tuple[int, int] | None:
         if self._node.is_root or self._node.map is None:
             return None
-        first = min(self._node.map[0], len(self._starts) - 1)
+        first = min(self._node.map[0] + self._offset, len(self._starts) - 1)
         return (self._starts[first], self._starts[first])
 
 
@@ -878,33 +1077,48 @@ class _Walker:
             section=pending.section,
         )
 
-    def block(self, children: Sequence[Node], items: list[_Item]) -> None:
-        for child in children:
-            name = child.name
+    def walk(self, root: Node) -> None:
+        """Visit the block nodes depth-first in document order.
+
+        An explicit stack, not recursion: a list nested thousands deep must not reach
+        Python's recursion limit. A ``(node, parent item)`` pair visits a node; an ``_Item``
+        on the stack closes that list item once its nested blocks have been visited.
+        """
+        stack: list[tuple[Node, _Item | None] | _Item] = [(root, None)]
+        while stack:
+            task = stack.pop()
+            if isinstance(task, _Item):
+                self.close_item(task)
+                continue
+            node, parent = task
+            name = node.name
             if name in ("heading", "lheading"):
                 self.finish()
-                level = child.meta.get("level", 6)
+                level = node.meta.get("level", 6)
                 level = level if isinstance(level, int) else 6
-                text = clean_title(_read_inline(child.children).text())
-                if self.reader.heading(level, text) and not items and text:
+                text = clean_title(_read_inline(node.children).text())
+                if self.reader.heading(level, text) and parent is None and text:
                     section = self.reader.section()[:-1]
                     title = _NUMBERING.sub("", text)
                     entries = len(self.reader.out.entries)
-                    self.pending = _HeadingEntry(self.lines.line(child), title, section, entries)
+                    self.pending = _HeadingEntry(self.lines.line(node), title, section, entries)
             elif name == "paragraph":
-                if self.pending is not None and not items:
-                    self.pending.inlines.append(_read_inline(child.children))
+                if self.pending is not None and parent is None:
+                    self.pending.inlines.append(_read_inline(node.children))
             elif name == "list_item":
-                self.list_item(child, items)
+                item = self.open_item(node, parent)
+                stack.append(item)
+                stack.extend((child, item) for child in reversed(item.nested))
             elif name == "table":
-                self.table(child)
+                self.table(node)
             elif name in ("bullet_list", "ordered_list", "blockquote", "root"):
-                self.block(child.children, items)
+                stack.extend((child, parent) for child in reversed(node.children))
 
-    def list_item(self, node: Node, items: list[_Item]) -> None:
-        item = _Item(line=self.lines.line(node))
+    def open_item(self, node: Node, parent: _Item | None) -> _Item:
+        """A list item's own text; its nested blocks (lists, tables …) are left in
+        ``nested`` for the walk."""
+        item = _Item(line=self.lines.line(node), parent=parent)
         loose: list[Node] = []
-        nested: list[Node] = []
         for child in node.children:
             name = child.name
             if name not in _BLOCKS:
@@ -916,17 +1130,17 @@ class _Walker:
             if name == "paragraph":
                 item.inlines.append(_read_inline(child.children))
             else:
-                nested.append(child)
+                item.nested.append(child)
         if loose:
             item.inlines.append(_read_inline(loose))
-        for child in nested:
-            if child.name == "table":
-                self.table(child)
-            else:
-                self.block([child], [*items, item])
+        return item
+
+    def close_item(self, item: _Item) -> None:
+        """A link-less sub-item is its parent's authors line; any other item is read."""
+        item.nested = []
         has_links = any(i.links or i.images for i in item.inlines)
-        if items and item.inlines and not has_links:
-            items[-1].sub_texts.append(" ".join(i.text() for i in item.inlines))
+        if item.parent is not None and item.inlines and not has_links:
+            item.parent.sub_texts.append(" ".join(i.text() for i in item.inlines))
         else:
             self.reader.list_item(item)
 
