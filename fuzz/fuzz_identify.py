@@ -9,7 +9,6 @@ comes out must be normalized as DESIGN.md says, or absent.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 
@@ -38,51 +37,17 @@ PREFIXES = [
 ]
 ARXIV = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z-]+)?/\d{7})\Z")
 REPO = re.compile(r"[a-z0-9_.-]+/[a-z0-9_.-]+\Z")
-STRICT = os.environ.get("FUZZ_STRICT") == "1"
-"""FUZZ_STRICT=1: known defects crash the run too (to check whether they are fixed)."""
-_seen: set[str] = set()
-
-
-def known_defect(name: str, example: str) -> bool:
-    """A defect already reported (docs/reliability.md): say so once, keep fuzzing."""
-    if STRICT:
-        return False
-    if name not in _seen:
-        _seen.add(name)
-        print(f"known defect {name}: example {example[:200]!r}", file=sys.stderr, flush=True)
-    return True
-
-
-def newline_in_repo(repo: str) -> bool:
-    """identify.py's ``_NAME`` ends in ``$``, which also matches before a final newline:
-    ``github.com/owner%0A/repo`` gives the repository ``owner\n/repo``."""
-    return "\n" in repo and REPO.match(repo.replace("\n", "")) is not None
-
-
-def valid_arxiv(arxiv: str, url: str) -> bool:
-    if ARXIV.match(arxiv):
-        return True
-    # identify.py's pattern is case-insensitive, so 'FOO/0112017' passes as an old-style id;
-    # the arXiv API answers 400 for the whole id_list batch it is in.
-    upper = ARXIV.match(arxiv.lower()) is not None
-    return upper and known_defect("identify-uppercase-old-style-arxiv", url)
 
 
 def test_one_input(data: bytes) -> None:
     provider = atheris.FuzzedDataProvider(data)
     prefix = PREFIXES[provider.ConsumeIntInRange(0, len(PREFIXES) - 1)]
     url = prefix + provider.ConsumeUnicodeNoSurrogates(provider.remaining_bytes())
-    try:
-        found = identify(url)
-    except ValueError:
-        # identify.py checks arnumber with str.isdigit(), true for '²' or '➇' too, then
-        # int() fails: https://ieeexplore.ieee.org/stamp/stamp.jsp?arnumber=%C2%B2 raises.
-        unicode_digit = any(c.isdigit() and not c.isascii() for c in url)
-        if unicode_digit and known_defect("identify-unicode-digit-arnumber", url):
-            return
-        raise
+    # What this harness found, fixed since (docs/reliability.md): a Unicode digit in an IEEE
+    # arnumber raised ValueError, "owner%0A" made a repository name, "FOO/0112017" an arXiv id.
+    found = identify(url)
     if found.arxiv is not None:
-        assert valid_arxiv(found.arxiv, url), (url, found.arxiv)
+        assert ARXIV.match(found.arxiv), (url, found.arxiv)
     if found.doi is not None:
         assert found.doi == found.doi.lower() and found.doi.startswith("10."), (url, found.doi)
         # Trailing punctuation is the sentence's, a closing parenthesis only when unbalanced.
@@ -92,12 +57,11 @@ def test_one_input(data: bytes) -> None:
     if found.ieee is not None:
         # digits, leading zeros stripped (arnumber=0 gives "0": no document, resolves to nothing)
         assert found.ieee.isdigit() and found.ieee == str(int(found.ieee)), (url, found.ieee)
-    if found.github is not None and not REPO.match(found.github):
-        known = newline_in_repo(found.github) and known_defect("identify-newline-in-repo", url)
-        assert known, (url, found.github)
+    if found.github is not None:
+        assert REPO.match(found.github), (url, found.github)
     assert found.role in ("paper", "code", "dataset", "project", "other"), found.role
     arxiv = normalize_arxiv(url)
-    assert arxiv is None or valid_arxiv(arxiv, url), (url, arxiv)
+    assert arxiv is None or ARXIV.match(arxiv), (url, arxiv)
     doi = normalize_doi(url)
     assert doi is None or (doi == doi.lower() and doi.startswith("10.")), (url, doi)
 

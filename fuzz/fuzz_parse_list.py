@@ -9,7 +9,6 @@ naming the file, merged works with unique ids that account for every entry.
 
 from __future__ import annotations
 
-import os
 import sys
 
 import atheris  # type: ignore[import-untyped]
@@ -20,28 +19,9 @@ with atheris.instrument_imports():
     from pipeline.scrape.merge import merge_entries
 
 FILE = "sources/fuzz.md"
-STRICT = os.environ.get("FUZZ_STRICT") == "1"
-"""FUZZ_STRICT=1: known defects crash the run too (to check whether they are fixed)."""
-_seen: set[str] = set()
-
-
-def known_defect(name: str, example: bytes) -> None:
-    """A defect already reported (docs/reliability.md): say so once, keep fuzzing."""
-    if name not in _seen:
-        _seen.add(name)
-        print(f"known defect {name}: example {example[:200]!r}", file=sys.stderr, flush=True)
 
 
 def test_one_input(data: bytes) -> None:
-    try:
-        check(data)
-    except RecursionError:
-        if STRICT:
-            raise
-        known_defect("scrape-recursion", data)
-
-
-def check(data: bytes) -> None:
     decoded = decode_list(data, FILE)
     assert len(decoded.bad_lines) == len(decoded.warnings)
     parsed = parse_list(decoded.text, source="fuzz", file=FILE)
