@@ -1,7 +1,8 @@
 """Shared pieces of the hardening tests (tests/test_hardening_*.py) and the soak run.
 
-A small project (one list of four works: arXiv + GitHub, IEEE via Crossref, CVF via OpenAlex,
-Zenodo via DataCite/doi.org) keeps each in-process refresh well under a second, so that every
+A small project (one list of five works: arXiv + GitHub with a published version via
+Crossref, IEEE via Crossref, CVF via OpenAlex, Zenodo via DataCite/doi.org, a preprint that
+only arXiv knows) keeps each in-process refresh well under a second, so that every
 fault can be tried against every service. :func:`snapshot` reads output/ into the fields a later
 run must never lose, and :func:`lost_fields` compares two snapshots field by field.
 """
@@ -31,6 +32,7 @@ MINI_LIST = """# Mini list
 - **SS-MAE: Spatial-Spectral Masked Auto-Encoder for Mulit-Source Remote Sensing Image Classification** [[paper]](https://ieeexplore.ieee.org/document/10314566/) [[code]](https://github.com/summitgao/SS-MAE)
 - **Geography-Aware Self-Supervised Learning** [[paper]](https://openaccess.thecvf.com/content/ICCV2021/html/Ayush_Geography-Aware_Self-Supervised_Learning_ICCV_2021_paper.html) [[code]](https://github.com/sustainlab-group/geography-aware-ssl)
 - **ChatEarthNet: A Global-Scale Image-Text Dataset for Remote Sensing** [[data]](https://zenodo.org/records/11003436)
+- **LRSCLIP: A Vision-Language Foundation Model for Aligning Remote Sensing Image with Longer Text** [[pdf]](https://arxiv.org/abs/2503.19311)
 """
 
 REPOS = {

@@ -106,7 +106,7 @@ def test_bib_has_one_entry_per_work_and_no_injected_entry(root: Path) -> None:
     assert not library.failed_blocks, [b.error for b in library.failed_blocks]
     items = json.loads((root / "output" / "papers.json").read_text(encoding="utf-8"))
     assert sorted(e.key for e in library.entries) == sorted(item["id"] for item in items)
-    assert len(library.entries) == 7
+    assert len(library.entries) == 8
     assert "evil" not in {e.key for e in library.entries}
     # Every '@' that starts a line starts one of our entries; braces balance in each entry.
     starts = [line for line in text.splitlines() if line.startswith("@")]
