@@ -126,14 +126,7 @@ FAULTS: dict[str, dict[str, Any]] = {
 }
 """The fault kinds of issue 7; ``body`` callables get the service name."""
 
-KNOWN_DEFECTS: dict[tuple[str, str], str] = {
-    ("arxiv", "empty"): (
-        "resolve takes an empty arXiv feed (200, no entry) for ids it asked as 'arXiv does not "
-        "know them' and not as a failed answer: the run is not degraded and LRSCLIP "
-        "(2503.19311), verified by arXiv before, is replaced by OpenAlex's record of it: "
-        "publisher 'arXiv' and number 'arXiv:2503.19311' lost, URL and resolved_by changed"
-    ),
-}
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 """Faults that find a real defect (reported in docs/reliability.md). Strict: when the defect
 is fixed the test passes, the xfail turns into a failure, and this entry must go."""
 

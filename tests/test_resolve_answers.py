@@ -19,6 +19,7 @@ import requests
 from pipeline.cache import CachedResponse, HttpCache, request_key
 from pipeline.models import Ids, Link, ResolvedWork, Work, to_json
 from pipeline.resolve.arxiv import canonical, feed_check
+from tests.conftest import SHARED
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.arxiv import entry, feed
 from tests.fakeweb.crossref import message
@@ -256,6 +257,52 @@ def test_feed_check_reads_ids_as_arxiv_names_them() -> None:
     assert feed_check("http://x/api/query?search_query=all:clip") is None
     assert canonical("math.GT/0309136v2") == "math/0309136"
     assert canonical("2306.11029v1") == "2306.11029"
+
+
+EMPTY_FEED = feed("id_list=x", [], 0, 100).encode()
+
+
+def test_empty_feed_for_ids_arxiv_had_is_a_failure(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    works = [CLIP_WORK, B_WORK]
+    before, web = rerun_without_cache(fakeweb, tmp_path, works)
+    assert before[B_WORK.id].resolved_by == "arxiv"
+    web.add_fault("malformed", "/arxiv/", body=EMPTY_FEED)
+    report, after = run(fast_settings(web, tmp_path), works)
+    # Not replaced by OpenAlex's record: arXiv never answers an id it has with no entry.
+    assert_kept(before, after)
+    assert after[B_WORK.id].csl["publisher"] == "arXiv"
+    assert "arxiv" in report.degraded
+    assert len(web.requests_to("/arxiv/")) == FAST.retry_attempts
+
+    # Not cached: the next run asks arXiv again and gets the entries.
+    web.clear()
+    report, again = run(fast_settings(web, tmp_path), works)
+    assert len(web.requests_to("/arxiv/")) == 1
+    assert "arxiv" not in report.degraded
+    assert_kept(before, again)
+
+
+def test_empty_feed_for_ids_never_verified_is_not_found(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    # What real arXiv answers for an id it does not have (api-samples): no entry at all.
+    fakeweb.add_fault("malformed", "/arxiv/", body=EMPTY_FEED)
+    settings = fast_settings(fakeweb, tmp_path, find_published=False)
+    report, resolved = run(settings, [B_WORK])
+    assert "arxiv" not in report.degraded
+    assert len(fakeweb.requests_to("/arxiv/")) == 1
+    assert resolved[B_WORK.id].resolved_by != "arxiv"
+
+
+def test_feed_check_refuses_an_empty_feed_only_for_known_ids() -> None:
+    sample = SHARED / "api-samples" / "arxiv" / "id_list_0000.0000_empty.atom.xml"
+    body = sample.read_bytes()
+    url = "http://x/api/query?id_list=0000.0000%2C2306.11029v2&start=0"
+    unknown = feed_check(url)
+    assert unknown is not None and unknown(body) is None  # arXiv's word: none exists
+    known = feed_check(url, frozenset({"2306.11029"}))
+    assert known is not None and "2306.11029" in str(known(body))
+    b_url = f"http://x/api/query?id_list={B_ID}%2C2306.11029&start=0"
+    b_check = feed_check(b_url, frozenset({"2306.11029"}))
+    assert b_check is not None and b_check(arxiv_feed(B_ID)) is None  # an id omitted: not found
 
 
 # -- never downgraded --------------------------------------------------------------------------

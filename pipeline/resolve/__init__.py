@@ -23,7 +23,7 @@ from pipeline.cache import HttpCache
 from pipeline.config import Settings
 from pipeline.errors import InputError
 from pipeline.models import ResolvedWork, StageReport, Work
-from pipeline.resolve.arxiv import arxiv_id
+from pipeline.resolve.arxiv import arxiv_id, canonical
 from pipeline.resolve.base import Context, Found
 from pipeline.resolve.csl import fill_from_list, list_to_csl
 from pipeline.resolve.fetch import Fetcher
@@ -35,6 +35,9 @@ __all__ = ["resolve_works", "run_resolve"]
 log = logging.getLogger("pipeline.resolve")
 
 ROUTES = ("arxiv", "crossref", "doi", "openalex", "list")
+
+ARXIV_METHODS = frozenset({"arxiv-id", "arxiv-doi", "published-title"})
+"""Methods of records found through an arXiv entry."""
 
 RANK = {"list": 0, "arxiv": 1, "openalex": 2, "doi": 3, "crossref": 3}
 """Authority of a record by where it came from: the registration agency's record of the
@@ -79,6 +82,20 @@ def last_known(settings: Settings) -> dict[str, ResolvedWork]:
             verified=bool(custom.get("verified", resolved_by != "list")) if custom else False,
         )
     return known
+
+
+def verified_on_arxiv(previous: dict[str, ResolvedWork]) -> frozenset[str]:
+    """Canonical ids of the verified records that came through arXiv (the preprint itself, or
+    the published work arXiv's entry led to): ids arXiv is known to have."""
+    ids: set[str] = set()
+    for rw in previous.values():
+        custom = rw.csl.get("custom")
+        short = custom.get("arxiv") if isinstance(custom, dict) else None
+        if not (rw.verified and isinstance(short, str)):
+            continue
+        if rw.resolved_by == "arxiv" or rw.method in ARXIV_METHODS:
+            ids.add(canonical(short))
+    return frozenset(ids)
 
 
 def resolve_works(works: list[Work], ctx: Context) -> dict[str, Found]:
@@ -142,7 +159,7 @@ def run_resolve(settings: Settings) -> StageReport:
     cache = HttpCache(settings.cache_path)
     try:
         fetcher = Fetcher(settings, cache)
-        ctx = Context(settings, fetcher)
+        ctx = Context(settings, fetcher, arxiv_known=verified_on_arxiv(previous))
         found = resolve_works(works, ctx)
         if not settings.offline:
             # Bounded: answers no run has used for a long while (works that left the lists)

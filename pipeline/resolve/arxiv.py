@@ -9,6 +9,11 @@ record found by title search must also be within a year of the preprint.
 A feed must be about the ids asked: an entry for an id not in the query's ``id_list`` makes the
 whole answer a failed one (retried, never cached, arXiv reported degraded); an id the feed
 omits is not found. Results are matched to works by id, never by position.
+
+A feed with no entry at all is what arXiv answers when none of the ids exists
+(``../shared/api-samples/arxiv/id_list_0000.0000_empty.atom.xml``), but never for an id it has:
+so it is a failed answer when the batch holds an id arXiv verified in an earlier run
+(``Context.arxiv_known``), and "not found" otherwise.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -63,15 +69,21 @@ def canonical(short_id: str) -> str:
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def feed_check(url: str) -> Check | None:
-    """The check of an ``id_list`` query's feed: every entry must be one of the ids asked."""
+def feed_check(url: str, known: AbstractSet[str] = frozenset()) -> Check | None:
+    """The check of an ``id_list`` query's feed: every entry must be one of the ids asked, and
+    a feed without entries is no answer when an asked id is ``known`` (canonical ids arXiv
+    verified before)."""
     raw = parse_qs(urlsplit(url).query).get("id_list", [""])[0]
     wanted = {canonical(i) for i in raw.split(",") if i.strip()}
     if not wanted:
         return None
+    existing = sorted(wanted & known)
 
     def check(body: bytes) -> str | None:
-        for node in ET.fromstring(body).iter(f"{ATOM}entry"):
+        entries = list(ET.fromstring(body).iter(f"{ATOM}entry"))
+        if not entries and existing:
+            return f"no entry at all, yet arXiv had {', '.join(existing[:3])} before"
+        for node in entries:
             entry_id = (node.findtext(f"{ATOM}id") or "").strip()
             if "arxiv.org/abs/" not in entry_id:
                 return f"an entry that is no arXiv record ({entry_id!r})"
@@ -92,12 +104,16 @@ class Client(arxiv.Client):  # type: ignore[misc]
     def __init__(self, ctx: Context) -> None:
         super().__init__(page_size=BATCH, delay_seconds=ctx.settings.arxiv_delay, num_retries=0)
         self.query_url_format = ctx.settings.endpoints.arxiv + "?{}"
-        self._session = ArxivSessionAdapter(ctx.fetcher, feed_check)
+        self._session = ArxivSessionAdapter(ctx.fetcher, self._check_for)
         self._fetcher = ctx.fetcher
+        self._known = ctx.arxiv_known
+
+    def _check_for(self, url: str) -> Check | None:
+        return feed_check(url, self._known)
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
         # The politeness delay is for the service: an answer from the cache needs no wait.
-        if self._fetcher.answers_without_network(url, feed_check(url)):
+        if self._fetcher.answers_without_network(url, self._check_for(url)):
             self._last_request_dt = None
         return super()._parse_feed(url, first_page=first_page, _try_index=_try_index)
 

@@ -50,6 +50,9 @@ class Context:
     reviews: list[Review] = field(default_factory=list)
     affected: dict[str, set[str]] = field(default_factory=dict)
     """Work id → services whose failure touched that work (its last known record wins)."""
+    arxiv_known: frozenset[str] = frozenset()
+    """Canonical arXiv ids arXiv verified in an earlier run: a feed without entries for them
+    is a failed answer, not "not found"."""
 
     def unavailable(self, work: Work, error: Unavailable) -> None:
         """Note that a service could not answer for ``work``."""
