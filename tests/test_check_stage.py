@@ -209,3 +209,19 @@ def test_names_that_do_not_resolve_anywhere_are_a_degraded_run(
     assert result["https://gone.example/b"]["status"] == "failing"  # as before, not dead
     assert result["https://site3.invalid/p"]["status"] == "unchecked"
     assert all(link["status"] != "dead" for link in result.values())
+
+
+def test_timestamps_move_only_when_the_outcome_changes() -> None:
+    from pipeline.check.stage import _keep_times
+    from pipeline.models import LinkResult, LinkStatus
+
+    before = LinkResult(
+        url="https://a.org/", status=LinkStatus.OK, checked_at="2026-01-01T00:00:00Z"
+    )
+    same = LinkResult(url="https://a.org/", status=LinkStatus.OK, checked_at="2026-02-01T00:00:00Z")
+    moved = LinkResult(
+        url="https://a.org/", status=LinkStatus.MOVED, checked_at="2026-02-01T00:00:00Z"
+    )
+    previous = {before.url: before}
+    assert _keep_times([same], previous, "checked_at")[0].checked_at == "2026-01-01T00:00:00Z"
+    assert _keep_times([moved], previous, "checked_at")[0].checked_at == "2026-02-01T00:00:00Z"

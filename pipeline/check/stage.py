@@ -11,9 +11,9 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.check import github
 from pipeline.check.guard import GuardedResolver
@@ -39,6 +39,7 @@ from pipeline.models import (
     ResolvedWork,
     StageReport,
     Work,
+    to_json,
 )
 from pipeline.progress import progress
 from pipeline.store import read_json, write_json
@@ -187,6 +188,29 @@ def _keep_links(inputs: Inputs, why: str) -> list[LinkResult]:
     return [kept(t, previous.get(t.url), why) for t in inputs.targets.values()]
 
 
+_Timed = TypeVar("_Timed", LinkResult, RepoFacts)
+
+
+def _keep_times(items: list[_Timed], previous: dict[str, _Timed], stamp: str) -> list[_Timed]:
+    """Keep the previous run's timestamp where nothing else about an item changed.
+
+    The timestamp then says since when the outcome has held, and a run that finds the world
+    as it was writes byte-identical files (a scheduled run must not open noise pull requests).
+    ``stars_delta`` is derived from the stars, which the comparison already covers.
+    """
+    ignored = {stamp, "stars_delta"}
+    out = []
+    for item in items:
+        key = item.url if isinstance(item, LinkResult) else item.repo.lower()
+        before = previous.get(key)
+        if before is not None:
+            now, then = to_json(item), to_json(before)
+            if all(now[k] == then.get(k) for k in now if k not in ignored):
+                item = replace(item, **{stamp: getattr(before, stamp)})
+        out.append(item)
+    return out
+
+
 def run_check(settings: Settings) -> StageReport:
     """Check every distinct URL once and GitHub facts of every repository; write build/links.json."""
     started = time.monotonic()
@@ -218,6 +242,8 @@ def run_check(settings: Settings) -> StageReport:
         why_kept=_why_kept(run),
     )
     fresh = 0 if run is None else len(run.facts) + len(run.unchanged & set(previous_repos))
+    links = _keep_times(links, {link.url: link for link in inputs.previous.links}, "checked_at")
+    repos = _keep_times(repos, previous_repos, "fetched_at")
     links.sort(key=lambda link: link.url)
     write_json(settings.build_dir / "links.json", LinkReport(links=links, repos=repos))
 
