@@ -153,3 +153,58 @@ def test_a_retired_key_is_never_reused() -> None:
     keymap.assign([(old, identifiers(old))])
     new = _record("arxiv:2401.00009", "Remote New", arxiv="2401.00009")  # old one gone
     assert keymap.assign([(new, identifiers(new))]) == ["liu2024remotea"]
+
+
+def test_a_provisional_key_is_replaced_once_when_its_work_is_verified() -> None:
+    keymap = KeyMap()
+    listed = _record(
+        "ieee:7891049", "Can a Machine Generate Humanlike Language Descriptions", year=2017
+    )
+    listed.authors = []  # the list gave no authors
+    [key] = keymap.assign([(listed, identifiers(listed))])
+    assert key == "anon2017can" and key in keymap.provisional
+    # still unverified on the next run: same key
+    assert keymap.assign([(listed, identifiers(listed))]) == [key]
+    verified = _record("ieee:7891049", listed.title, family="Shi", year=2017, verified=True)
+    reread = KeyMap.from_json(json.loads(json.dumps(keymap.to_json())))
+    [new] = reread.assign([(verified, identifiers(verified))])
+    assert new == "shi2017can" and new not in reread.provisional
+    assert reread.replaced == {"anon2017can": "shi2017can"}
+    # frozen from now on, whatever the metadata says next
+    corrected = _record("ieee:7891049", listed.title, family="Zou", year=2018, verified=True)
+    assert reread.assign([(corrected, identifiers(corrected))]) == ["shi2017can"]
+    # the replaced key is never handed to another work
+    other = _record("arxiv:2401.1", "Can anything else", year=2017)
+    other.authors = []
+    assert reread.assign([(other, identifiers(other))]) == ["anon2017cana"]
+
+
+def test_a_provisional_key_that_fits_the_verified_record_is_kept() -> None:
+    keymap = KeyMap()
+    listed = _record("arxiv:2306.11029", "RemoteCLIP: A Vision Language Foundation Model")
+    [key] = keymap.assign([(listed, identifiers(listed))])
+    verified = _record("arxiv:2306.11029", listed.title, verified=True)
+    assert keymap.assign([(verified, identifiers(verified))]) == [key]
+    assert not keymap.provisional and not keymap.replaced
+
+
+def test_stage_replaces_a_provisional_key_without_leaving_a_duplicate(tmp_path: Path) -> None:
+    resolved = fixture("lists-resolved.json")
+    root = make_project(tmp_path, resolved)
+    emit(root)
+    papers = json.loads((root / "output" / "papers.json").read_text(encoding="utf-8"))
+    anon = next(i for i in papers if i["id"].startswith("anon") and not i["custom"]["verified"])
+    verified = copy.deepcopy(resolved)
+    rw = next(r for r in verified if r["work"]["id"] == anon["custom"]["work_id"])
+    rw["csl"]["author"] = [{"family": "Shi", "given": "Zhenwei"}]
+    rw.update(resolved_by="crossref", method="doi", confidence=1.0, verified=True, list_fields=[])
+    make_project(root, verified)
+    emit(root)
+    after = json.loads((root / "output" / "papers.json").read_text(encoding="utf-8"))
+    assert len(after) == len(papers)
+    ids = {i["id"] for i in after}
+    assert anon["id"] not in ids
+    new = next(i for i in after if i["custom"]["work_id"] == anon["custom"]["work_id"])
+    assert new["id"].startswith("shi")
+    keymap = json.loads((root / "output" / "keys.json").read_text(encoding="utf-8"))
+    assert keymap["keys"][anon["id"]]["replaced_by"] == new["id"]

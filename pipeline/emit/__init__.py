@@ -92,7 +92,10 @@ def build_records(
             record = merge(record, previous[key])
         current.append((record, rw))
     used = set(keys)
-    retained = [r for k, r in sorted(previous.items()) if k not in used]
+    # A replaced provisional key's work is in this run under its new key: not retained.
+    retained = [
+        r for k, r in sorted(previous.items()) if k not in used and k not in keymap.replaced
+    ]
     return current, retained
 
 

@@ -4,6 +4,13 @@
 (work id, arXiv id, DOI, IEEE number, normalized title). A work whose id changes
 (``title:…`` → ``arxiv:…`` → ``doi:…``) is found again by any of them and keeps its key;
 keys are never deleted, so a key is never handed to another work either.
+
+One exception, made on purpose: a key first made from a list's own text (an unverified
+record) is *provisional*. Lists often give no authors or a wrong year, and a key such as
+``anon2017can`` frozen forever would be worse than useless. When its work is first verified
+by a service, a provisional key that does not fit the verified metadata is replaced once
+(the old key is kept in the map as ``replaced_by``, never reused); from then on the key is
+frozen. Unverified entries say so in their ``note``.
 """
 
 from __future__ import annotations
@@ -73,20 +80,38 @@ class KeyMap:
     """The persistent key → identifiers map (``output/keys.json``)."""
 
     entries: dict[str, set[str]] = field(default_factory=dict)
+    provisional: set[str] = field(default_factory=set)
+    """Keys made from unverified list text; replaced once if verification contradicts them."""
+    replaced: dict[str, str] = field(default_factory=dict)
+    """Provisional keys that were replaced → their successor (never reused)."""
 
     @classmethod
     def from_json(cls, data: Any) -> KeyMap:
-        entries: dict[str, set[str]] = {}
+        keymap = cls()
         keys = data.get("keys") if isinstance(data, dict) else None
         for key, value in (keys or {}).items():
-            ids = value.get("identifiers") if isinstance(value, dict) else None
-            entries[str(key)] = {str(x) for x in ids or []}
-        return cls(entries)
+            value = value if isinstance(value, dict) else {}
+            keymap.entries[str(key)] = {str(x) for x in value.get("identifiers") or []}
+            if value.get("provisional") is True:
+                keymap.provisional.add(str(key))
+            if isinstance(value.get("replaced_by"), str):
+                keymap.replaced[str(key)] = value["replaced_by"]
+        return keymap
 
     def to_json(self) -> dict[str, Any]:
+        keys: dict[str, Any] = {}
+        for key, ids in sorted(self.entries.items()):
+            item: dict[str, Any] = {"identifiers": sorted(ids)}
+            if key in self.provisional:
+                item["provisional"] = True
+            if key in self.replaced:
+                item["replaced_by"] = self.replaced[key]
+            keys[key] = item
         return {
-            "about": "Citation key → every identifier its work has had; keys are never reused.",
-            "keys": {k: {"identifiers": sorted(v)} for k, v in sorted(self.entries.items())},
+            "about": "Citation key → every identifier its work has had; keys are never reused. "
+            "A provisional key (from unverified list text) may be replaced once, when its "
+            "work is first verified.",
+            "keys": keys,
         }
 
     def remember(self, key: str, ids: Iterable[str]) -> None:
@@ -128,9 +153,27 @@ class KeyMap:
             if i not in chosen:
                 chosen[i] = self._new_key(base_key(works[i][0]))
                 taken.add(chosen[i])
+                if not works[i][0].verified:
+                    self.provisional.add(chosen[i])
+        for i in order:
+            if works[i][0].verified and chosen[i] in self.provisional:
+                chosen[i] = self._settle(chosen[i], works[i][0])
         for i, key in chosen.items():
             self.remember(key, works[i][1])
         return [chosen[i] for i in range(len(works))]
+
+    def _settle(self, key: str, record: Record) -> str:
+        """Freeze a provisional key now that its work is verified; replace it if it does not
+        fit the verified metadata (``anon2017can`` → ``shi2017can``)."""
+        self.provisional.discard(key)
+        base = base_key(record)
+        rest = key[len(base) :]
+        if key.startswith(base) and (not rest or rest.isalpha()):
+            return key
+        new = self._new_key(base)
+        self.replaced[key] = new
+        self.entries[key] = set()  # matched no more, but never handed out again
+        return new
 
     def _conflicts(self, key: str, ids: set[str]) -> bool:
         """Same kind of strong identifier with different values: a different work."""

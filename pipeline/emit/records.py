@@ -41,7 +41,9 @@ _CONFERENCE = re.compile(
     re.IGNORECASE,
 )
 _ET_AL = {"et al", "et al.", "...", "…", "others", "etc", "etc."}
-UNVERIFIED_NOTE = "Metadata from the source list; not yet verified"
+UNVERIFIED_NOTE = (
+    "Metadata from the source list; not yet verified (the citation key may change once)"
+)
 
 
 @dataclass(frozen=True)
