@@ -1,0 +1,35 @@
+"""The committed output/: valid for its consumers and free of anything from the fake web."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from tests.conftest import REPO, SHARED
+
+OUTPUT = REPO / "output"
+
+
+def test_committed_papers_json_validates() -> None:
+    schema = json.loads((SHARED / "schemas" / "csl-data.json").read_text(encoding="utf-8"))
+    papers = json.loads((OUTPUT / "papers.json").read_text(encoding="utf-8"))
+    jsonschema.validate(papers, schema)
+    keys = json.loads((OUTPUT / "keys.json").read_text(encoding="utf-8"))["keys"]
+    assert {item["id"] for item in papers} <= set(keys)
+
+
+def test_committed_output_holds_nothing_from_the_fake_web() -> None:
+    for path in sorted(Path(OUTPUT).iterdir()):
+        text = path.read_text(encoding="utf-8")
+        for marker in ("127.0.0.1", "localhost", "tests@example.org", "/web/"):
+            assert marker not in text, f"{path.name} mentions {marker!r}"
+
+
+def test_unverified_records_say_so() -> None:
+    papers = json.loads((OUTPUT / "papers.json").read_text(encoding="utf-8"))
+    for item in papers:
+        if item["custom"]["resolved_by"] == "list":
+            assert item["custom"]["verified"] is False
+            assert "not yet verified" in item.get("note", ""), item["id"]
