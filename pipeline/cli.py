@@ -138,9 +138,10 @@ def scrape(settings: Settings, files: tuple[Path, ...]) -> None:
 @common_options
 def resolve(settings: Settings) -> None:
     """Resolve every work to metadata (arXiv, Crossref, doi.org, OpenAlex): build/resolved.json."""
+    from pipeline.refresh import run_network_stage
     from pipeline.resolve import run_resolve
 
-    finish(settings, [run_resolve(settings)])
+    finish(settings, [run_network_stage("resolve", run_resolve, settings)])
 
 
 @cli.command()
@@ -148,8 +149,9 @@ def resolve(settings: Settings) -> None:
 def check(settings: Settings) -> None:
     """Check every distinct URL once and fetch GitHub repository facts: build/links.json."""
     from pipeline.check import run_check
+    from pipeline.refresh import run_network_stage
 
-    finish(settings, [run_check(settings)])
+    finish(settings, [run_network_stage("check", run_check, settings)])
 
 
 @cli.command()

@@ -86,6 +86,14 @@ def run_refresh(settings: Settings) -> list[StageReport]:
     return reports
 
 
+def run_network_stage(name: str, stage: Stage, settings: Settings) -> StageReport:
+    """One network stage on its own (``pipeline resolve``, ``pipeline check``): like refresh,
+    it asks the API hosts first, so that with no network it finishes in seconds."""
+    if not settings.offline and unreachable_services(settings):
+        return _offline_stage(name, stage, settings, NETWORK_STAGES[name])
+    return _run_stage(name, stage, settings)
+
+
 NETWORK_STAGES: dict[str, tuple[str, ...]] = {
     "resolve": ("arxiv", "crossref", "doi", "openalex"),
     "check": ("github", "links"),

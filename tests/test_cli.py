@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
 from tests.conftest import REPO
+from tests.fakeweb.core import free_port
 
 
 def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
@@ -47,3 +50,19 @@ def test_bad_config_file_is_a_clear_error(tmp_path: click.Path) -> None:
     assert result.exit_code == 2
     assert "configuration file not found" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("stage", ["resolve", "check"])
+def test_a_network_stage_alone_with_no_network_is_degraded_at_once(
+    stage: str, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    for var in ("ARXIV_API", "CROSSREF_API", "DOI_RESOLVER", "OPENALEX_API", "GITHUB_API"):
+        monkeypatch.setenv(f"PIPELINE_{var}", closed)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["scrape", "--root", str(project), "-q"]).exit_code == 0
+    result = runner.invoke(cli, [stage, "--root", str(project), "-q"])
+    assert result.exit_code == 3, result.output
+    assert "no network" in result.output
+    # nothing was retried request by request: no requests counted at all
+    assert "0 requests" in result.output
