@@ -23,6 +23,7 @@ from pipeline.cache import HttpCache
 from pipeline.config import Settings
 from pipeline.errors import InputError
 from pipeline.models import ResolvedWork, StageReport, Work
+from pipeline.progress import progress
 from pipeline.resolve.arxiv import arxiv_id, canonical
 from pipeline.resolve.base import Context, Found
 from pipeline.resolve.csl import fill_from_list, list_to_csl
@@ -99,13 +100,20 @@ def verified_on_arxiv(previous: dict[str, ResolvedWork]) -> frozenset[str]:
 
 
 def resolve_works(works: list[Work], ctx: Context) -> dict[str, Found]:
-    """Run the resolvers in order; each gets the works still unresolved that it wants."""
+    """Run the resolvers in order; each gets the works still unresolved that it wants.
+
+    Progress counts works settled: found by a resolver, or left when no resolver is left.
+    """
     found: dict[str, Found] = {}
-    for resolver in resolvers():
-        pending = [w for w in works if w.id not in found and resolver.wants(w)]
-        if pending:
-            log.info("%s: %d works", resolver.name, len(pending))
-            found.update(resolver.resolve(pending, ctx))
+    with progress("resolve", total=len(works), settings=ctx.settings) as bar:
+        for resolver in resolvers():
+            pending = [w for w in works if w.id not in found and resolver.wants(w)]
+            if pending:
+                log.info("%s: %d works", resolver.name, len(pending))
+                before = len(found)
+                found.update(resolver.resolve(pending, ctx))
+                bar.advance(len(found) - before)
+        bar.advance(len(works) - len(found))
     return found
 
 
