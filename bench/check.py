@@ -102,19 +102,45 @@ def serve(config_path: str) -> None:
     config = json.loads(Path(config_path).read_text())
     fake = FakeWeb(latency_ms=config["latency_ms"])
 
+    # Requests in flight, overall and per address: whether a tool kept to the limits it was given.
+    flight: dict[str, Any] = {"now": 0, "max": 0, "host_now": Counter(), "host_max": Counter()}
+
+    @aioweb.middleware
+    async def in_flight(request: aioweb.Request, handler: Any) -> aioweb.StreamResponse:
+        if request.path.startswith("/_bench/"):
+            return await handler(request)
+        address = request.transport.get_extra_info("sockname")[0] if request.transport else ""
+        flight["now"] += 1
+        flight["host_now"][address] += 1
+        flight["max"] = max(flight["max"], flight["now"])
+        flight["host_max"][address] = max(flight["host_max"][address], flight["host_now"][address])
+        try:
+            return await handler(request)  # type: ignore[no-any-return]
+        finally:
+            flight["now"] -= 1
+            flight["host_now"][address] -= 1
+
     def load_sites() -> None:
         fake.data["sites"] = {(h, p): b for h, p, b in config["sites"]}
         fake.data["site_hits"] = {}
         fake.data["cpu_at_reset"] = time.process_time()
+        flight.update(now=0, max=0, host_now=Counter(), host_max=Counter())
 
     load_sites()
     app = fake.build_app()
+    app.middlewares.insert(0, in_flight)
 
     async def stats(_: aioweb.Request) -> aioweb.Response:
         seen = [r for r in fake.requests if not r.path.startswith("/_bench/")]
         cpu = time.process_time() - fake.data["cpu_at_reset"]
         return aioweb.json_response(
-            {"requests": len(seen), "methods": Counter(r.method for r in seen), "server_cpu": cpu}
+            {
+                "requests": len(seen),
+                "methods": Counter(r.method for r in seen),
+                "server_cpu": cpu,
+                "max_in_flight": flight["max"],
+                "max_per_host": max(flight["host_max"].values(), default=0),
+            }
         )
 
     async def reset(_: aioweb.Request) -> aioweb.Response:
@@ -154,6 +180,8 @@ class Result:
     methods: dict[str, int] = field(default_factory=dict)
     peak_mb: float = 0.0
     server_cpu: float = 0.0
+    max_in_flight: int = 0
+    max_per_host: int = 0
     verdicts: dict[str, str] = field(default_factory=dict)
     note: str = ""
 
@@ -202,6 +230,14 @@ def ours(
         if not k.startswith(("PIPELINE_", "GITHUB_TOKEN", "GH_TOKEN"))
     }
     env["PIPELINE_ALLOW_PRIVATE_HOSTS"] = "1"
+    # The API hosts are the fake web's too: on a networked machine they accept connections,
+    # and a check that finds none of them reachable runs offline (every link unchecked).
+    api = f"http://127.0.0.{FIRST_ADDRESS}:{args.port}"
+    env["PIPELINE_ARXIV_API"] = f"{api}/arxiv/api/query"
+    env["PIPELINE_CROSSREF_API"] = f"{api}/crossref"
+    env["PIPELINE_DOI_RESOLVER"] = f"{api}/doi"
+    env["PIPELINE_OPENALEX_API"] = f"{api}/openalex"
+    env["PIPELINE_GITHUB_API"] = f"{api}/github"
     command = [sys.executable, "-m", "pipeline", "check", "--root", str(root), "-q"]
     seconds, peak, text, code = run_measured(command, cwd=REPO, env=env)
     result = Result(
@@ -343,6 +379,7 @@ def summarize(result: Result, urls: list[Url]) -> str:
     return (
         f"{result.tool:32} {result.seconds:7.2f}s {result.requests:7d} ({methods}) "
         f"{result.peak_mb:7.1f} MB  {verdicts}  false-dead={false_dead} missed-dead={missed}"
+        f"  in flight ≤{result.max_in_flight} (≤{result.max_per_host} per host)"
         f"  (server CPU {result.server_cpu:.1f}s)"
     )
 
@@ -371,6 +408,7 @@ def main() -> None:
     from tests.fakeweb.core import free_port
 
     port = free_port(f"127.0.0.{FIRST_ADDRESS}")
+    args.port = port
     urls, sites = corpus(port, args.urls, args.hosts, transient=not args.no_transient)
     addresses = [f"127.0.0.{FIRST_ADDRESS + h}" for h in range(args.hosts)]
     runners: dict[str, Callable[[list[Url], Path, argparse.Namespace], Result]] = {
@@ -420,6 +458,8 @@ def main() -> None:
                 stats = control(port, "stats")
                 result.requests, result.methods = stats["requests"], stats["methods"]
                 result.server_cpu = stats["server_cpu"]
+                result.max_in_flight = stats["max_in_flight"]
+                result.max_per_host = stats["max_per_host"]
                 print(summarize(result, urls), flush=True)
         finally:
             server.terminate()
