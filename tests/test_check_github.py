@@ -279,3 +279,96 @@ def test_unusable_rest_answer_keeps_the_last_known_facts(
     assert repos["beta/old-tool"]["stars"] == 45
     assert repos["gamma/oldname"]["canonical"] == "NewOwner/NewName"  # a real rename (301)
     assert "github" in report.degraded
+
+
+# -- repository home pages: settled by the API, not fetched -----------------------------------
+def links_of(root: Path) -> dict[str, dict[str, object]]:
+    return {link["url"]: link for link in read_links(root)["links"]}
+
+
+@pytest.mark.parametrize("token", [None, TOKEN], ids=["rest", "graphql"])
+def test_home_pages_are_settled_by_the_api_answer(
+    fakeweb: FakeWeb, project: Path, token: str | None
+) -> None:
+    names = world(fakeweb, project, n_extra=5)
+    env = {}
+    if token:
+        fakeweb.data["github"]["token"] = token
+        env["GITHUB_TOKEN"] = token
+    settings = fake_settings(fakeweb, project, env=env, github_batch=4, dead_after=2)
+    report = run_check(settings)
+    assert not fakeweb.requests_to("/web/github.com/"), "a home page was fetched"
+    if token:
+        assert report.requests == len(fakeweb.requests_to("/github/graphql")) == 3  # ceil(9 / 4)
+    links = links_of(project)
+    live = links["https://github.com/alpha/live"]
+    assert (live["status"], live["note"]) == ("ok", "checked through the GitHub API")
+    assert "archived" in str(links["https://github.com/beta/old-tool"]["note"])
+    renamed = links["https://github.com/gamma/oldname"]
+    assert (renamed["status"], renamed["final_url"]) == (
+        "moved",
+        "https://github.com/NewOwner/NewName",
+    )
+    gone = links["https://github.com/delta/deleted"]
+    assert (gone["status"], gone["failures"]) == ("failing", 1)
+    assert f"{len(names)} repository pages answered by the GitHub API" in report.lines[0]
+    promote(project)
+    run_check(settings)
+    gone = links_of(project)["https://github.com/delta/deleted"]
+    assert (gone["status"], gone["failures"]) == ("dead", 2)
+    assert not fakeweb.requests_to("/web/github.com/")
+
+
+def test_home_pages_the_api_could_not_answer_are_fetched(fakeweb: FakeWeb, project: Path) -> None:
+    names = world(fakeweb, project, n_extra=2)
+    _previous(project, names)
+    set_rate(fakeweb, remaining=0, limit=60)
+    run_check(fake_settings(fakeweb, project))
+    fetched = {r.path for r in fakeweb.requests_to("/web/github.com/")}
+    assert fetched == {f"/web/github.com/{n}" for n in names}
+    links = links_of(project)
+    # The fake site answers 200 for every page: the page's word is taken, not the API's.
+    assert all(links[f"https://github.com/{n}"]["status"] == "ok" for n in names)
+    assert all(links[f"https://github.com/{n}"]["note"] is None for n in names)
+
+
+def test_deeper_github_links_are_pages(fakeweb: FakeWeb, project: Path) -> None:
+    add_repo(fakeweb, "alpha/live", stars=1)
+    urls = [
+        "https://github.com/alpha/live",
+        "https://github.com/alpha/live/tree/main/configs",
+        "https://github.com/alpha/live/releases",
+        "https://github.com/alpha/live?tab=readme",
+    ]
+    write_works(project, [work("w1", [(u, "code") for u in urls], github=["alpha/live"])])
+    run_check(fake_settings(fakeweb, project))
+    fetched = {r.path_qs for r in fakeweb.requests_to("/web/github.com/")}
+    assert fetched == {
+        "/web/github.com/alpha/live/tree/main/configs",
+        "/web/github.com/alpha/live/releases",
+        "/web/github.com/alpha/live?tab=readme",
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "repo"),
+    [
+        ("https://github.com/Owner/Repo", "owner/repo"),
+        ("https://github.com/owner/repo/", "owner/repo"),
+        ("http://www.github.com/owner/repo#readme", "owner/repo"),
+        ("https://GitHub.com/o/r.js", "o/r.js"),
+        ("https://github.com/owner/repo.git", None),
+        ("https://github.com/owner/repo/tree/main", None),
+        ("https://github.com/owner", None),
+        ("https://github.com/owner/repo?tab=readme", None),
+        ("https://github.com:8443/owner/repo", None),
+        ("https://gitlab.com/owner/repo", None),
+        ("ftp://github.com/owner/repo", None),
+        ("https://github.com/own%0Aer/repo", None),
+        ("https://[::1/owner/repo", None),
+    ],
+)
+def test_repo_home(url: str, repo: str | None) -> None:
+    from pipeline.check.github import repo_home
+
+    assert repo_home(url) == repo

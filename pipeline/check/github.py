@@ -29,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from pipeline import user_agent
+from pipeline.check.links import Fetched
 from pipeline.config import Settings
 from pipeline.models import LinkStatus, RepoFacts
 
@@ -338,6 +339,69 @@ def _epoch_to_iso(value: str) -> str | None:
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# -- repository home pages as links ----------------------------------------------------------
+HOME_HOSTS = frozenset({"github.com", "www.github.com"})
+
+
+def repo_home(url: str) -> str | None:
+    """Lower-case ``owner/repo`` when ``url`` is exactly a repository's home page on GitHub.
+
+    ``https://github.com/Owner/Repo`` (a trailing slash or a fragment allowed; no query, no
+    ``.git``, no deeper path: ``/tree/…``, ``/releases`` and the like are pages as any other).
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or port is not None or parts.query:
+        return None
+    if (parts.hostname or "").lower().rstrip(".") not in HOME_HOSTS or parts.username:
+        return None
+    segments = parts.path.split("/")[1:]
+    if segments and segments[-1] == "":
+        segments.pop()
+    if len(segments) != 2 or segments[1].lower().endswith(".git"):
+        return None
+    name = "/".join(segments)
+    return name.lower() if NAME.match(name) else None
+
+
+def home_outcome(repo: str, run: GitHubRun, previous: RepoFacts | None) -> Fetched | None:
+    """What the API's answer about ``repo`` says of a link to its home page; None: no answer.
+
+    The API is the authority on the question a fetch of the page would ask (does the
+    repository exist, under which name), so the page is not fetched once the API answered:
+    a renamed repository is ``moved`` to its new name (github.com redirects there too), one
+    GitHub says does not exist is a certain failure (``dead`` after ``dead_after`` runs, as a
+    404 would be). A repository the API gave no usable answer about (rate limit, outage,
+    an answer about another repository) gets None: its page is checked as any other link.
+    """
+    facts = run.facts.get(repo)
+    if facts is None and repo in run.unchanged:
+        facts = previous  # REST 304: what the previous run learned still holds
+    if facts is not None and facts.canonical:
+        note = "checked through the GitHub API"
+        if facts.archived:
+            note += "; the repository is archived (read-only)"
+        if facts.canonical.lower() != repo:
+            return Fetched(
+                LinkStatus.MOVED,
+                final_url=f"https://github.com/{facts.canonical}",
+                note=f"{note}; renamed to {facts.canonical}",
+                answered=True,
+            )
+        return Fetched(LinkStatus.OK, note=note, answered=True)
+    if repo in run.missing:
+        return Fetched(
+            LinkStatus.FAILING,
+            note="GitHub API: the repository does not exist",
+            certain=True,
+            answered=True,
+        )
+    return None
 
 
 # -- merging with the previous run -------------------------------------------------------------

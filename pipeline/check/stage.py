@@ -105,23 +105,66 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-async def _check_links(
-    settings: Settings, targets: dict[str, Target]
-) -> tuple[dict[str, Fetched], CheckStats]:
-    """Fetch each distinct URL once; results keyed by the list's URL."""
+@dataclass
+class Checked:
+    """What the network part of the stage found."""
+
+    fetched: dict[str, Fetched] = field(default_factory=dict)
+    """Outcome per URL as the list spells it."""
+    stats: CheckStats = field(default_factory=CheckStats)
+    run: github.GitHubRun | None = None
+    from_api: int = 0
+    """Repository home pages settled by GitHub's API answer, not fetched."""
+
+
+async def _check_all(settings: Settings, inputs: Inputs, previous: dict[str, RepoFacts]) -> Checked:
+    """Fetch each distinct URL once and ask GitHub about every repository, at the same time.
+
+    A link to a repository's home page waits for the API instead of being fetched: the
+    API answers the question the page would (exists? renamed?) for 50 repositories a query,
+    and github.com is spared one page per repository. Homes the API could not answer for
+    (rate limit, outage) are then fetched like any other link.
+    """
     keys: dict[str, str] = {}
     key_of: dict[str, str] = {}
-    for url in targets:
+    for url in inputs.targets:
         key = fetch_key(url, settings)
         keys.setdefault(key, normalize(url))
         key_of[url] = key
+    listed = set(inputs.repos)
+    homes: dict[str, str] = {}
+    for key, url in keys.items():
+        repo = github.repo_home(url)
+        if repo is not None and repo in listed:
+            homes[key] = repo
+    pages = [url for key, url in keys.items() if key not in homes]
+    checked = Checked()
     resolver = GuardedResolver(allow_private=settings.allow_private_hosts)
     with progress("check links", total=len(keys), settings=settings) as bar:
         async with aiohttp_session(settings, resolver=resolver) as session:
             checker = LinkChecker(session, settings)
-            by_key = await checker.check_many(keys.values(), on_done=bar.advance)
-    results = {url: by_key[keys[key_of[url]]] for url in targets}
-    return results, checker.stats
+
+            async def repositories() -> dict[str, Fetched]:
+                if not inputs.repos:
+                    return {}
+                run = checked.run = await github.fetch(settings, inputs.repos, previous)
+                settled: dict[str, Fetched] = {}
+                for key, repo in homes.items():
+                    outcome = github.home_outcome(repo, run, previous.get(repo))
+                    if outcome is not None:
+                        settled[keys[key]] = outcome
+                        bar.advance()
+                checked.from_api = len(settled)
+                rest = [keys[key] for key in homes if keys[key] not in settled]
+                return {**settled, **await checker.check_many(rest, on_done=bar.advance)}
+
+            by_page, by_home = await asyncio.gather(
+                checker.check_many(pages, on_done=bar.advance), repositories()
+            )
+    by_url = {**by_page, **by_home}
+    checked.fetched = {url: by_url[keys[key_of[url]]] for url in inputs.targets}
+    checked.stats = checker.stats
+    return checked
 
 
 def _annotate_blocked(result: LinkResult, target: Target, verified: dict[str, str]) -> None:
@@ -134,24 +177,6 @@ def _annotate_blocked(result: LinkResult, target: Target, verified: dict[str, st
             f"{result.note or 'blocked'}; the paper exists ({proofs[0]}); "
             "only the publisher's page could not be checked"
         )
-
-
-async def _check_all(
-    settings: Settings, inputs: Inputs, previous: dict[str, RepoFacts]
-) -> tuple[dict[str, Fetched], CheckStats, github.GitHubRun | None]:
-    """Links and GitHub at the same time (different hosts, independent limits)."""
-    fetched: dict[str, Fetched] = {}
-    stats = CheckStats()
-    run: github.GitHubRun | None = None
-    if inputs.targets and inputs.repos:
-        (fetched, stats), run = await asyncio.gather(
-            _check_links(settings, inputs.targets), github.fetch(settings, inputs.repos, previous)
-        )
-    elif inputs.targets:
-        fetched, stats = await _check_links(settings, inputs.targets)
-    elif inputs.repos:
-        run = await github.fetch(settings, inputs.repos, previous)
-    return fetched, stats, run
 
 
 def _why_kept(run: github.GitHubRun | None) -> str:
@@ -219,11 +244,14 @@ def run_check(settings: Settings) -> StageReport:
     previous_repos = {r.repo.lower(): r for r in inputs.previous.repos}
     stats = CheckStats()
     run: github.GitHubRun | None = None
+    from_api = 0
     if settings.offline:
         links = _keep_links(inputs, "offline: not checked")
         degraded_links = bool(inputs.targets)
     else:
-        fetched, stats, run = asyncio.run(_check_all(settings, inputs, previous_repos))
+        checked = asyncio.run(_check_all(settings, inputs, previous_repos))
+        fetched, stats, run = checked.fetched, checked.stats, checked.run
+        from_api = checked.from_api
         # Nobody answered at all: the network is down, not every site. Keep the past.
         degraded_links = bool(stats.requests) and not stats.answers
         if degraded_links:
@@ -262,12 +290,12 @@ def run_check(settings: Settings) -> StageReport:
     report.problems = counts.get(str(LinkStatus.DEAD), 0)
     report.requests = stats.requests + (run.requests if run else 0)
     report.seconds = round(time.monotonic() - started, 3)
-    report.lines = _summary(report, links, run)
+    report.lines = _summary(report, links, run, from_api)
     return report
 
 
 def _summary(
-    report: StageReport, links: list[LinkResult], run: github.GitHubRun | None
+    report: StageReport, links: list[LinkResult], run: github.GitHubRun | None, from_api: int
 ) -> list[str]:
     counts: dict[str, Any] = report.counts
     statuses = ", ".join(f"{counts[s.value]} {s.value}" for s in LinkStatus if counts.get(s.value))
@@ -275,6 +303,7 @@ def _summary(
         f"check: {counts['urls']} links ({statuses or 'none'}); "
         f"{counts['stars_fetched']}/{counts['repos']} repositories refreshed; "
         f"{report.requests} requests"
+        + (f" ({from_api} repository pages answered by the GitHub API)" if from_api else "")
     ]
     if run is not None and run.exhausted_until:
         lines.append(
