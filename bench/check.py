@@ -39,29 +39,79 @@ REPO = Path(__file__).resolve().parent.parent
 NODE_DIR = REPO / ".tools" / "bench-node"
 NODE_PACKAGES = ["linkinator@7", "markdown-link-check@3"]
 FIRST_ADDRESS = 11
+RETRIES = 3
+"""Retries per URL for the tools that take a number (ours' default ``check.retries``)."""
 
 
 # -- corpus ----------------------------------------------------------------------------------
+GITHUB_ORG = "bench-org"
+BENCH_TOKEN = "ghp_benchTokenForTheFakeWebOnly000000000000"
+
+
 @dataclass
 class Url:
     url: str
+    """As the list spells it (``https://github.com/…`` for the GitHub host)."""
     expected: str  # ok | moved | dead
+    repo: str | None = None
+    """``owner/repo`` when the URL is a repository's home page."""
 
 
-def corpus(
-    base_port: int, urls: int, hosts: int, transient: bool = True
-) -> tuple[list[Url], list[list[Any]]]:
+@dataclass
+class Corpus:
+    urls: list[Url]
+    sites: list[list[Any]]
+    """``[host, path, behaviour]`` rows for ``tests.fakeweb.sites``."""
+    github: dict[str, Any]
+    """The fake GitHub API's state, consistent with the github.com pages."""
+    github_page_prefix: str
+    """Where ``https://github.com/`` pages are served: every tool is remapped there."""
+
+    def original(self, url: str) -> str:
+        """The URL as the list spells it, for a tool that reports the remapped one."""
+        if url.startswith(self.github_page_prefix):
+            return "https://github.com/" + url.removeprefix(self.github_page_prefix)
+        return url
+
+
+def corpus(base_port: int, urls: int, hosts: int, transient: bool = True) -> Corpus:
     """The URLs with their true verdicts, and the site behaviours that make them so.
 
-    ``transient=False`` leaves out the 503s, 429s and the slow host (a pure speed comparison).
+    The last host is github.com with repository home pages (the five lists: 79 of 340 links),
+    one renamed (301 to its new name, and renamed in the API) and one deleted (404, and not
+    found in the API). ``transient=False`` leaves out the 503s, 429s and the slow host (a pure
+    speed comparison).
     """
     per_host = urls // hosts
     items: list[Url] = []
     sites: list[list[Any]] = []
+    github_address = f"127.0.0.{FIRST_ADDRESS + hosts - 1}"
+    github: dict[str, Any] = {"token": BENCH_TOKEN, "renames": {}, "missing": []}
     for h in range(hosts):
         address = f"127.0.0.{FIRST_ADDRESS + h}"
         name = f"host{h}.example"
         prefix = f"http://{address}:{base_port}/web/{name}"
+        if h == hosts - 1:
+            for j in range(per_host):
+                repo = f"{GITHUB_ORG}/repo{j}"
+                expected = "ok"
+                if j == 0:
+                    new = f"{GITHUB_ORG}/renamed{j}"
+                    sites.append(
+                        [
+                            "github.com",
+                            f"/{repo}",
+                            {"status": 301, "location": f"/web/github.com/{new}"},
+                        ]
+                    )
+                    github["renames"][repo] = new
+                    expected = "moved"
+                elif j == 1:
+                    sites.append(["github.com", f"/{repo}", {"status": 404}])
+                    github["missing"].append(repo)
+                    expected = "dead"
+                items.append(Url(f"https://github.com/{repo}", expected, repo))
+            continue
         if h == hosts - 10:
             sites.append([name, "*", {"head_status": 405}])  # refuses HEAD: GET works
         for j in range(per_host):
@@ -88,7 +138,8 @@ def corpus(
             elif h == hosts - 7 and j < 3:
                 sites.append([name, path, {"delay": 0.5}])
             items.append(Url(f"{prefix}{path}", expected))
-    return items, sites
+    page_prefix = f"http://{github_address}:{base_port}/web/github.com/"
+    return Corpus(items, sites, github, page_prefix)
 
 
 # -- the fake web in its own process -----------------------------------------------------------
@@ -103,7 +154,9 @@ def serve(config_path: str) -> None:
     fake = FakeWeb(latency_ms=config["latency_ms"])
 
     # Requests in flight, overall and per address: whether a tool kept to the limits it was given.
-    flight: dict[str, Any] = {"now": 0, "max": 0, "host_now": Counter(), "host_max": Counter()}
+    flight: dict[str, Any] = {
+        "now": 0, "max": 0, "host_now": Counter(), "host_max": Counter(), "peers": set()
+    }  # fmt: skip
 
     @aioweb.middleware
     async def in_flight(request: aioweb.Request, handler: Any) -> aioweb.StreamResponse:
@@ -111,6 +164,8 @@ def serve(config_path: str) -> None:
             return await handler(request)
         address = request.transport.get_extra_info("sockname")[0] if request.transport else ""
         flight["now"] += 1
+        if request.transport is not None:
+            flight["peers"].add(request.transport.get_extra_info("peername"))
         flight["host_now"][address] += 1
         flight["max"] = max(flight["max"], flight["now"])
         flight["host_max"][address] = max(flight["host_max"][address], flight["host_now"][address])
@@ -123,8 +178,10 @@ def serve(config_path: str) -> None:
     def load_sites() -> None:
         fake.data["sites"] = {(h, p): b for h, p, b in config["sites"]}
         fake.data["site_hits"] = {}
+        github = dict(config["github"])
+        fake.data["github"] = {**github, "missing": set(github["missing"])}
         fake.data["cpu_at_reset"] = time.process_time()
-        flight.update(now=0, max=0, host_now=Counter(), host_max=Counter())
+        flight.update(now=0, max=0, host_now=Counter(), host_max=Counter(), peers=set())
 
     load_sites()
     app = fake.build_app()
@@ -140,6 +197,8 @@ def serve(config_path: str) -> None:
                 "server_cpu": cpu,
                 "max_in_flight": flight["max"],
                 "max_per_host": max(flight["host_max"].values(), default=0),
+                "span": seen[-1].time - seen[0].time if seen else 0.0,
+                "connections": len(flight["peers"]),
             }
         )
 
@@ -182,6 +241,9 @@ class Result:
     server_cpu: float = 0.0
     max_in_flight: int = 0
     max_per_host: int = 0
+    span: float = 0.0
+    connections: int = 0
+    """Seconds from the first request the server saw to the last one."""
     verdicts: dict[str, str] = field(default_factory=dict)
     note: str = ""
 
@@ -202,26 +264,32 @@ def run_measured(
 
 
 def ours(
-    urls: list[Url], work_dir: Path, args: argparse.Namespace, *, defaults: bool = False
+    corpus: Corpus, work_dir: Path, args: argparse.Namespace, *, limits: str = "same"
 ) -> Result:
-    """``pipeline check`` with the same limits as lychee, or (``defaults``) its shipped ones."""
+    """``pipeline check`` with the limits every tool gets (``limits="same"``), its shipped
+    defaults (``"defaults"``), or every URL of a host at once (``"unbounded"``: the load
+    linkinator puts on the hosts, since it keeps to no limit)."""
     root = work_dir / "ours"
     (root / "build").mkdir(parents=True)
     works = [
         {
             "id": f"bench:{i}",
-            "kind": "paper",
+            "kind": "code" if u.repo else "paper",
             "title": f"Work {i}",
-            "links": [{"url": u.url, "role": "paper"}],
+            "links": [{"url": u.url, "role": "code" if u.repo else "paper"}],
+            "ids": {"github": [u.repo]} if u.repo else {},
             "places": [{"source": "bench", "file": "bench.md", "line": i + 1}],
         }
-        for i, u in enumerate(urls)
+        for i, u in enumerate(corpus.urls)
     ]
     (root / "build" / "works.json").write_text(json.dumps(works))
-    if not defaults:
+    per_host, concurrency = args.per_host, args.concurrency
+    if limits == "unbounded":
+        per_host, concurrency = args.urls // args.hosts, args.urls
+    if limits != "defaults":
         (root / "pipeline.toml").write_text(
             "[check]\n"
-            f"concurrency = {args.concurrency}\nper_host = {args.per_host}\n"
+            f"concurrency = {concurrency}\nper_host = {per_host}\n"
             "per_host_rate = 0.0\n"  # no request interval, as for lychee
         )
     env = {
@@ -238,11 +306,16 @@ def ours(
     env["PIPELINE_DOI_RESOLVER"] = f"{api}/doi"
     env["PIPELINE_OPENALEX_API"] = f"{api}/openalex"
     env["PIPELINE_GITHUB_API"] = f"{api}/github"
+    env["PIPELINE_REMAP"] = f"^https://github\\.com/ {corpus.github_page_prefix}"
+    env["GITHUB_TOKEN"] = BENCH_TOKEN
     command = [sys.executable, "-m", "pipeline", "check", "--root", str(root), "-q"]
     seconds, peak, text, code = run_measured(command, cwd=REPO, env=env)
-    result = Result(
-        "ours, shipped defaults" if defaults else "ours (pipeline check)", seconds, peak_mb=peak
-    )
+    label = {
+        "same": "ours (pipeline check)",
+        "defaults": "ours, shipped defaults",
+        "unbounded": "ours, linkinator's load",
+    }[limits]
+    result = Result(label, seconds, peak_mb=peak)
     if code not in (0, 3):
         result.note = f"exit {code}: {text[-500:]}"
         return result
@@ -259,7 +332,10 @@ def markdown(urls: list[Url], path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def lychee(urls: list[Url], work_dir: Path, args: argparse.Namespace) -> Result:
+def lychee(corpus: Corpus, work_dir: Path, args: argparse.Namespace) -> Result:
+    """lychee with the same limits. No GitHub token: lychee asks its fixed api.github.com
+    only for a github.com page that failed, and none of the live ones fails."""
+    urls = corpus.urls
     binary = shutil.which("lychee") or str(REPO / ".venv" / "bin" / "lychee")
     md = work_dir / "lychee.md"
     markdown(urls, md)
@@ -267,7 +343,8 @@ def lychee(urls: list[Url], work_dir: Path, args: argparse.Namespace) -> Result:
     command = [
         binary, "--no-progress", "--format", "json", "--output", str(out),
         "--max-concurrency", str(args.concurrency), "--host-concurrency", str(args.per_host),
-        "--host-request-interval", "0s", "--timeout", "20", "--no-ignore", str(md),
+        "--host-request-interval", "0s", "--timeout", "20", "--no-ignore",
+        "--remap", f"^https://github\\.com/ {corpus.github_page_prefix}", str(md),
     ]  # fmt: skip
     seconds, peak, text, code = run_measured(command, cwd=work_dir)
     result = Result("lychee " + _version([binary, "--version"]), seconds, peak_mb=peak)
@@ -275,8 +352,16 @@ def lychee(urls: list[Url], work_dir: Path, args: argparse.Namespace) -> Result:
         result.note = f"exit {code}: {text[-500:]}"
         return result
     report = json.loads(out.read_text())
-    broken = {e["url"] for entries in report.get("error_map", {}).values() for e in entries}
-    redirected = {e["url"] for entries in report.get("redirect_map", {}).values() for e in entries}
+    broken = {
+        corpus.original(e["url"])
+        for entries in report.get("error_map", {}).values()
+        for e in entries
+    }
+    redirected = {
+        corpus.original(e["url"])
+        for entries in report.get("redirect_map", {}).values()
+        for e in entries
+    }
     result.verdicts = {
         u.url: "dead" if u.url in broken else ("moved" if u.url in redirected else "ok")
         for u in urls
@@ -308,7 +393,8 @@ def node_tool(name: str) -> str | None:
     return str(binary) if binary.exists() else None
 
 
-def linkinator(urls: list[Url], work_dir: Path, args: argparse.Namespace) -> Result:
+def linkinator(corpus: Corpus, work_dir: Path, args: argparse.Namespace) -> Result:
+    urls = corpus.urls
     binary = node_tool("linkinator")
     if binary is None:
         return Result("linkinator 7", note="not installed (npm missing or offline)")
@@ -324,6 +410,15 @@ def linkinator(urls: list[Url], work_dir: Path, args: argparse.Namespace) -> Res
         str(args.concurrency),
         "--timeout",
         "20000",
+        # Retry-After honoured (host-wide, linkinator's way) and 5xx retried, as ours does.
+        "--retry",
+        "--retry-errors",
+        "--retry-errors-count",
+        str(RETRIES),
+        "--url-rewrite-search",
+        "^https://github\\.com/",
+        "--url-rewrite-replace",
+        corpus.github_page_prefix,
     ]
     seconds, peak, text, code = run_measured(command, cwd=work_dir)
     result = Result("linkinator " + _version([binary, "--version"]), seconds, peak_mb=peak)
@@ -333,21 +428,25 @@ def linkinator(urls: list[Url], work_dir: Path, args: argparse.Namespace) -> Res
     except ValueError:
         result.note = f"exit {code}: {text[-500:]}"
         return result
-    states = {link["url"]: link["state"] for link in report.get("links", [])}
+    states = {corpus.original(link["url"]): link["state"] for link in report.get("links", [])}
     result.verdicts = {u.url: "dead" if states.get(u.url) == "BROKEN" else "ok" for u in urls}
     return result
 
 
-def markdown_link_check(urls: list[Url], work_dir: Path, args: argparse.Namespace) -> Result:
+def markdown_link_check(corpus: Corpus, work_dir: Path, args: argparse.Namespace) -> Result:
+    urls = corpus.urls
     binary = node_tool("markdown-link-check")
     if binary is None:
         return Result("markdown-link-check", note="not installed (npm missing or offline)")
     md = work_dir / "mlc.md"
     markdown(urls, md)
-    seconds, peak, text, _ = run_measured([binary, str(md)], cwd=work_dir)
+    config = work_dir / "mlc.json"
+    rewrite = {"pattern": "^https://github\\.com/", "replacement": corpus.github_page_prefix}
+    config.write_text(json.dumps({"replacementPatterns": [rewrite]}))
+    seconds, peak, text, _ = run_measured([binary, "-c", str(config), str(md)], cwd=work_dir)
     result = Result("markdown-link-check " + _version([binary, "--version"]), seconds, peak_mb=peak)
-    dead = set(re.findall(r"\[✖\] (\S+)", text))
-    alive = set(re.findall(r"\[✓\] (\S+)", text))
+    dead = {corpus.original(u) for u in re.findall(r"\[✖\] (\S+)", text)}
+    alive = {corpus.original(u) for u in re.findall(r"\[✓\] (\S+)", text)}
     if not dead and not alive:
         result.note = text[-500:]
     result.verdicts = {u.url: "dead" if u.url in dead else "ok" for u in urls}
@@ -377,7 +476,8 @@ def summarize(result: Result, urls: list[Url]) -> str:
     methods = "/".join(f"{k}:{v}" for k, v in sorted(result.methods.items()))
     assert len(expected) == len(urls)
     return (
-        f"{result.tool:32} {result.seconds:7.2f}s {result.requests:7d} ({methods}) "
+        f"{result.tool:32} {result.seconds:7.2f}s (requests over {result.span:.2f}s) "
+        f"{result.requests:7d} ({methods}) on {result.connections} connections "
         f"{result.peak_mb:7.1f} MB  {verdicts}  false-dead={false_dead} missed-dead={missed}"
         f"  in flight ≤{result.max_in_flight} (≤{result.max_per_host} per host)"
         f"  (server CPU {result.server_cpu:.1f}s)"
@@ -393,7 +493,13 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--latency-ms", type=int, default=100)
     parser.add_argument("--per-host", type=int, default=4)
-    parser.add_argument("--concurrency", type=int, default=128)
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="requests in flight over the run for the tools that take it (default: hosts x "
+        "per-host, so that the per-host limit, the one every tool is given, is what binds)",
+    )
     parser.add_argument("--tools", default="ours,lychee,linkinator,markdown-link-check")
     parser.add_argument(
         "--no-transient", action="store_true", help="no 503/429/slow URLs: raw speed only"
@@ -409,11 +515,15 @@ def main() -> None:
 
     port = free_port(f"127.0.0.{FIRST_ADDRESS}")
     args.port = port
-    urls, sites = corpus(port, args.urls, args.hosts, transient=not args.no_transient)
+    if args.concurrency is None:
+        args.concurrency = args.hosts * args.per_host
+    bench = corpus(port, args.urls, args.hosts, transient=not args.no_transient)
+    urls = bench.urls
     addresses = [f"127.0.0.{FIRST_ADDRESS + h}" for h in range(args.hosts)]
-    runners: dict[str, Callable[[list[Url], Path, argparse.Namespace], Result]] = {
+    runners: dict[str, Callable[[Corpus, Path, argparse.Namespace], Result]] = {
         "ours": ours,
-        "ours-defaults": functools.partial(ours, defaults=True),
+        "ours-defaults": functools.partial(ours, limits="defaults"),
+        "ours-unbounded": functools.partial(ours, limits="unbounded"),
         "lychee": lychee,
         "linkinator": linkinator,
         "markdown-link-check": markdown_link_check,
@@ -425,7 +535,8 @@ def main() -> None:
             json.dumps(
                 {
                     "latency_ms": args.latency_ms,
-                    "sites": sites,
+                    "sites": bench.sites,
+                    "github": bench.github,
                     "addresses": addresses,
                     "port": port,
                 }
@@ -454,12 +565,14 @@ def main() -> None:
                 control(port, "reset")
                 tool_dir = work_dir / f"{index}-{name}"
                 tool_dir.mkdir()
-                result = runners[name](urls, tool_dir, args)
+                result = runners[name](bench, tool_dir, args)
                 stats = control(port, "stats")
                 result.requests, result.methods = stats["requests"], stats["methods"]
                 result.server_cpu = stats["server_cpu"]
                 result.max_in_flight = stats["max_in_flight"]
                 result.max_per_host = stats["max_per_host"]
+                result.span = stats["span"]
+                result.connections = stats["connections"]
                 print(summarize(result, urls), flush=True)
         finally:
             server.terminate()

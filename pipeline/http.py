@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import email.utils
 import time
+from typing import TYPE_CHECKING
 
 import aiohttp
-import requests
 
 from pipeline import user_agent
 from pipeline.config import Settings
+
+if TYPE_CHECKING:
+    import requests
 
 DEFAULT_TIMEOUT = (10.0, 30.0)
 """(connect, read) seconds for one resolver request."""
@@ -25,6 +28,8 @@ def requests_session(settings: Settings) -> requests.Session:
     Proxies and netrc from the environment are ignored (``trust_env = False``) so that the
     pipeline talks only to the endpoints in its settings.
     """
+    import requests  # here: the link checker, which has no use for it, starts faster
+
     session = requests.Session()
     session.trust_env = False
     session.headers["User-Agent"] = user_agent(settings.mailto)

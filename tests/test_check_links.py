@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.check.guard import AddressRefused, GuardedResolver, is_internal, refusal
-from pipeline.check.links import fetch_key, normalize
+from pipeline.check.links import GlobalSlots, _Host, fetch_key, interleave_hosts, normalize
 from pipeline.http import parse_retry_after
 from pipeline.models import LinkStatus
 from tests.check_helpers import check_urls, fake_settings
@@ -402,3 +402,90 @@ def test_url_budget_bounds_all_retries(fakeweb: FakeWeb, tmp_path: Path) -> None
     assert result.status == LinkStatus.TIMEOUT
     # 0.8 s of budget for 0.3 s tries with short backoffs: a few tries, never eleven.
     assert 2 <= len(hits(fakeweb, "hang.example", "/x")) <= 3
+
+
+# -- scheduling --------------------------------------------------------------------------------
+def test_urls_go_one_host_at_a_time_longest_queue_first() -> None:
+    urls = ["https://a.example/1", "https://a.example/2", "https://b.example/1"]
+    urls += [f"https://big.example/{i}" for i in range(3)] + ["https://c.example/1"]
+    assert interleave_hosts(urls) == [
+        "https://big.example/0",
+        "https://a.example/1",
+        "https://b.example/1",
+        "https://c.example/1",
+        "https://big.example/1",
+        "https://a.example/2",
+        "https://big.example/2",
+    ]
+    assert interleave_hosts([]) == []
+
+
+def test_a_freed_slot_goes_to_the_host_with_most_urls_left() -> None:
+    async def run() -> list[str]:
+        slots = GlobalSlots(1)
+        order: list[str] = []
+        small, big = _host_with(1), _host_with(9)
+        holder = slots.slot(small)
+        await holder.__aenter__()
+
+        async def ask(name: str, host: _Host) -> None:
+            async with slots.slot(host):
+                order.append(name)
+
+        waiting = [asyncio.create_task(ask(n, h)) for n, h in [("small", small), ("big", big)]]
+        await asyncio.sleep(0)
+        await holder.__aexit__(None, None, None)
+        await asyncio.gather(*waiting)
+        return order
+
+    assert asyncio.run(run()) == ["big", "small"]
+
+
+def test_a_cancelled_waiter_never_keeps_a_slot() -> None:
+    async def run() -> int:
+        slots = GlobalSlots(1)
+        host = _host_with(1)
+        holder = slots.slot(host)
+        await holder.__aenter__()
+        cancelled_early = asyncio.create_task(_hold(slots, host, 0))
+        handed_then_cancelled = asyncio.create_task(_hold(slots, host, 0))
+        await asyncio.sleep(0)
+        cancelled_early.cancel()
+        await asyncio.sleep(0)
+        await holder.__aexit__(None, None, None)  # hands the slot to the second waiter...
+        handed_then_cancelled.cancel()  # ...which is cancelled before it runs: passes it on
+        for task in (cancelled_early, handed_then_cancelled):
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        # The one slot is free again: a new request gets it at once.
+        await asyncio.wait_for(_hold(slots, host, 0), 1)
+        return slots._free
+
+    assert asyncio.run(run()) == 1
+
+
+def _host_with(left: int) -> _Host:
+    return _Host(asyncio.Semaphore(4), 0.0, left=left)
+
+
+async def _hold(slots: GlobalSlots, host: _Host, seconds: float) -> None:
+    async with slots.slot(host):
+        await asyncio.sleep(seconds)
+
+
+def test_the_longest_queue_keeps_its_host_slots_busy(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    # One host with 12 URLs (2 at a time) listed after 12 hosts with one URL each, 3 slots in
+    # all, every answer as slow: first come, first served would drain the small hosts first
+    # and leave the big one to the end, 2 at a time (10 rounds instead of 8).
+    hosts = ["big.example"] + [f"small{i}.example" for i in range(12)]
+    for host in hosts:
+        site(fakeweb, host, delay=0.05)
+    settings = fake_settings(fakeweb, tmp_path, per_host=2, concurrency=3)
+    big = [f"https://big.example/{i}" for i in range(12)]
+    small = [f"https://small{i}.example/p" for i in range(12)]
+    results, _ = check_urls(settings, small + big)
+    assert all(r.status == LinkStatus.OK for r in results.values())
+    order = [r.path for r in fakeweb.requests]
+    big_last = max(i for i, p in enumerate(order) if p.startswith("/web/big.example/"))
+    # The big host got its two slots all along: small hosts were still waiting when it ended.
+    assert big_last < len(order) - 3

@@ -22,12 +22,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import heapq
+import itertools
 import logging
 import random
 import re
 import socket
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -130,6 +132,28 @@ def host_of(url: str) -> str:
         return ""
 
 
+def interleave_hosts(urls: Iterable[str]) -> list[str]:
+    """The URLs one per host in turn, the hosts with the most URLs first in every round.
+
+    The checker's slots are handed out first come, first served, and lists cluster by host
+    (arXiv, GitHub, IEEE Xplore). In list order the first hosts would take every global slot
+    while the others waited; in turns every host starts at once, and the host with the
+    longest queue, which bounds the run at ``per_host`` requests at a time, is never behind.
+    """
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        by_host.setdefault(host_of(url), []).append(url)
+    queues = sorted(by_host.values(), key=len, reverse=True)
+    out: list[str] = []
+    turn = 0
+    while queues:
+        while queues and len(queues[-1]) <= turn:
+            queues.pop()  # the shortest are last: what is left is a prefix
+        out.extend(queue[turn] for queue in queues)
+        turn += 1
+    return out
+
+
 # -- one URL's outcome -----------------------------------------------------------------------
 @dataclass
 class Fetched:
@@ -183,6 +207,12 @@ class _Host:
     per slot, and a slow host is not held back for long."""
     unreachable_urls: int = 0
     down: Fetched | None = None
+    left: int = 0
+    """URLs of this host not finished yet (retries included): its claim on global slots."""
+    queued: int = 0
+    """Requests waiting for one of this host's slots."""
+    reserved: int = 0
+    """Global slots kept for this host's next request (see :class:`GlobalSlots`)."""
 
     async def pace(self) -> None:
         """Wait for this host's next request slot (``per_host_rate`` requests per second)."""
@@ -194,6 +224,69 @@ class _Host:
         self.next_start = start + self.interval
         if start > now:
             await asyncio.sleep(start - now)
+
+
+class GlobalSlots:
+    """The run's ``concurrency`` request slots, each freed one handed to the waiting request
+    whose host has the most URLs left.
+
+    A host can have at most ``per_host`` requests in flight, so the host with the longest
+    queue sets the least time the run can take; first come, first served (a plain
+    semaphore) lets short hosts take the slots it needs while its queue waits. Serving the
+    longest queue first keeps that host busy, and a host whose answers are slow, or whose
+    URLs wait out a ``Retry-After``, keeps its claim because its URLs stay unfinished.
+
+    A request gives its global slot back before its host slot, and the host's next request
+    asks for a global slot only once it has the host slot: so a slot freed by a host with
+    requests queued for its host slots, and the best claim, is kept for that host's next
+    request rather than handed to whoever is waiting at that instant.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._free = max(1, size)
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    @contextlib.asynccontextmanager
+    async def slot(self, host: _Host) -> AsyncIterator[None]:
+        await self._acquire(host)
+        try:
+            yield
+        finally:
+            if host.queued > host.reserved and self._best_claim() <= host.left:
+                host.reserved += 1
+            else:
+                self._release()
+
+    def _best_claim(self) -> int:
+        while self._waiting and self._waiting[0][2].done():
+            heapq.heappop(self._waiting)  # cancelled waiters
+        return -self._waiting[0][0] if self._waiting else -1
+
+    async def _acquire(self, host: _Host) -> None:
+        if host.reserved > 0:
+            host.reserved -= 1
+            return
+        left = host.left
+        if self._free > 0 and not self._waiting:
+            self._free -= 1
+            return
+        ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (-left, next(self._order), ticket))
+        try:
+            await ticket
+        except asyncio.CancelledError:
+            if ticket.done() and not ticket.cancelled():
+                self._release()  # handed over just as the waiter was cancelled: pass it on
+            raise
+
+    def _release(self) -> None:
+        while self._waiting:
+            _, _, ticket = heapq.heappop(self._waiting)
+            if not ticket.done():  # a cancelled waiter's ticket is skipped
+                ticket.set_result(None)
+                return
+        self._free += 1
 
 
 @dataclass
@@ -215,7 +308,7 @@ class LinkChecker:
         self.settings = settings
         self.limits = settings.check
         self.stats = CheckStats()
-        self._global = asyncio.Semaphore(max(1, self.limits.concurrency))
+        self._global = GlobalSlots(self.limits.concurrency)
         self._hosts: dict[str, _Host] = {}
 
     def _host(self, host: str) -> _Host:
@@ -232,10 +325,15 @@ class LinkChecker:
         self, urls: Iterable[str], on_done: Callable[[], None] | None = None
     ) -> dict[str, Fetched]:
         """Check each URL (already distinct); results keyed by URL. ``on_done`` per URL."""
-        ordered = list(dict.fromkeys(urls))
+        ordered = interleave_hosts(dict.fromkeys(urls))
+        for url in ordered:
+            self._host(host_of(url)).left += 1
 
         async def one(url: str) -> Fetched:
-            result = await self.check(url)
+            try:
+                result = await self.check(url)
+            finally:
+                self._host(host_of(url)).left -= 1
             if on_done is not None:
                 on_done()
             return result
@@ -432,22 +530,35 @@ class LinkChecker:
         knows whether the host answers HEAD, one HEAD goes alone.
         """
         host = self._host(host_of(url))
-        async with host.slots:
-            if head and host.head_ok is None and not host.probing:
-                host.probing = True
-                try:
-                    result = await self._send_paced(host, "HEAD", url, quirk, deadline)
-                finally:
-                    host.probing = False
-                    host.probed.set()
-                if isinstance(result, _Answer):
-                    host.head_ok = result.status not in HEAD_REFUSED - {403}
-                return self._account(url, host, result)
-            if head and host.head_ok is None and not host.probed.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(host.probed.wait(), PROBE_WAIT)
-            method = "HEAD" if head and host.head_ok is not False else "GET"
-            result = await self._send_paced(host, method, url, quirk, deadline)
+        host.queued += 1
+        try:
+            await host.slots.acquire()
+        finally:
+            host.queued -= 1
+        try:
+            return await self._request_in_slot(host, head, url, quirk, deadline)
+        finally:
+            host.slots.release()
+
+    async def _request_in_slot(
+        self, host: _Host, head: bool, url: str, quirk: Quirk, deadline: float
+    ) -> _Answer | Fetched:
+        """:meth:`_request` once the host's slot is ours."""
+        if head and host.head_ok is None and not host.probing:
+            host.probing = True
+            try:
+                result = await self._send_paced(host, "HEAD", url, quirk, deadline)
+            finally:
+                host.probing = False
+                host.probed.set()
+            if isinstance(result, _Answer):
+                host.head_ok = result.status not in HEAD_REFUSED - {403}
+            return self._account(url, host, result)
+        if head and host.head_ok is None and not host.probed.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(host.probed.wait(), PROBE_WAIT)
+        method = "HEAD" if head and host.head_ok is not False else "GET"
+        result = await self._send_paced(host, method, url, quirk, deadline)
         return self._account(url, host, result)
 
     async def _send_paced(
@@ -455,7 +566,7 @@ class LinkChecker:
     ) -> _Answer | Fetched:
         """Wait for the host's pace and a global slot, then send (host slot already held)."""
         await host.pace()
-        async with self._global:
+        async with self._global.slot(host):
             left = deadline - time.monotonic()
             if left <= 0:
                 return Fetched(LinkStatus.TIMEOUT, note="time budget for this URL used up")
