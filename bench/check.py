@@ -2,17 +2,28 @@
 
     .venv/bin/python -m bench.check [--urls 2000] [--hosts 50] [--latency-ms 100]
 
-One fake-web process (``tests/fakeweb`` sites, ``--latency-ms`` on every answer) listens on
-``--hosts`` loopback addresses 127.0.0.11… with the same port, so "a host" is one address for
-every tool and per-host limits mean the same thing. The corpus is mostly live pages, plus what
-real lists hold: 404/410 pages, permanent moves, a host that refuses HEAD, transient 503s and
-429s with ``Retry-After: 1`` that succeed when asked again, and a slow host. Each tool checks
-the same URLs (ours from ``build/works.json`` through ``pipeline check``, the others from a
-markdown file); between tools the server forgets its request log and its transient failures.
+One fake-web process (``tests/fakeweb`` sites and its GitHub API, ``--latency-ms`` on every
+answer) listens on ``--hosts`` loopback addresses 127.0.0.11… with the same port, so "a host"
+is one address for every tool and per-host limits mean the same thing. The corpus is mostly
+live pages, plus what real lists hold: 404/410 pages, permanent moves, a host that refuses
+HEAD, transient 503s and 429s with ``Retry-After: 1`` that succeed when asked again, a slow
+host, and github.com repository home pages (one renamed, one deleted; the API agrees with the
+pages). Each tool checks the same URLs (ours from ``build/works.json`` through ``pipeline
+check``, the others from a markdown file), github.com rewritten to the fake web with each
+tool's own option; between tools the server forgets its request log and its transient
+failures.
 
-Printed per tool: wall time of the whole process, requests the server saw (by method), peak
-RSS, verdict counts, and false ``dead`` (a live or moved URL reported broken). Node tools are
-installed with npm into ``.tools/bench-node`` (git-ignored) on first use.
+The same rules for every tool, as far as its options go: ``--per-host`` requests in flight per
+host and ``--concurrency`` in all (default hosts x per-host, so the per-host limit is the one
+that binds), no request interval, ``Retry-After`` honoured and 5xx retried (linkinator:
+``--retry --retry-errors``; lychee has no switch for 5xx). linkinator has no per-host limit
+and does not keep to ``--concurrency``, and markdown-link-check takes neither: the in-flight
+maxima the server saw are printed, and ``ours-unbounded`` runs ours at linkinator's load.
+
+Printed per tool: wall time of the whole process and the span from its first request to its
+last, requests the server saw (by method) and the connections they came on, peak RSS,
+verdict counts, false ``dead`` (a live or moved URL reported broken) and missed dead ones.
+Node tools are installed with npm into ``.tools/bench-node`` (git-ignored) on first use.
 """
 
 from __future__ import annotations
