@@ -511,7 +511,10 @@ def main() -> None:
         help="requests in flight over the run for the tools that take it (default: hosts x "
         "per-host, so that the per-host limit, the one every tool is given, is what binds)",
     )
-    parser.add_argument("--tools", default="ours,lychee,linkinator,markdown-link-check")
+    parser.add_argument(
+        "--tools",
+        default="ours,ours-defaults,ours-unbounded,lychee,linkinator,markdown-link-check",
+    )
     parser.add_argument(
         "--no-transient", action="store_true", help="no 503/429/slow URLs: raw speed only"
     )
