@@ -464,6 +464,41 @@ def test_a_cancelled_waiter_never_keeps_a_slot() -> None:
     assert asyncio.run(run()) == 1
 
 
+def test_a_slot_kept_for_a_request_that_is_cancelled_is_given_back() -> None:
+    async def run() -> tuple[int, int]:
+        slots = GlobalSlots(1)
+        host = _Host(asyncio.Semaphore(1), 0.0, left=5)
+        go = asyncio.Event()
+        queued: list[asyncio.Task[None]] = []
+        kept = 0
+
+        async def first() -> None:
+            nonlocal kept
+            async with slots.host_slot(host), slots.slot(host):
+                await go.wait()
+            # Its global slot is now kept for the queued request, its host slot handed to
+            # it; that request is cancelled before it runs.
+            kept = host.reserved
+            queued[0].cancel()
+
+        async def second() -> None:
+            async with slots.host_slot(host), slots.slot(host):
+                pass
+
+        a = asyncio.create_task(first())
+        await asyncio.sleep(0)
+        queued.append(asyncio.create_task(second()))
+        await asyncio.sleep(0)
+        go.set()
+        await a
+        with pytest.raises(asyncio.CancelledError):
+            await queued[0]
+        await asyncio.wait_for(_hold(slots, _host_with(1), 0), 1)  # the slot is free again
+        return kept, host.reserved
+
+    assert asyncio.run(run()) == (1, 0)
+
+
 def _host_with(left: int) -> _Host:
     return _Host(asyncio.Semaphore(4), 0.0, left=left)
 

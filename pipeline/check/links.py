@@ -258,6 +258,24 @@ class GlobalSlots:
             else:
                 self._release()
 
+    @contextlib.asynccontextmanager
+    async def host_slot(self, host: _Host) -> AsyncIterator[None]:
+        """One of ``host``'s own ``per_host`` slots, the request counted as queued meanwhile."""
+        host.queued += 1
+        try:
+            await host.slots.acquire()
+        except asyncio.CancelledError:
+            host.queued -= 1
+            if host.reserved > host.queued:
+                host.reserved -= 1  # kept for a request that will not come: give it back
+                self._release()
+            raise
+        host.queued -= 1
+        try:
+            yield
+        finally:
+            host.slots.release()
+
     def _best_claim(self) -> int:
         while self._waiting and self._waiting[0][2].done():
             heapq.heappop(self._waiting)  # cancelled waiters
@@ -530,15 +548,8 @@ class LinkChecker:
         knows whether the host answers HEAD, one HEAD goes alone.
         """
         host = self._host(host_of(url))
-        host.queued += 1
-        try:
-            await host.slots.acquire()
-        finally:
-            host.queued -= 1
-        try:
+        async with self._global.host_slot(host):
             return await self._request_in_slot(host, head, url, quirk, deadline)
-        finally:
-            host.slots.release()
 
     async def _request_in_slot(
         self, host: _Host, head: bool, url: str, quirk: Quirk, deadline: float
