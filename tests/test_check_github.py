@@ -17,6 +17,7 @@ from tests.check_helpers import fake_settings, promote, read_links, work, write_
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.core import free_port
 from tests.fakeweb.github import _rest_body, add_repo, remove_repo, rename, set_rate
+from tests.fakeweb.sites import site
 
 pytestmark = pytest.mark.network
 
@@ -291,15 +292,19 @@ def test_home_pages_are_settled_by_the_api_answer(
     fakeweb: FakeWeb, project: Path, token: str | None
 ) -> None:
     names = world(fakeweb, project, n_extra=5)
+    site(fakeweb, "github.com", "/delta/deleted", status=404)
     env = {}
     if token:
         fakeweb.data["github"]["token"] = token
         env["GITHUB_TOKEN"] = token
     settings = fake_settings(fakeweb, project, env=env, github_batch=4, dead_after=2)
     report = run_check(settings)
-    assert not fakeweb.requests_to("/web/github.com/"), "a home page was fetched"
+    # Only the repository GitHub does not know has its page fetched: the page decides.
+    pages = [r.path for r in fakeweb.requests_to("/web/github.com/")]
+    assert pages == ["/web/github.com/delta/deleted"]
     if token:
-        assert report.requests == len(fakeweb.requests_to("/github/graphql")) == 3  # ceil(9 / 4)
+        assert len(fakeweb.requests_to("/github/graphql")) == 3  # ceil(9 / 4)
+        assert report.requests == 3 + 1
     links = links_of(project)
     live = links["https://github.com/alpha/live"]
     assert (live["status"], live["note"]) == ("ok", "checked through the GitHub API")
@@ -310,13 +315,42 @@ def test_home_pages_are_settled_by_the_api_answer(
         "https://github.com/NewOwner/NewName",
     )
     gone = links["https://github.com/delta/deleted"]
-    assert (gone["status"], gone["failures"]) == ("failing", 1)
-    assert f"{len(names)} repository pages answered by the GitHub API" in report.lines[0]
+    assert (gone["status"], gone["failures"], gone["http_status"]) == ("failing", 1, 404)
+    assert f"{len(names) - 1} repository pages answered by the GitHub API" in report.lines[0]
     promote(project)
     run_check(settings)
     gone = links_of(project)["https://github.com/delta/deleted"]
     assert (gone["status"], gone["failures"]) == ("dead", 2)
-    assert not fakeweb.requests_to("/web/github.com/")
+
+
+def test_a_home_page_github_refuses_to_show_is_blocked_not_dead(
+    fakeweb: FakeWeb, project: Path
+) -> None:
+    remove_repo(fakeweb, "taken/down")  # REST 404 for the API, 451 for the page (DMCA)
+    site(fakeweb, "github.com", "/taken/down", status=451)
+    write_works(
+        project, [work("w1", [("https://github.com/taken/down", "code")], github=["taken/down"])]
+    )
+    settings = fake_settings(fakeweb, project, dead_after=1)
+    run_check(settings)
+    link = links_of(project)["https://github.com/taken/down"]
+    assert (link["status"], link["http_status"]) == ("blocked", 451)
+
+
+def test_home_pages_by_http_or_www_are_moved_to_the_canonical_address(
+    fakeweb: FakeWeb, project: Path
+) -> None:
+    add_repo(fakeweb, "Alpha/Live", stars=1)
+    urls = ["http://github.com/alpha/live", "https://www.github.com/Alpha/Live/"]
+    write_works(project, [work("w1", [(u, "code") for u in urls], github=["alpha/live"])])
+    run_check(fake_settings(fakeweb, project))
+    assert not fakeweb.requests_to("/web/")
+    links = links_of(project)
+    for url in urls:
+        assert (links[url]["status"], links[url]["final_url"]) == (
+            "moved",
+            "https://github.com/Alpha/Live",
+        )
 
 
 def test_home_pages_the_api_could_not_answer_are_fetched(fakeweb: FakeWeb, project: Path) -> None:

@@ -425,11 +425,11 @@ def test_a_freed_slot_goes_to_the_host_with_most_urls_left() -> None:
         slots = GlobalSlots(1)
         order: list[str] = []
         small, big = _host_with(1), _host_with(9)
-        holder = slots.slot(small)
+        holder = slots.slot(small, small.left)
         await holder.__aenter__()
 
         async def ask(name: str, host: _Host) -> None:
-            async with slots.slot(host):
+            async with slots.slot(host, host.left):
                 order.append(name)
 
         waiting = [asyncio.create_task(ask(n, h)) for n, h in [("small", small), ("big", big)]]
@@ -445,7 +445,7 @@ def test_a_cancelled_waiter_never_keeps_a_slot() -> None:
     async def run() -> int:
         slots = GlobalSlots(1)
         host = _host_with(1)
-        holder = slots.slot(host)
+        holder = slots.slot(host, host.left)
         await holder.__aenter__()
         cancelled_early = asyncio.create_task(_hold(slots, host, 0))
         handed_then_cancelled = asyncio.create_task(_hold(slots, host, 0))
@@ -474,7 +474,7 @@ def test_a_slot_kept_for_a_request_that_is_cancelled_is_given_back() -> None:
 
         async def first() -> None:
             nonlocal kept
-            async with slots.host_slot(host), slots.slot(host):
+            async with slots.host_slot(host), slots.slot(host, host.left):
                 await go.wait()
             # Its global slot is now kept for the queued request, its host slot handed to
             # it; that request is cancelled before it runs.
@@ -482,7 +482,7 @@ def test_a_slot_kept_for_a_request_that_is_cancelled_is_given_back() -> None:
             queued[0].cancel()
 
         async def second() -> None:
-            async with slots.host_slot(host), slots.slot(host):
+            async with slots.host_slot(host), slots.slot(host, host.left):
                 pass
 
         a = asyncio.create_task(first())
@@ -504,7 +504,7 @@ def _host_with(left: int) -> _Host:
 
 
 async def _hold(slots: GlobalSlots, host: _Host, seconds: float) -> None:
-    async with slots.slot(host):
+    async with slots.slot(host, host.left):
         await asyncio.sleep(seconds)
 
 
@@ -524,3 +524,32 @@ def test_the_longest_queue_keeps_its_host_slots_busy(fakeweb: FakeWeb, tmp_path:
     big_last = max(i for i, p in enumerate(order) if p.startswith("/web/big.example/"))
     # The big host got its two slots all along: small hosts were still waiting when it ended.
     assert big_last < len(order) - 3
+
+
+def test_the_time_budget_runs_from_the_first_request_not_the_queue(
+    fakeweb: FakeWeb, tmp_path: Path
+) -> None:
+    # 8 URLs through one slot at 0.1 s each: the last waits 0.7 s, beyond its 0.4 s budget.
+    site(fakeweb, "queue.example", delay=0.1)
+    settings = fake_settings(fakeweb, tmp_path, per_host=1, url_budget=0.4, timeout=1.0)
+    urls = [f"https://queue.example/{i}" for i in range(8)]
+    results, stats = check_urls(settings, urls)
+    assert {u: r.status for u, r in results.items()} == dict.fromkeys(urls, LinkStatus.OK)
+    assert stats.requests == 8
+
+
+def test_a_redirect_hop_goes_before_new_urls(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    # 15 hosts of 4 URLs through 4 slots; a move whose target is on a host no list names
+    # (no URLs left of its own) is followed at once, not after everything else.
+    hosts = [f"h{i}.example" for i in range(15)]
+    for host in hosts:
+        site(fakeweb, host, delay=0.05)
+    site(fakeweb, "r.example", "/p", status=301, location="https://t.example/p")
+    settings = fake_settings(fakeweb, tmp_path, concurrency=4, per_host=1)
+    urls = ["https://r.example/p"] + [f"https://{h}/{j}" for h in hosts for j in range(4)]
+    urls += [f"https://r.example/{j}" for j in range(3)]  # asked early: as many URLs as any
+    results, _ = check_urls(settings, urls)
+    assert results["https://r.example/p"].status == LinkStatus.MOVED
+    order = [r.path for r in fakeweb.requests]
+    # Among the next requests once the move is answered (4 slots, 4 in flight before it).
+    assert order.index("/web/t.example/p") - order.index("/web/r.example/p") <= 5, order

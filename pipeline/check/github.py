@@ -369,39 +369,38 @@ def repo_home(url: str) -> str | None:
     return name.lower() if NAME.match(name) else None
 
 
-def home_outcome(repo: str, run: GitHubRun, previous: RepoFacts | None) -> Fetched | None:
-    """What the API's answer about ``repo`` says of a link to its home page; None: no answer.
+def home_outcome(url: str, repo: str, run: GitHubRun, previous: RepoFacts | None) -> Fetched | None:
+    """What the API's answer about ``repo`` says of ``url``, a link to its home page; None
+    when the page itself must be fetched.
 
-    The API is the authority on the question a fetch of the page would ask (does the
-    repository exist, under which name), so the page is not fetched once the API answered:
-    a renamed repository is ``moved`` to its new name (github.com redirects there too), one
-    GitHub says does not exist is a certain failure (``dead`` after ``dead_after`` runs, as a
-    404 would be). A repository the API gave no usable answer about (rate limit, outage,
-    an answer about another repository) gets None: its page is checked as any other link.
+    The API is the authority on what a fetch of the page would find out for a repository
+    that exists (is it there, under which name), so the page is not fetched then: a renamed
+    repository is ``moved`` to its new name, as github.com redirects there; so is a link by
+    ``http:`` or ``www.``, which github.com redirects to ``https://github.com/``. A repository
+    the API says does not exist has its page fetched all the same, so that the page's own
+    answer decides (404 is a certain failure, 451 a block), and so has one the API gave no
+    usable answer about (rate limit, outage, an answer about another repository).
     """
     facts = run.facts.get(repo)
     if facts is None and repo in run.unchanged:
         facts = previous  # REST 304: what the previous run learned still holds
-    if facts is not None and facts.canonical:
-        note = "checked through the GitHub API"
-        if facts.archived:
-            note += "; the repository is archived (read-only)"
-        if facts.canonical.lower() != repo:
-            return Fetched(
-                LinkStatus.MOVED,
-                final_url=f"https://github.com/{facts.canonical}",
-                note=f"{note}; renamed to {facts.canonical}",
-                answered=True,
-            )
+    if facts is None or not facts.canonical:
+        return None
+    note = "checked through the GitHub API"
+    if facts.archived:
+        note += "; the repository is archived (read-only)"
+    parts = urlsplit(url.strip())
+    canonical_home = parts.scheme.lower() == "https" and parts.hostname == "github.com"
+    if facts.canonical.lower() != repo:
+        note += f"; renamed to {facts.canonical}"
+    elif canonical_home:
         return Fetched(LinkStatus.OK, note=note, answered=True)
-    if repo in run.missing:
-        return Fetched(
-            LinkStatus.FAILING,
-            note="GitHub API: the repository does not exist",
-            certain=True,
-            answered=True,
-        )
-    return None
+    return Fetched(
+        LinkStatus.MOVED,
+        final_url=f"https://github.com/{facts.canonical}",
+        note=note,
+        answered=True,
+    )
 
 
 # -- merging with the previous run -------------------------------------------------------------

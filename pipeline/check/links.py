@@ -135,10 +135,9 @@ def host_of(url: str) -> str:
 def interleave_hosts(urls: Iterable[str]) -> list[str]:
     """The URLs one per host in turn, the hosts with the most URLs first in every round.
 
-    The checker's slots are handed out first come, first served, and lists cluster by host
-    (arXiv, GitHub, IEEE Xplore). In list order the first hosts would take every global slot
-    while the others waited; in turns every host starts at once, and the host with the
-    longest queue, which bounds the run at ``per_host`` requests at a time, is never behind.
+    Lists cluster by host (arXiv, GitHub, IEEE Xplore): in list order the first hosts would
+    take every global slot at the start while the others waited; in turns every host starts
+    at once (:class:`GlobalSlots` then keeps the longest queue served).
     """
     by_host: dict[str, list[str]] = {}
     for url in urls:
@@ -178,7 +177,7 @@ class _UrlState:
     """What the tries of one URL share."""
 
     deadline: float | None = None
-    """End of the URL's time budget (set by the first try, not while queued)."""
+    """End of the URL's time budget: set when its first request is sent, not while queued."""
     get_only: bool = False
     """HEAD failed with a 5xx: later tries use GET."""
 
@@ -227,8 +226,9 @@ class _Host:
 
 
 class GlobalSlots:
-    """The run's ``concurrency`` request slots, each freed one handed to the waiting request
-    whose host has the most URLs left.
+    """The run's ``concurrency`` request slots, each freed one handed first to a request of a
+    URL already in progress (a redirect hop, the GET after a refused HEAD, a retry: its time
+    budget is running), then to the waiting request whose host has the most URLs left.
 
     A host can have at most ``per_host`` requests in flight, so the host with the longest
     queue sets the least time the run can take; first come, first served (a plain
@@ -244,16 +244,20 @@ class GlobalSlots:
 
     def __init__(self, size: int) -> None:
         self._free = max(1, size)
-        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._waiting: list[tuple[int, int, int, asyncio.Future[None]]] = []
+        """(0 for a URL in progress else 1, -claim, arrival, ticket): a heap."""
         self._order = itertools.count()
 
     @contextlib.asynccontextmanager
-    async def slot(self, host: _Host) -> AsyncIterator[None]:
-        await self._acquire(host)
+    async def slot(
+        self, host: _Host, claim: int, *, in_progress: bool = False
+    ) -> AsyncIterator[None]:
+        """A global slot for a request to ``host``, ranked by ``claim`` (URLs left)."""
+        await self._acquire(host, (0 if in_progress else 1, -claim))
         try:
             yield
         finally:
-            if host.queued > host.reserved and self._best_claim() <= host.left:
+            if host.queued > host.reserved and self._next_rank() >= (1, -host.left):
                 host.reserved += 1
             else:
                 self._release()
@@ -273,24 +277,29 @@ class GlobalSlots:
         host.queued -= 1
         try:
             yield
+        except asyncio.CancelledError:
+            if host.reserved > host.queued:
+                host.reserved -= 1  # a slot kept for this request, which never asked for it
+                self._release()
+            raise
         finally:
             host.slots.release()
 
-    def _best_claim(self) -> int:
-        while self._waiting and self._waiting[0][2].done():
+    def _next_rank(self) -> tuple[int, int]:
+        """The rank of the request a freed slot would go to (past every rank: nobody)."""
+        while self._waiting and self._waiting[0][3].done():
             heapq.heappop(self._waiting)  # cancelled waiters
-        return -self._waiting[0][0] if self._waiting else -1
+        return self._waiting[0][:2] if self._waiting else (2, 0)
 
-    async def _acquire(self, host: _Host) -> None:
+    async def _acquire(self, host: _Host, rank: tuple[int, int]) -> None:
         if host.reserved > 0:
             host.reserved -= 1
             return
-        left = host.left
         if self._free > 0 and not self._waiting:
             self._free -= 1
             return
         ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, (-left, next(self._order), ticket))
+        heapq.heappush(self._waiting, (*rank, next(self._order), ticket))
         try:
             await ticket
         except asyncio.CancelledError:
@@ -300,7 +309,7 @@ class GlobalSlots:
 
     def _release(self) -> None:
         while self._waiting:
-            _, _, ticket = heapq.heappop(self._waiting)
+            *_, ticket = heapq.heappop(self._waiting)
             if not ticket.done():  # a cancelled waiter's ticket is skipped
                 ticket.set_result(None)
                 return
@@ -422,9 +431,7 @@ class LinkChecker:
 
     async def _attempt(self, url: str, progress: _UrlState) -> Fetched:
         """One try: request, following redirects hop by hop."""
-        if progress.deadline is None:
-            progress.deadline = time.monotonic() + self.limits.url_budget
-        deadline = progress.deadline
+        origin = self._host(host_of(url))
         current = url
         hops: list[str] = []
         moved_to: str | None = None
@@ -437,7 +444,7 @@ class LinkChecker:
             quirk = quirk_for(host_of(current))
             state = self._host(host_of(current))
             head = not (quirk.head_unreliable or quirk.soft404 or progress.get_only)
-            answer = await self._request(head, current, quirk, deadline)
+            answer = await self._request(head, current, quirk, progress, origin)
             if isinstance(answer, Fetched):
                 answer.hops = hops
                 return answer
@@ -449,7 +456,7 @@ class LinkChecker:
                     state.head_ok = False
                 if answer.status >= 500:
                     progress.get_only = True
-                answer2 = await self._request(False, current, quirk, deadline)
+                answer2 = await self._request(False, current, quirk, progress, origin)
                 if isinstance(answer2, Fetched):
                     answer2.hops = hops
                     return answer2
@@ -539,26 +546,30 @@ class LinkChecker:
         )
 
     async def _request(
-        self, head: bool, url: str, quirk: Quirk, deadline: float
+        self, head: bool, url: str, quirk: Quirk, progress: _UrlState, origin: _Host
     ) -> _Answer | Fetched:
         """One HTTP request to ``remap(url)``, under the host's and the global limits.
 
         HEAD when ``head`` and the host has not refused HEAD before (decided once a slot is
         ours, so URLs queued behind the one that found out go straight to GET). While nobody
-        knows whether the host answers HEAD, one HEAD goes alone.
+        knows whether the host answers HEAD, one HEAD goes alone. ``origin`` is the host of
+        the URL being checked (``url`` may be a redirect hop elsewhere): its claim counts.
         """
         host = self._host(host_of(url))
         async with self._global.host_slot(host):
-            return await self._request_in_slot(host, head, url, quirk, deadline)
+            skipped = self._skip(host)  # the host went down while this request queued
+            if skipped is not None:
+                return skipped
+            return await self._request_in_slot(host, head, url, quirk, progress, origin)
 
     async def _request_in_slot(
-        self, host: _Host, head: bool, url: str, quirk: Quirk, deadline: float
+        self, host: _Host, head: bool, url: str, quirk: Quirk, progress: _UrlState, origin: _Host
     ) -> _Answer | Fetched:
         """:meth:`_request` once the host's slot is ours."""
         if head and host.head_ok is None and not host.probing:
             host.probing = True
             try:
-                result = await self._send_paced(host, "HEAD", url, quirk, deadline)
+                result = await self._send_paced(host, "HEAD", url, quirk, progress, origin)
             finally:
                 host.probing = False
                 host.probed.set()
@@ -569,16 +580,20 @@ class LinkChecker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(host.probed.wait(), PROBE_WAIT)
         method = "HEAD" if head and host.head_ok is not False else "GET"
-        result = await self._send_paced(host, method, url, quirk, deadline)
+        result = await self._send_paced(host, method, url, quirk, progress, origin)
         return self._account(url, host, result)
 
     async def _send_paced(
-        self, host: _Host, method: str, url: str, quirk: Quirk, deadline: float
+        self, host: _Host, method: str, url: str, quirk: Quirk, progress: _UrlState, origin: _Host
     ) -> _Answer | Fetched:
         """Wait for the host's pace and a global slot, then send (host slot already held)."""
         await host.pace()
-        async with self._global.slot(host):
-            left = deadline - time.monotonic()
+        claim = max(host.left, origin.left)
+        async with self._global.slot(host, claim, in_progress=progress.deadline is not None):
+            now = time.monotonic()
+            if progress.deadline is None:
+                progress.deadline = now + self.limits.url_budget
+            left = progress.deadline - now
             if left <= 0:
                 return Fetched(LinkStatus.TIMEOUT, note="time budget for this URL used up")
             self.stats.requests += 1

@@ -122,8 +122,8 @@ async def _check_all(settings: Settings, inputs: Inputs, previous: dict[str, Rep
 
     A link to a repository's home page waits for the API instead of being fetched: the
     API answers the question the page would (exists? renamed?) for 50 repositories a query,
-    and github.com is spared one page per repository. Homes the API could not answer for
-    (rate limit, outage) are then fetched like any other link.
+    and github.com is spared one page per repository. Homes the API did not confirm (not
+    found, rate limit, outage) are then fetched like any other link.
     """
     keys: dict[str, str] = {}
     key_of: dict[str, str] = {}
@@ -150,7 +150,7 @@ async def _check_all(settings: Settings, inputs: Inputs, previous: dict[str, Rep
                 run = checked.run = await github.fetch(settings, inputs.repos, previous)
                 settled: dict[str, Fetched] = {}
                 for key, repo in homes.items():
-                    outcome = github.home_outcome(repo, run, previous.get(repo))
+                    outcome = github.home_outcome(keys[key], repo, run, previous.get(repo))
                     if outcome is not None:
                         settled[keys[key]] = outcome
                         bar.advance()
