@@ -76,6 +76,11 @@ def read_links(root: Path, where: str = "build") -> dict[str, Any]:
     return dict(json.loads((root / where / "links.json").read_text(encoding="utf-8")))
 
 
+def links_by_url(root: Path) -> dict[str, dict[str, Any]]:
+    """build/links.json's links, keyed by URL as the lists spell it."""
+    return {link["url"]: link for link in read_links(root)["links"]}
+
+
 def promote(root: Path) -> None:
     """What the emit stage does with our output: build/links.json → output/links.json."""
     (root / "output").mkdir(parents=True, exist_ok=True)

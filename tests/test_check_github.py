@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.check import run_check
-from tests.check_helpers import fake_settings, promote, read_links, work, write_works
+from tests.check_helpers import (
+    fake_settings,
+    links_by_url,
+    promote,
+    read_links,
+    work,
+    write_works,
+)
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.core import free_port
 from tests.fakeweb.github import _rest_body, add_repo, remove_repo, rename, set_rate
@@ -283,10 +290,6 @@ def test_unusable_rest_answer_keeps_the_last_known_facts(
 
 
 # -- repository home pages: settled by the API, not fetched -----------------------------------
-def links_of(root: Path) -> dict[str, dict[str, object]]:
-    return {link["url"]: link for link in read_links(root)["links"]}
-
-
 @pytest.mark.parametrize("token", [None, TOKEN], ids=["rest", "graphql"])
 def test_home_pages_are_settled_by_the_api_answer(
     fakeweb: FakeWeb, project: Path, token: str | None
@@ -305,7 +308,7 @@ def test_home_pages_are_settled_by_the_api_answer(
     if token:
         assert len(fakeweb.requests_to("/github/graphql")) == 3  # ceil(9 / 4)
         assert report.requests == 3 + 1
-    links = links_of(project)
+    links = links_by_url(project)
     live = links["https://github.com/alpha/live"]
     assert (live["status"], live["note"]) == ("ok", "checked through the GitHub API")
     assert "archived" in str(links["https://github.com/beta/old-tool"]["note"])
@@ -319,7 +322,7 @@ def test_home_pages_are_settled_by_the_api_answer(
     assert f"{len(names) - 1} repository pages answered by the GitHub API" in report.lines[0]
     promote(project)
     run_check(settings)
-    gone = links_of(project)["https://github.com/delta/deleted"]
+    gone = links_by_url(project)["https://github.com/delta/deleted"]
     assert (gone["status"], gone["failures"]) == ("dead", 2)
 
 
@@ -333,7 +336,7 @@ def test_a_home_page_github_refuses_to_show_is_blocked_not_dead(
     )
     settings = fake_settings(fakeweb, project, dead_after=1)
     run_check(settings)
-    link = links_of(project)["https://github.com/taken/down"]
+    link = links_by_url(project)["https://github.com/taken/down"]
     assert (link["status"], link["http_status"]) == ("blocked", 451)
 
 
@@ -345,7 +348,7 @@ def test_home_pages_by_http_or_www_are_moved_to_the_canonical_address(
     write_works(project, [work("w1", [(u, "code") for u in urls], github=["alpha/live"])])
     run_check(fake_settings(fakeweb, project))
     assert not fakeweb.requests_to("/web/")
-    links = links_of(project)
+    links = links_by_url(project)
     for url in urls:
         assert (links[url]["status"], links[url]["final_url"]) == (
             "moved",
@@ -360,7 +363,7 @@ def test_home_pages_the_api_could_not_answer_are_fetched(fakeweb: FakeWeb, proje
     run_check(fake_settings(fakeweb, project))
     fetched = {r.path for r in fakeweb.requests_to("/web/github.com/")}
     assert fetched == {f"/web/github.com/{n}" for n in names}
-    links = links_of(project)
+    links = links_by_url(project)
     # The fake site answers 200 for every page: the page's word is taken, not the API's.
     assert all(links[f"https://github.com/{n}"]["status"] == "ok" for n in names)
     assert all(links[f"https://github.com/{n}"]["note"] is None for n in names)

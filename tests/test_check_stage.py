@@ -11,16 +11,19 @@ import pytest
 from pipeline.check import run_check
 from pipeline.errors import InputError
 from pipeline.models import LinkStatus, to_json
-from tests.check_helpers import fake_settings, promote, read_links, work, write_works
+from tests.check_helpers import (
+    fake_settings,
+    links_by_url,
+    promote,
+    read_links,
+    work,
+    write_works,
+)
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.core import free_port
 from tests.fakeweb.sites import site
 
 pytestmark = pytest.mark.network
-
-
-def by_url(root: Path) -> dict[str, dict[str, object]]:
-    return {link["url"]: link for link in read_links(root)["links"]}
 
 
 def test_each_distinct_url_is_checked_once(fakeweb: FakeWeb, project: Path) -> None:
@@ -39,7 +42,7 @@ def test_each_distinct_url_is_checked_once(fakeweb: FakeWeb, project: Path) -> N
     paper_requests = fakeweb.requests_to("/web/ok.example/paper")
     assert len(paper_requests) == 1
     assert report.requests == 2
-    links = by_url(project)
+    links = links_by_url(project)
     # Reports keep each spelling as the list has it, with all its places, sorted.
     assert set(links) == {
         "https://ok.example/paper",
@@ -63,12 +66,12 @@ def test_dead_only_after_consecutive_failing_runs(fakeweb: FakeWeb, project: Pat
     settings = fake_settings(fakeweb, project, dead_after=2)
 
     run_check(settings)
-    first = by_url(project)["https://gone.example/x"]
+    first = links_by_url(project)["https://gone.example/x"]
     assert (first["status"], first["failures"]) == ("failing", 1)
     promote(project)
 
     report = run_check(settings)
-    second = by_url(project)["https://gone.example/x"]
+    second = links_by_url(project)["https://gone.example/x"]
     assert (second["status"], second["failures"]) == ("dead", 2)
     assert report.problems == 1
     promote(project)
@@ -76,7 +79,7 @@ def test_dead_only_after_consecutive_failing_runs(fakeweb: FakeWeb, project: Pat
     # Back to life: the count starts again.
     site(fakeweb, "gone.example", status=200)
     run_check(settings)
-    third = by_url(project)["https://gone.example/x"]
+    third = links_by_url(project)["https://gone.example/x"]
     assert (third["status"], third["failures"]) == ("ok", 0)
 
 
@@ -84,7 +87,7 @@ def test_moved_link_reports_the_new_url(fakeweb: FakeWeb, project: Path) -> None
     site(fakeweb, "old.example", "/p", status=301, location="https://new.example/p")
     write_works(project, [work("w1", [("https://old.example/p", "project")])])
     report = run_check(fake_settings(fakeweb, project))
-    link = by_url(project)["https://old.example/p"]
+    link = links_by_url(project)["https://old.example/p"]
     assert link["status"] == "moved"
     assert link["final_url"] == "https://new.example/p"
     assert link["note"] == "redirects: 301 https://new.example/p"
@@ -110,7 +113,7 @@ def test_blocked_paper_of_a_verified_work_says_the_paper_exists(
     ]
     (project / "build" / "resolved.json").write_text(json.dumps(resolved), encoding="utf-8")
     run_check(fake_settings(fakeweb, project))
-    links = by_url(project)
+    links = links_by_url(project)
     one, two = (
         links["https://ieeexplore.ieee.org/document/1"],
         links["https://ieeexplore.ieee.org/document/2"],
@@ -160,7 +163,7 @@ def test_no_network_marks_nothing_dead_and_keeps_the_past(fakeweb: FakeWeb, proj
     settings = fake_settings(fakeweb, project, env=env, retries=3, backoff=0.2, dead_after=1)
     report = run_check(settings)
     assert "links" in report.degraded
-    links = by_url(project)
+    links = links_by_url(project)
     assert links["https://ok.example/a"]["status"] == "ok"
     assert links["https://gone.example/b"]["status"] == "failing"
     assert links["https://gone.example/b"]["failures"] == 1
@@ -176,7 +179,7 @@ def test_offline_asks_nobody(fakeweb: FakeWeb, project: Path) -> None:
     report = run_check(settings)
     assert fakeweb.requests == []
     assert "links" in report.degraded
-    links = by_url(project)
+    links = links_by_url(project)
     assert links["https://ok.example/a"]["status"] == "ok"
     assert links["https://gone.example/b"]["failures"] == 1
     assert {r["repo"]: r["stars"] for r in read_links(project)["repos"]} == {"owner/repo": 1234}
@@ -205,7 +208,7 @@ def test_names_that_do_not_resolve_anywhere_are_a_degraded_run(
     settings = dataclasses.replace(fake_settings(fakeweb, project, dead_after=1), remap=())
     report = run_check(settings)
     assert "links" in report.degraded
-    result = by_url(project)
+    result = links_by_url(project)
     assert result["https://gone.example/b"]["status"] == "failing"  # as before, not dead
     assert result["https://site3.invalid/p"]["status"] == "unchecked"
     assert all(link["status"] != "dead" for link in result.values())

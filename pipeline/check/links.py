@@ -266,24 +266,23 @@ class GlobalSlots:
     async def host_slot(self, host: _Host) -> AsyncIterator[None]:
         """One of ``host``'s own ``per_host`` slots, the request counted as queued meanwhile."""
         host.queued += 1
+        holding = False
         try:
             await host.slots.acquire()
-        except asyncio.CancelledError:
+            holding = True
             host.queued -= 1
-            if host.reserved > host.queued:
-                host.reserved -= 1  # kept for a request that will not come: give it back
-                self._release()
-            raise
-        host.queued -= 1
-        try:
             yield
         except asyncio.CancelledError:
+            if not holding:
+                host.queued -= 1
             if host.reserved > host.queued:
-                host.reserved -= 1  # a slot kept for this request, which never asked for it
+                # A slot kept for this request, cancelled before it asked: give it back.
+                host.reserved -= 1
                 self._release()
             raise
         finally:
-            host.slots.release()
+            if holding:
+                host.slots.release()
 
     def _next_rank(self) -> tuple[int, int]:
         """The rank of the request a freed slot would go to (past every rank: nobody)."""
