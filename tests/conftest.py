@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,3 +41,23 @@ def require_tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)  # outside CI only; in CI a missing tool fails above
     return path
+
+
+TOOLS = REPO / ".tools"  # git-ignored; `make tools` installs the npm test tools here
+
+
+def require_npm_package(spec: str, name: str) -> Path:
+    """Folder of an npm package under .tools/, installed on first use (``spec`` is
+    ``name@version``). Missing after that: a failure in CI, a skip elsewhere."""
+    require_tool("node")
+    folder = TOOLS / "node_modules" / name
+    if not (folder / "package.json").exists():
+        npm = require_tool("npm")
+        command = [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(TOOLS)]
+        subprocess.run([*command, spec], check=False, capture_output=True, timeout=300)
+    if not (folder / "package.json").exists():
+        message = f"{name} is not installed (make tools: npm install {spec})"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)  # outside CI only; in CI a missing package fails above
+    return folder

@@ -44,3 +44,14 @@ def emit(root: Path) -> StageReport:
 def outputs(root: Path) -> dict[str, bytes]:
     """Every file under output/, by name."""
     return {p.name: p.read_bytes() for p in sorted((root / "output").iterdir()) if p.is_file()}
+
+
+def payloads_output(root: Path) -> Path:
+    """output/ of the hand-made payloads plus all five real lists as an offline run resolves
+    them (lists-resolved.json: a snapshot of build/resolved.json from `pipeline scrape` and
+    `pipeline resolve --offline`, every record unverified)."""
+    resolved = fixture("resolved.json")
+    seen = {item["work"]["id"] for item in resolved}
+    resolved += [x for x in fixture("lists-resolved.json") if x["work"]["id"] not in seen]
+    emit(make_project(root, resolved))
+    return root / "output"

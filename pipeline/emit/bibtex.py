@@ -2,9 +2,20 @@
 
 Text is made safe for BibTeX and LaTeX by :func:`latex_escape`: every special character
 becomes a macro, so the only braces in the file are the ones written here and they always
-balance (BibTeX counts ``\\{`` as a brace, so ``{`` is written ``\\textbraceleft{}``).
+balance (BibTeX counts ``\\{`` as a brace, so ``{`` is written ``{\\textbraceleft}``).
+Text macros are in braces, which BibTeX takes as one "special character" whose command
+name it never changes case (styles upper-case names: ``\\TEXTBACKSLASH`` is undefined).
 A title can therefore never close its field, start a new entry or run a command such as
 ``\\input`` or ``\\write18``. :func:`latex_decode` is the exact inverse (tests use it).
+
+URLs cannot be escaped that way: under the url package ``\\url`` prints its argument
+verbatim (``\\_`` would print a backslash), while a style's fallback when no package
+defines ``\\url`` is ``\\texttt{#1}``, where ``%``, ``_``, ``#``, ``&``, ``~`` and ``^``
+stop LaTeX. So URLs are written as they are and the file's ``@preamble`` (:data:`URL_GUARD`)
+gives ``\\url`` a fallback that reads its argument verbatim, only where the url package
+is not loaded. Every BibTeX style writes the preamble first in the .bbl, before its own
+``\\providecommand{\\url}``; biblatex loads the url package, so there the guard does
+nothing.
 """
 
 from __future__ import annotations
@@ -20,19 +31,36 @@ from bibtexparser.writer import BibtexFormat
 
 from pipeline.emit.records import UNVERIFIED_NOTE, Name, Record
 
+# Where the url package (also loaded by hyperref and biblatex) is not, ``\url`` reads its
+# argument with the URL characters made printable, as the url package does, and sets it in
+# typewriter type; where hyperref is not, ``\href{url}{text}`` (urlbst styles such as
+# elsarticle-num link titles so) reads the URL the same way and prints only the text, and
+# ``\nolinkurl`` and ``\path`` are ``\url``, since styles take a defined ``\href`` to mean
+# hyperref is loaded and then use them (gbt7714, elsarticle-num).
+# No spaces: BibTeX breaks long lines only there.
+URL_GUARD = (
+    r"\def\bibverbatimcatcodes{\catcode`\%=12\catcode`\#=12\catcode`\&=12\catcode`\_=12"
+    r"\catcode`\~=12\catcode`\^=12\catcode`\$=12}"
+    r"\ifx\urlstyle\undefined\def\url{\begingroup\bibverbatimcatcodes\bibverbatimurl}"
+    r"\def\bibverbatimurl#1{\texttt{#1}\endgroup}\fi"
+    r"\ifx\href\undefined\def\href{\begingroup\bibverbatimcatcodes\bibverbatimhref}"
+    r"\def\bibverbatimhref#1{\endgroup}\ifx\nolinkurl\undefined\let\nolinkurl\url\fi"
+    r"\ifx\path\undefined\let\path\url\fi\fi"
+)
+
 _SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",  # only unmatched braces; matched pairs become \{ \}
-    "}": r"\textbraceright{}",
+    "\\": r"{\textbackslash}",
+    "{": r"{\textbraceleft}",  # only unmatched braces; matched pairs become \{ \}
+    "}": r"{\textbraceright}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
     "#": r"\#",
     "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
+    "<": r"{\textless}",
+    ">": r"{\textgreater}",
     "|": "$|$",  # \textbar is lost by pandoc; OT1 prints a raw | as a dash
 }
 # Punctuation such as — … “ ” stays UTF-8: LaTeX's utf8 input, biber and pandoc all read it,
@@ -52,6 +80,38 @@ _LETTERS = {
     "å": r"{\aa}",
     "Å": r"{\AA}",
 }
+# Greek letters as math, which every engine and pandoc read (pdflatex has no Greek text font).
+_GREEK = {
+    chr(code): "{$\\" + name + "$}"
+    for code, name in zip(
+        [*range(0x3B1, 0x3C2), *range(0x3C3, 0x3CA)],
+        ["alpha", "beta", "gamma", "delta", "varepsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "o", "pi", "rho", "sigma", "tau", "upsilon", "varphi", "chi", "psi", "omega"],
+        strict=True,
+    )
+    if name != "o"  # omicron has no command; it stays UTF-8 like other scripts
+} | {
+    chr(code): "{$\\" + name + "$}"
+    for code, name in (
+        (0x393, "Gamma"), (0x394, "Delta"), (0x398, "Theta"), (0x39B, "Lambda"), (0x39E, "Xi"),
+        (0x3A0, "Pi"), (0x3A3, "Sigma"), (0x3A5, "Upsilon"), (0x3A6, "Phi"), (0x3A8, "Psi"),
+        (0x3A9, "Omega"),
+    )
+}  # fmt: skip
+# Pictographs no TeX engine can set (pdflatex stops on them, xelatex's CJK fonts have none):
+# emoji, their joiners, variation selectors and skin tones. The CSL-JSON keeps them.
+_PICTOGRAPHS = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe00-\ufe0f\u200d\u20e3]"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` without what no engine prints (:data:`_PICTOGRAPHS`, with the space before
+    each), spaces tidied: ``"🛰️ EarthGPT 🚀: …"`` → ``"EarthGPT: …"``."""
+    if text.isascii() or not _PICTOGRAPHS.search(text):
+        return text
+    return " ".join(re.sub(r"\s*(?:" + _PICTOGRAPHS.pattern + ")+", "", text).split())
+
+
 # Combining mark → accent command (symbol accents take the letter directly).
 _ACCENTS = {
     "\u0300": "`",
@@ -113,6 +173,7 @@ def latex_escape(
     across slices. In names ``--`` is left alone: biber's initials code cannot take ``-{}-``."""
     out: list[str] = []
     if matched is None:
+        text = printable(text)
         matched = _matched_braces(text) if "{" in text else set()
     for index, char in enumerate(text):
         if index + offset in matched:
@@ -121,6 +182,8 @@ def latex_escape(
             out.append(_SPECIALS[char])
         elif char in _LETTERS:
             out.append(_LETTERS[char])
+        elif char in _GREEK:
+            out.append(_GREEK[char])
         elif char == "-" and text[index + 1 : index + 2] == "-" and not in_name:
             out.append("-{}")  # "--" would print an en dash
         elif char.isascii():
@@ -146,6 +209,7 @@ def _needs_protection(word: str) -> bool:
 
 def latex_title(text: str) -> str:
     """A title with acronyms and proper nouns brace-protected: ``{RemoteCLIP}: A …``."""
+    text = printable(text)
     matched = _matched_braces(text)
     out: list[str] = []
     offset = 0
@@ -156,11 +220,16 @@ def latex_title(text: str) -> str:
     return " ".join(out)
 
 
-_DECODE = {v: k for k, v in _SPECIALS.items()} | {v: k for k, v in _LETTERS.items()}
+_DECODE = (
+    {v: k for k, v in _SPECIALS.items()}
+    | {v: k for k, v in _LETTERS.items()}
+    | {v: k for k, v in _GREEK.items()}
+)
 _ACCENT_CMDS = {v: k for k, v in _ACCENTS.items()}
 _TOKEN = re.compile(
-    r"\\text[a-z]+\{\}|\\[&%$#_{}]|\$\|\$"  # specials
+    r"\{\\text[a-z]+\}|\\[&%$#_{}]|\$\|\$"  # specials
     r"|\{\\(?:ss|o|O|ae|AE|oe|OE|l|L|i|aa|AA)\}"  # letters
+    r"|\{\$\\[A-Za-z]+\$\}"  # Greek
     r"|\{\\([`'^~\"=.])([A-Za-z])\}|\{\\([rcvuHkd])\{([A-Za-z])\}\}"  # accents
     r"|[{}]"
 )
@@ -194,16 +263,40 @@ def _name_part(part: str) -> str:
     return escaped
 
 
+# No word of a name starts with these (list debris such as "A. {Brace"): biber makes no
+# initial of a word that starts with a macro or an escaped brace, and writes a stray one.
+_NAME_DEBRIS = re.compile(r"(?:^|(?<=[\s-]))[{}\\~^<>|$]+")
+
+
+def name_text(part: str) -> str:
+    """A name part as the .bib writes it: printable, no word starting with debris."""
+    return " ".join(_NAME_DEBRIS.sub("", printable(part)).split())
+
+
+def _unsplittable(text: str) -> bool:
+    """Letters LaTeX only has as UTF-8 (CJK, Cyrillic, Arabic, …): a style that abbreviates
+    given names would cut one in half (BibTeX counts bytes), so such names stay whole."""
+    return any(
+        c.isalpha() and not c.isascii() and c not in _LETTERS and c not in _GREEK and not _accent(c)
+        for c in text
+    )
+
+
 def bib_name(name: Name) -> str:
-    """``Family, Given`` (organizations as one braced literal)."""
-    if name.literal:
-        return "{" + latex_escape(name.literal, in_name=True) + "}"
-    family = _name_part(name.family)
-    return f"{family}, {_name_part(name.given)}" if name.given else family
+    """``Family, Given``; organizations, and names in scripts without LaTeX letters, as one
+    braced literal (in the order the list wrote them)."""
+    family, given = name_text(name.family), name_text(name.given)
+    literal = name_text(name.literal) or (
+        " ".join(p for p in (given, family) if p) if _unsplittable(family + given) else ""
+    )
+    if literal or not family:
+        return "{" + latex_escape(literal or given, in_name=True) + "}"
+    return f"{_name_part(family)}, {_name_part(given)}" if given else _name_part(family)
 
 
 def _safe_url(url: str) -> str:
-    """http(s) URLs only, with the characters that break ``\\url`` percent-encoded."""
+    """http(s) URLs only, with what is not a URL character percent-encoded (spaces, braces,
+    backslashes, non-ASCII), so that ``\\url`` and :data:`URL_GUARD` read it verbatim."""
     if not re.match(r"https?://[^\s/]+", url, re.IGNORECASE):
         return ""
     allowed = set("-._~:/?#[]@!$&'()*+,;=%") | set("0123456789")
@@ -231,12 +324,23 @@ def entry_type(record: Record) -> str:
     return "misc"
 
 
+def bib_url(record: Record, doi: str) -> str:
+    """The ``url`` field: none where the DOI says it all (styles print the DOI, or link
+    through it), else the work's own page, else its arXiv abstract page."""
+    if doi:
+        return ""
+    return _safe_url(record.url) or _safe_url(
+        f"https://arxiv.org/abs/{record.arxiv}" if record.arxiv else ""
+    )
+
+
 def entry_fields(record: Record) -> list[tuple[str, str]]:
     """The fields of one entry, in a fixed order, values already LaTeX-escaped."""
     kind = entry_type(record)
     fields: list[tuple[str, str]] = [("title", latex_title(record.title))]
-    if record.authors:
-        fields.append(("author", " and ".join(bib_name(n) for n in record.authors)))
+    authors = [n for n in record.authors if name_text(n.display)]
+    if authors:
+        fields.append(("author", " and ".join(bib_name(n) for n in authors)))
     else:
         # plainnat labels an authorless entry by its cite key's first three letters, and
         # more than 26 such labels in a year run past "z" into "{": a key field prevents it
@@ -268,9 +372,7 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     doi = _safe_doi(record.doi)
     if doi:
         fields.append(("doi", doi))
-    url = _safe_url(record.url) or _safe_url(
-        f"https://arxiv.org/abs/{record.arxiv}" if record.arxiv else ""
-    )
+    url = bib_url(record, doi)
     if url:
         fields.append(("url", url))
     if not record.verified:
@@ -279,9 +381,13 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
 
 
 def render(records: Iterable[Record]) -> str:
-    """The whole .bib, entries in key order."""
+    """The whole .bib: the :data:`URL_GUARD` preamble, then the entries in key order."""
+    ordered = sorted(records, key=lambda r: r.key)
+    if not ordered:
+        return ""
     library = Library()
-    for record in sorted(records, key=lambda r: r.key):
+    library.add(model.Preamble(f'"{URL_GUARD}"'))
+    for record in ordered:
         fields = [model.Field(k, "{" + v + "}") for k, v in entry_fields(record)]
         library.add(model.Entry(entry_type(record), record.key, fields))
     style = BibtexFormat()  # type: ignore[no-untyped-call]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.emit.markdown import md_link, md_text, md_url, slug
 from pipeline.emit.records import Record, best_url
+from pipeline.emit.urlpolicy import strip_tracking
 from pipeline.models import LinkStatus, RepoFacts, ResolvedWork
 
 if TYPE_CHECKING:
@@ -83,7 +84,10 @@ class _Links:
     """Link statuses and repository facts, with the previous run's stars for deltas."""
 
     def __init__(self, data: EmitInput) -> None:
-        self.status = {link.url: link for link in data.links.links}
+        # records carry URLs without tracking parameters (urlpolicy); their status is the
+        # checked link's
+        self.status = {strip_tracking(link.url): link for link in data.links.links}
+        self.status |= {link.url: link for link in data.links.links}
         self.repos = {r.repo.lower(): r for r in data.links.repos}
         self.previous = {r.repo.lower(): r for r in data.previous_links.repos}
 
@@ -137,7 +141,7 @@ def work_line(record: Record, rw: ResolvedWork, links: _Links) -> str:
     for url in paper_urls:
         # the title already links the DOI or arXiv page; list links to it add nothing
         same_arxiv = record.arxiv and "arxiv.org/" in url.lower()
-        if url != title_url and not same_arxiv and len(extras) < 2:
+        if strip_tracking(url) != title_url and not same_arxiv and len(extras) < 2:
             extras.append(links.show("paper", url))
     code = [link.url for link in rw.work.links if link.role == "code"]
     for repo in record.github[:2]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pipeline import names
 from pipeline.emit.text import clean_text
+from pipeline.emit.urlpolicy import strip_tracking
 from pipeline.models import Kind, ResolvedWork
 
 OUTPUT_TYPES = ("article-journal", "paper-conference", "article", "dataset", "software")
@@ -245,7 +246,7 @@ def from_resolved(rw: ResolvedWork, key: str = "") -> Record:
         page=_first_text(csl.get("page"))[:50],
         publisher=_first_text(csl.get("publisher"))[:300],
         doi=doi,
-        url=(_first_text(csl.get("URL")) or _list_url(rw))[:1000],
+        url=strip_tracking(_first_text(csl.get("URL")) or _list_url(rw))[:1000],
         arxiv=arxiv,
         primary_class=clean_text(custom.get("primary_class") or custom.get("primaryClass"), 30),
         github=_github(custom.get("github")) or _github(list(work.ids.github)),
@@ -325,7 +326,7 @@ def from_item(item: dict[str, Any]) -> Record:
         page=_first_text(item.get("page")),
         publisher=publisher,
         doi=_doi(item.get("DOI")),
-        url=_first_text(item.get("URL")),
+        url=strip_tracking(_first_text(item.get("URL"))),
         arxiv=arxiv,
         primary_class=clean_text(custom.get("primary_class"), 30),
         github=_github(custom.get("github")),

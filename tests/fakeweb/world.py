@@ -103,7 +103,7 @@ def fake_authors(seed: str, count: int = 3) -> list[tuple[str, str]]:
 
 
 def parse_author(text: str) -> tuple[str, str] | None:
-    text = re.sub(r"\bet al\.?$", "", text.strip()).strip(" .&")
+    text = re.sub(r"\bet al\.?$", "", _clean(text)).strip(" .&")
     if not text or text in {"...", "…"}:
         return None
     if "," in text:
@@ -147,8 +147,17 @@ class Line:
     venue: str | None
 
 
+def _registry_word(word: str) -> str:
+    """A word as a registry holds it: the lists' Mac Roman mojibake (``L√ºddecke``) undone,
+    since the services have the names and titles right."""
+    try:
+        return word.encode("mac_roman").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return word
+
+
 def _clean(text: str) -> str:
-    return " ".join(text.replace("**", "").split()).strip()
+    return " ".join(_registry_word(w) for w in text.replace("**", "").split()).strip()
 
 
 def _logical_lines(path: Path) -> list[tuple[int, str]]:

@@ -1,0 +1,142 @@
+"""The .bib in every template the README shows, as the publishers ship them.
+
+Four .bib files (the committed output/papers.bib, a full refresh of the five lists against
+the fake web, a hostile list resolved offline, and the emit fixtures' hand-made payloads
+with the five lists)
+× every README template: the backend exits 0 with no error, LaTeX logs no error (but
+pdflatex's missing CJK glyphs, which the README explains), and every entry is in the .bbl.
+URLs print as written both where the url package is loaded and where it is not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.emit.urlpolicy import strip_tracking
+from tests.conftest import REPO, require_tool
+from tests.emit_support import payloads_output
+from tests.fakeweb import FakeWeb
+from tests.latex_helpers import Compiled, Template, compile_bib, is_cjk, readme_templates
+from tests.test_refresh import fast, refresh
+
+pytestmark = [pytest.mark.slow, pytest.mark.network]
+
+TEMPLATES = readme_templates()
+EXPECTED = [
+    "natbib", "ieeetran", "elsarticle-num", "elsarticle-harv", "llncs", "unsrt",
+    "biblatex-numeric", "biblatex-ieee", "biblatex-apa", "gbt7714",
+]  # fmt: skip
+HOSTILE = REPO / "tests" / "fixtures" / "hostile" / "hostile.md"
+
+
+def test_the_readme_shows_every_template() -> None:
+    assert sorted(TEMPLATES) == sorted(EXPECTED)
+    for template in TEMPLATES.values():
+        assert template.lines[0].startswith("\\documentclass"), template
+        assert len(template.lines) <= 4, template  # the two or three lines a user writes
+
+
+def _offline_refresh(root: Path) -> Path:
+    run = refresh(root, {}, "--offline")
+    assert run.code in (0, 3), run  # 3: degraded (offline), outputs written
+    return root / "output" / "papers.bib"
+
+
+@pytest.fixture(scope="module")
+def bibs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every .bib the templates compile, by name."""
+    made: dict[str, Path] = {"committed": REPO / "output" / "papers.bib"}
+    root = tmp_path_factory.mktemp("fakeweb") / "project"
+    shutil.copytree(REPO / "sources", root / "sources")
+    with FakeWeb() as web:
+        run = refresh(fast(root), web.env())
+    assert run.code == 0, run
+    made["fakeweb"] = root / "output" / "papers.bib"
+    hostile = tmp_path_factory.mktemp("hostile") / "project"
+    (hostile / "sources").mkdir(parents=True)
+    shutil.copy(HOSTILE, hostile / "sources" / "hostile.md")
+    (hostile / "sources" / "sources.toml").write_text(
+        '[[list]]\nid = "hostile"\nfile = "hostile.md"\ntitle = "Hostile list"\n', "utf-8"
+    )
+    made["hostile"] = _offline_refresh(hostile)
+    made["payloads"] = payloads_output(tmp_path_factory.mktemp("payloads")) / "papers.bib"
+    return made
+
+
+def _keys(bib: Path) -> list[str]:
+    return re.findall(
+        r"^@(?!preamble)\w+\{([^,\s]+),", bib.read_text(encoding="utf-8"), re.MULTILINE
+    )
+
+
+def _assert_clean(done: Compiled, template: Template, keys: list[str]) -> None:
+    assert done.backend.returncode == 0, done.backend.stdout[-3000:] + done.backend_log[-3000:]
+    if template.backend == "bibtex":
+        assert "error message" not in done.backend_log, done.backend_log
+    else:
+        assert "ERROR" not in done.backend.stdout, done.backend.stdout
+    assert not done.fatal_errors, done.fatal_errors[:20]
+    assert "Citation" not in " ".join(re.findall(r".*undefined.*", done.log)), done.work
+    assert (done.work / "doc.pdf").exists()
+    entry = "\\entry{{{key}}}" if template.backend == "biber" else "]{{{key}}}"
+    missing = [key for key in keys if entry.format(key=key) not in done.bbl]
+    if template.backend == "bibtex" and missing:  # numbered styles: \bibitem{key}
+        missing = [key for key in missing if f"\\bibitem{{{key}}}" not in done.bbl]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("source", ["committed", "fakeweb", "hostile", "payloads"])
+@pytest.mark.parametrize("name", EXPECTED)
+def test_bib_compiles_in_template(
+    bibs: dict[str, Path], source: str, name: str, tmp_path: Path
+) -> None:
+    template = TEMPLATES[name]
+    done = compile_bib(bibs[source], template, tmp_path)
+    _assert_clean(done, template, _keys(bibs[source]))
+    if template.engine == "xelatex":  # ctex's fonts print every CJK character
+        missing = re.findall(r"Missing character: There is no (.)", done.log)
+        assert not [c for c in missing if is_cjk(c)], missing
+
+
+def _pdf_text(work: Path) -> str:
+    """The PDF's text with line breaks (and the hyphens url.sty never adds) joined."""
+    pdftotext = require_tool("pdftotext")
+    done = subprocess.run(
+        [pdftotext, "-nopgbrk", "doc.pdf", "-"], cwd=work, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return re.sub(r"\s+", "", done.stdout)
+
+
+@pytest.mark.parametrize("with_url_package", [False, True])
+def test_urls_print_as_written(
+    bibs: dict[str, Path], with_url_package: bool, tmp_path: Path
+) -> None:
+    """natbib prints every URL field; with and without the url package each one must come out
+    exactly as the .bib holds it (the fallback is the .bib's @preamble, not plainnat's)."""
+    template = TEMPLATES["natbib"]
+    extra = "\\usepackage{url}" if with_url_package else ""
+    done = compile_bib(bibs["hostile"], template, tmp_path, extra)
+    _assert_clean(done, template, _keys(bibs["hostile"]))
+    text = _pdf_text(tmp_path)
+    urls = re.findall(r"^  url = \{(.*)\},?$", bibs["hostile"].read_text("utf-8"), re.MULTILINE)
+    assert any(c in "".join(urls) for c in "%_#&~"), urls  # the list does test the hard cases
+    for url in urls:
+        assert url in text, url
+
+
+def test_hostile_urls_lose_tracking_but_keep_their_page(bibs: dict[str, Path]) -> None:
+    bib = bibs["hostile"].read_text(encoding="utf-8")
+    assert "via" not in bib and "utm_" not in bib and "fbclid" not in bib
+    assert "jsessionid" not in bib and "preview-section" not in bib
+    assert "https://example.org/papers/a_b/c%20d.pdf#page=2" in bib
+    assert "https://www.sciencedirect.com/science/article/pii/S0924271624001234" in bib
+    papers = json.loads((bibs["hostile"].parent / "papers.json").read_text(encoding="utf-8"))
+    for item in papers:
+        assert item.get("URL", "") == strip_tracking(item.get("URL", "")), item["URL"]
