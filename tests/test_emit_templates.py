@@ -140,3 +140,27 @@ def test_hostile_urls_lose_tracking_but_keep_their_page(bibs: dict[str, Path]) -
     papers = json.loads((bibs["hostile"].parent / "papers.json").read_text(encoding="utf-8"))
     for item in papers:
         assert item.get("URL", "") == strip_tracking(item.get("URL", "")), item["URL"]
+
+
+def test_english_titles_set_chinese_works_in_every_pdflatex_template(
+    bibs: dict[str, Path], tmp_path: Path
+) -> None:
+    """Where the registry gives an English title beside the Chinese one (the fake web's
+    Crossref does, as Chinese journals deposit both), pdflatex has nothing CJK to set: the
+    entry is ``title`` English, ``origtitle`` Chinese, ``note = {(in Chinese)}``. Only APA,
+    whose rule is to print the original title before its translation, prints the Chinese."""
+    blocks = bibs["fakeweb"].read_text(encoding="utf-8").split("\n\n")
+    chosen = [b for b in blocks if b.startswith("@preamble") or "\n  origtitle = {" in b]
+    assert len(chosen) >= 2, "the fake web gives no English title"
+    assert all("note = {(in Chinese)" in b for b in chosen[1:])
+    originals = re.findall(r"\n  origtitle = \{(.*)\},", "\n\n".join(chosen))
+    bib = tmp_path / "english.bib"
+    bib.write_text("\n\n".join(chosen), encoding="utf-8")
+    for name, template in TEMPLATES.items():
+        if template.engine != "pdflatex":
+            continue
+        done = compile_bib(bib, template, tmp_path / name)
+        _assert_clean(done, template, _keys(bib))
+        unset = {m.group(1) for e in done.errors if (m := re.search(r"character (.) \(U", e))}
+        allowed = set("".join(originals)) if name == "biblatex-apa" else set()
+        assert unset <= allowed, (name, done.errors)

@@ -338,6 +338,8 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     """The fields of one entry, in a fixed order, values already LaTeX-escaped."""
     kind = entry_type(record)
     fields: list[tuple[str, str]] = [("title", latex_title(record.title))]
+    if record.original_title:  # biblatex keeps it; BibTeX styles print the English title
+        fields.append(("origtitle", latex_escape(record.original_title)))
     authors = [n for n in record.authors if name_text(n.display)]
     if authors:
         fields.append(("author", " and ".join(bib_name(n) for n in authors)))
@@ -375,9 +377,16 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     url = bib_url(record, doi)
     if url:
         fields.append(("url", url))
+    notes = [f"(in {_LANGUAGES[record.language]})"] if record.language in _LANGUAGES else []
     if not record.verified:
-        fields.append(("note", UNVERIFIED_NOTE))
+        notes.append(UNVERIFIED_NOTE)
+    if notes:
+        fields.append(("note", latex_escape("; ".join(notes))))
     return fields
+
+
+# IEEE's rule for a work published in another language: its English title, then "(in …)".
+_LANGUAGES = {"zh": "Chinese", "ja": "Japanese", "ko": "Korean"}
 
 
 def render(records: Iterable[Record]) -> str:

@@ -72,6 +72,8 @@ class Record:
     work_id: str
     type: str
     title: str
+    original_title: str = ""  # the untranslated title where ``title`` is the English one
+    language: str = ""  # CSL language of ``original_title`` (zh, ja, ko)
     authors: list[Name] = field(default_factory=list)
     date: tuple[int, ...] = ()
     container: str = ""
@@ -238,6 +240,8 @@ def from_resolved(rw: ResolvedWork, key: str = "") -> Record:
         work_id=work.id,
         type=_output_type(work.kind, str(csl.get("type") or ""), container, arxiv, trust),
         title=title,
+        original_title=_first_text(csl.get("original-title")),
+        language=clean_text(csl.get("language"), 10),
         authors=authors,
         date=_date(csl.get("issued")) or _date(work.date),
         container=container,
@@ -268,6 +272,9 @@ def to_item(record: Record) -> dict[str, Any]:
     """The CSL-JSON item of a record (schema: ../shared/schemas/csl-data.json)."""
     item: dict[str, Any] = {"id": record.key, "citation-key": record.key, "type": record.type}
     item["title"] = record.title
+    if record.original_title:
+        item["original-title"] = record.original_title
+        item["language"] = record.language
     if record.authors:
         item["author"] = [
             {"literal": n.literal}
@@ -318,6 +325,8 @@ def from_item(item: dict[str, Any]) -> Record:
         work_id=clean_text(custom.get("work_id"), 300),
         type=record_type if record_type in OUTPUT_TYPES else "article",
         title=_first_text(item.get("title")),
+        original_title=_first_text(item.get("original-title")),
+        language=clean_text(item.get("language"), 10),
         authors=_authors(item.get("author")),
         date=_date(item.get("issued")),
         container=_first_text(item.get("container-title")),

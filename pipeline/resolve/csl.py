@@ -75,6 +75,38 @@ def _crossref_date(message: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def _cjk_language(text: str) -> str:
+    """The CSL ``language`` of a CJK title: kana → ja, hangul → ko, else zh."""
+    if re.search("[\u3040-\u30ff]", text):
+        return "ja"
+    return "ko" if re.search("[\uac00-\ud7af]", text) else "zh"
+
+
+def _texts(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [t for t in items if isinstance(t, str) and t.strip()]
+
+
+def _titles(message: dict[str, Any]) -> tuple[str, str]:
+    """(title, original-title). Chinese journals deposit the English title beside the
+    original in ``title`` (or the original in ``original-title``): then the English one is
+    the title, as IEEE and CSL have it ("the untranslated title" is ``original-title``)."""
+    titles = _texts(message.get("title"))
+    every = titles + _texts(message.get("original-title"))
+    english = next((t for t in every if not _cjk(t)), "")
+    original = next((t for t in every if _cjk(t)), "")
+    if english and original:
+        return english, original
+    return (titles[0] if titles else ""), ""
+
+
 def crossref_to_csl(message: dict[str, Any], work_id: str) -> dict[str, Any]:
     """A Crossref ``/works`` message (or a doi.org CSL item) as a CSL item."""
     csl: dict[str, Any] = {
@@ -83,10 +115,13 @@ def crossref_to_csl(message: dict[str, Any], work_id: str) -> dict[str, Any]:
     }
     if csl["type"] not in CSL_TYPES.values():
         csl["type"] = "article-journal"
-    title = _first(message.get("title"))
-    subtitle = _first(message.get("subtitle"))
+    title, original = _titles(message)
+    subtitle = next((s for s in _texts(message.get("subtitle")) if _cjk(s) == _cjk(title)), "")
     if title:
         csl["title"] = f"{title}: {subtitle}" if subtitle and subtitle not in title else title
+    if original:
+        csl["original-title"] = original
+        csl["language"] = _cjk_language(original)
     authors = []
     for person in message.get("author") or []:
         if person.get("family"):

@@ -27,11 +27,17 @@ REVIEW_FLOOR = 0.80
 YEAR_SLACK = 1
 
 
+# Runs of CJK characters are words too (else a Chinese title folds to nothing and matches
+# no record, not even its own); Hangul is decomposed to jamo by NFKD, hence U+1100–U+11FF.
+_WORD = re.compile("[a-z0-9]+|[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+
+
 def fold(text: str) -> str:
-    """Lower-case ASCII letters and digits separated by single spaces."""
+    """Lower-case ASCII letters and digits (accents dropped) and CJK runs, separated by
+    single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(_WORD.findall(bare))
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -96,7 +102,11 @@ def judge(
     check_year: bool = True,
 ) -> Verdict:
     """Compare what we know of a work with a CSL candidate record."""
-    similarity = title_similarity(title, str(candidate.get("title") or ""))
+    # a list may give the original title of a work the registry titles in English
+    similarity = max(
+        title_similarity(title, str(candidate.get(field) or ""))
+        for field in ("title", "original-title")
+    )
     authors = candidate.get("author") or []
     if first_author is None or not authors:
         author_ok = first_author is None

@@ -31,7 +31,7 @@ def message(r: Record, score: float = 1.0) -> dict[str, Any]:
         "created": {"date-parts": [date]},
         "source": "Crossref",
         "is-referenced-by-count": 0,
-        "title": [r.title],
+        "title": [r.title] + ([r.english_title] if r.english_title else []),
         "prefix": (r.doi or "").split("/")[0],
         "author": [
             {

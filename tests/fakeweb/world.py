@@ -63,6 +63,8 @@ class Record:
     agency: str = "crossref"
     """``crossref``, ``datacite`` (doi.org only), ``arxiv`` or ``openalex`` (OpenAlex only)."""
     venue_type: str = "journal"
+    english_title: str | None = None
+    """Chinese journals deposit the English title beside the original (Crossref ``title``)."""
 
     @property
     def first_family(self) -> str:
@@ -488,6 +490,14 @@ def _decoys(world: World) -> None:
 
 
 ZENODO_DOI = "10.5281/zenodo.11003436"  # ChatEarthNet's data, linked from rs-mllm.md
+# A Chinese paper of the lists as its journal deposits it: the English title beside the
+# original, and the journal's English name.
+ENGLISH_TITLES = {
+    "遥感基础模型发展综述与未来设想": (
+        "Review and prospect of remote sensing foundation models",
+        "National Remote Sensing Bulletin",
+    ),
+}
 
 
 @lru_cache(maxsize=1)
@@ -511,6 +521,9 @@ def build_world() -> World:
     )
     _published_versions(world)
     _decoys(world)
+    for record in world.crossref.values():
+        if record.title in ENGLISH_TITLES:
+            record.english_title, record.container = ENGLISH_TITLES[record.title]
     return world
 
 
