@@ -15,7 +15,9 @@ import sys
 import atheris  # type: ignore[import-untyped]
 
 with atheris.instrument_imports():
-    from pipeline.scrape.identify import identify, normalize_arxiv, normalize_doi
+    from pipeline.ids.arxiv import normalize_arxiv
+    from pipeline.ids.doi import normalize_doi
+    from pipeline.ids.links import identify
 
 PREFIXES = [
     "https://arxiv.org/abs/",

@@ -18,9 +18,6 @@ from pipeline.config import Settings
 if TYPE_CHECKING:
     import requests
 
-DEFAULT_TIMEOUT = (10.0, 30.0)
-"""(connect, read) seconds for one resolver request."""
-
 
 def requests_session(settings: Settings) -> requests.Session:
     """A requests session that names the project (and contact) in its User-Agent.

@@ -406,6 +406,6 @@ def test_deeper_github_links_are_pages(fakeweb: FakeWeb, project: Path) -> None:
     ],
 )
 def test_repo_home(url: str, repo: str | None) -> None:
-    from pipeline.check.github import repo_home
+    from pipeline.ids.github import repo_home
 
     assert repo_home(url) == repo

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.check.guard import AddressRefused, GuardedResolver, is_internal, refusal
-from pipeline.check.links import GlobalSlots, _Host, fetch_key, interleave_hosts, normalize
+from pipeline.check.guard import GuardedResolver, is_internal, refusal
+from pipeline.check.links import GlobalSlots, _Host, fetch_key, interleave_hosts
+from pipeline.errors import AddressRefused
 from pipeline.http import parse_retry_after
+from pipeline.ids.urls import normalize
 from pipeline.models import LinkStatus
 from tests.check_helpers import check_urls, fake_settings
 from tests.fakeweb import FakeWeb

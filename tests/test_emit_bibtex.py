@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.emit.bibtex import _TOKEN, entry_type, latex_decode, latex_escape, latex_title, render
 from pipeline.emit.records import Name, Record
-from pipeline.emit.text import clean_text
+from pipeline.text import clean_text
 from tests.conftest import require_tool
 from tests.emit_support import emit, make_project
 

@@ -17,8 +17,9 @@ import pytest
 import requests
 
 from pipeline.cache import CachedResponse, HttpCache, request_key
+from pipeline.ids.arxiv import canonical
 from pipeline.models import Ids, Link, ResolvedWork, Work, to_json
-from pipeline.resolve.arxiv import canonical, feed_check
+from pipeline.resolve.arxiv import feed_check
 from tests.conftest import SHARED
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.arxiv import entry, feed

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from pipeline.ids.titles import fold
 from pipeline.models import Ids, Link, ResolvedWork, Work
-from pipeline.resolve.match import fold
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.world import (
     REMOTECLIP_ARXIV,

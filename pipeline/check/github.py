@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -31,19 +30,17 @@ import aiohttp
 from pipeline import user_agent
 from pipeline.check.links import Fetched
 from pipeline.config import Settings
+from pipeline.errors import GitHubDown
+from pipeline.ids.github import is_valid
+from pipeline.ids.urls import origin
 from pipeline.models import LinkStatus, RepoFacts
 
 LOG = logging.getLogger(__name__)
 
-NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
 REST_CONCURRENCY = 8
 MAX_HOPS = 5
 FIELDS = """nameWithOwner stargazerCount isArchived pushedAt description
     defaultBranchRef { name } licenseInfo { spdxId name }"""
-
-
-class GitHubDown(Exception):
-    """GitHub could not be reached or refused us as a whole (not one repository)."""
 
 
 @dataclass
@@ -80,7 +77,7 @@ class GitHubClient:
         self.session = session
         self.settings = settings
         self.api = settings.endpoints.github.rstrip("/")
-        self.origin = _origin(self.api)
+        self.origin = origin(self.api)
         self.run = GitHubRun()
         self.remaining: int | None = None
 
@@ -93,7 +90,7 @@ class GitHubClient:
             **(extra or {}),
         }
         # The token goes to the configured API's origin and nowhere else.
-        if self.settings.github_token and _origin(url) == self.origin:
+        if self.settings.github_token and origin(url) == self.origin:
             headers["Authorization"] = f"Bearer {self.settings.github_token}"
         return headers
 
@@ -325,12 +322,6 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    return (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or default)
-
-
 def _epoch_to_iso(value: str) -> str | None:
     if not value.strip().isdigit():
         return None
@@ -342,33 +333,6 @@ def _now() -> str:
 
 
 # -- repository home pages as links ----------------------------------------------------------
-HOME_HOSTS = frozenset({"github.com", "www.github.com"})
-
-
-def repo_home(url: str) -> str | None:
-    """Lower-case ``owner/repo`` when ``url`` is exactly a repository's home page on GitHub.
-
-    ``https://github.com/Owner/Repo`` (a trailing slash or a fragment allowed; no query, no
-    ``.git``, no deeper path: ``/tree/…``, ``/releases`` and the like are pages as any other).
-    """
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or port is not None or parts.query:
-        return None
-    if (parts.hostname or "").lower().rstrip(".") not in HOME_HOSTS or parts.username:
-        return None
-    segments = parts.path.split("/")[1:]
-    if segments and segments[-1] == "":
-        segments.pop()
-    if len(segments) != 2 or segments[1].lower().endswith(".git"):
-        return None
-    name = "/".join(segments)
-    return name.lower() if NAME.match(name) else None
-
-
 def home_outcome(url: str, repo: str, run: GitHubRun, previous: RepoFacts | None) -> Fetched | None:
     """What the API's answer about ``repo`` says of ``url``, a link to its home page; None
     when the page itself must be fetched.
@@ -451,7 +415,7 @@ def merge(
 
 async def fetch(settings: Settings, repos: list[str], previous: dict[str, RepoFacts]) -> GitHubRun:
     """Ask GitHub about ``repos`` (lower-case ``owner/repo``); never raises for GitHub's sake."""
-    valid = [r for r in repos if NAME.match(r)]
+    valid = [r for r in repos if is_valid(r)]
     async with aiohttp.ClientSession(
         trust_env=False, cookie_jar=aiohttp.DummyCookieJar()
     ) as session:

@@ -21,26 +21,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import heapq
 import itertools
 import logging
 import random
-import re
 import socket
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field, replace
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 import aiohttp
 import yarl
 from tenacity import AsyncRetrying, RetryCallState, retry_if_result
 
-from pipeline.check.guard import AddressRefused, refusal
+from pipeline.check.guard import refusal
 from pipeline.check.quirks import Quirk, quirk_for
 from pipeline.config import Settings
+from pipeline.errors import AddressRefused
 from pipeline.http import parse_retry_after
+from pipeline.ids.urls import host_of, normalize, remap
 from pipeline.models import LinkResult, LinkStatus, Work
 
 LOG = logging.getLogger(__name__)
@@ -91,45 +91,9 @@ def collect(works: Iterable[Work]) -> dict[str, Target]:
     return targets
 
 
-def normalize(url: str) -> str:
-    """Scheme and host lower-case, default port and fragment dropped, empty path as ``/``."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return url.strip()
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    if not host or scheme not in {"http", "https"}:
-        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
-    if ":" in host:
-        host = f"[{host}]"
-    default = {"http": 80, "https": 443}[scheme]
-    netloc = host if port in (None, default) else f"{host}:{port}"
-    if parts.username or parts.password:
-        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-
-
-def remap(url: str, rules: Sequence[tuple[str, str]]) -> str:
-    """Apply ``settings.remap`` rewrites in order (what is fetched; reports keep the original)."""
-    for pattern, replacement in rules:
-        url = re.sub(pattern, replacement, url)
-    return url
-
-
 def fetch_key(url: str, settings: Settings) -> str:
     """What decides "the same URL": normalized, then remapped."""
     return remap(normalize(url), settings.remap)
-
-
-@functools.lru_cache(maxsize=65536)
-def host_of(url: str) -> str:
-    """Lower-case host of ``url`` ("" when it has none); cached, asked several times per URL."""
-    try:
-        return (urlsplit(url).hostname or "").lower().rstrip(".")
-    except ValueError:
-        return ""
 
 
 def interleave_hosts(urls: Iterable[str]) -> list[str]:

@@ -25,12 +25,13 @@ from pipeline.check.links import (
     collect,
     fetch_key,
     kept,
-    normalize,
     settle,
 )
 from pipeline.config import Settings
 from pipeline.errors import InputError
 from pipeline.http import aiohttp_session
+from pipeline.ids.github import repo_home
+from pipeline.ids.urls import normalize
 from pipeline.models import (
     LinkReport,
     LinkResult,
@@ -134,7 +135,7 @@ async def _check_all(settings: Settings, inputs: Inputs, previous: dict[str, Rep
     listed = set(inputs.repos)
     homes: dict[str, str] = {}
     for key, url in keys.items():
-        repo = github.repo_home(url)
+        repo = repo_home(url)
         if repo is not None and repo in listed:
             homes[key] = repo
     pages = [url for key, url in keys.items() if key not in homes]

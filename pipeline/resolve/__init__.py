@@ -22,9 +22,10 @@ from typing import Any
 from pipeline.cache import HttpCache
 from pipeline.config import Settings
 from pipeline.errors import InputError
+from pipeline.ids.arxiv import canonical
 from pipeline.models import ResolvedWork, StageReport, Work
 from pipeline.progress import progress
-from pipeline.resolve.arxiv import arxiv_id, canonical
+from pipeline.resolve.arxiv import arxiv_id
 from pipeline.resolve.base import Context, Found
 from pipeline.resolve.csl import fill_from_list, list_to_csl
 from pipeline.resolve.fetch import Fetcher

@@ -13,25 +13,17 @@ A candidate that fails but is close (similarity ≥ ``REVIEW_FLOOR``) goes to th
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from pipeline import names
+from pipeline.ids.names import split_name
+from pipeline.ids.titles import fold
 
 TITLE_THRESHOLD = 0.95
 REVIEW_FLOOR = 0.80
 YEAR_SLACK = 1
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII letters and digits separated by single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -48,7 +40,7 @@ def family_name(author: str | dict[str, Any]) -> str:
     """Folded family name of a list author (``"Liu, F."`` or ``"Fan Liu"``) or a CSL name."""
     if isinstance(author, dict):
         return fold(str(author.get("family") or author.get("literal") or ""))
-    split = names.split_name(author)
+    split = split_name(author)
     return fold(split.family) if split else ""
 
 

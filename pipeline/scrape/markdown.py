@@ -33,8 +33,8 @@ from markdown_it import MarkdownIt as PyMarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from markdown_it_pyrs import MarkdownIt, Node
 
+from pipeline.ids.links import Identified, identify
 from pipeline.models import Entry, Ids, Kind, Link, LinkRole
-from pipeline.scrape.identify import Identified, identify
 
 _MD = MarkdownIt("commonmark").enable("table")
 _MD_PY = PyMarkdownIt("commonmark").enable("table")

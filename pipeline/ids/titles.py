@@ -1,0 +1,49 @@
+"""Titles reduced for comparison. Three readings, each for one question, kept apart on purpose:
+
+* :func:`identity_title`: are two list entries the same work? (casefolded, mojibake repaired,
+  NFKC, punctuation folded; accents kept). Work ids ``title:<sha1>`` are made from it, so it
+  must never change: a change would renumber every title-only work.
+* :func:`fold`: may a service's record stand for a work? (ASCII letters and digits only:
+  services and lists disagree on accents, dashes and quotes). The wrong-match guard compares
+  these, and family names the same way.
+* :func:`key_title`: has a published citation key's work come back? (clean_text's normal form,
+  each word ASCII-folded). ``output/keys.json`` stores it, so it must never change either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from pipeline.text import ascii_fold, clean_text, fix_text
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def identity_title(title: str) -> str:
+    """Casefold, repair mojibake, NFKC, fold punctuation and whitespace to single spaces."""
+    text = (
+        title.casefold()
+        if title.isascii()
+        else unicodedata.normalize("NFKC", fix_text(title)).casefold()
+    )
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def title_key(title: str) -> str:
+    """``title:`` id part: the first 16 hex digits of sha1 of the identity title."""
+    return hashlib.sha1(identity_title(title).encode("utf-8")).hexdigest()[:16]
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters and digits separated by single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
+
+
+def key_title(title: str) -> str:
+    """A title reduced to folded words, for matching the same work across runs."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", clean_text(title)).casefold())
+    return " ".join(ascii_fold(w) or w for w in words)
