@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pipeline.check.checker import CheckStats, LinkChecker
+from pipeline.check.classify import Fetched
 from pipeline.check.guard import GuardedResolver
-from pipeline.check.links import CheckStats, Fetched, LinkChecker
 from pipeline.config import Settings, load_settings
 from pipeline.http import aiohttp_session
 from pipeline.models import Ids, Link, Place, Work, to_json

@@ -16,17 +16,11 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pipeline.check import github
+from pipeline.check.checker import CheckStats, LinkChecker
+from pipeline.check.classify import Fetched
 from pipeline.check.guard import GuardedResolver
-from pipeline.check.links import (
-    CheckStats,
-    Fetched,
-    LinkChecker,
-    Target,
-    collect,
-    fetch_key,
-    kept,
-    settle,
-)
+from pipeline.check.hysteresis import kept, settle
+from pipeline.check.targets import Target, collect, fetch_key
 from pipeline.config import Settings
 from pipeline.errors import InputError
 from pipeline.http import aiohttp_session
