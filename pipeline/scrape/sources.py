@@ -25,13 +25,13 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.errors import ServiceError, SourceError, UsageError
 from pipeline.errors import Transient as _Transient
 from pipeline.http import requests_session
 from pipeline.ids.urls import remap as remap_url
 from pipeline.models import StageReport
-from pipeline.scrape.catalog import SourceList, load_catalog
 from pipeline.store import atomic_write_bytes
 
 log = logging.getLogger("pipeline.sources")
@@ -180,6 +180,18 @@ def update_sources(settings: Settings) -> StageReport:
         ]
         return report
 
+    _write_changed(lists, fetched, folder, settings, report)
+    return report
+
+
+def _write_changed(
+    lists: list[SourceList],
+    fetched: dict[str, bytes],
+    folder: Path,
+    settings: Settings,
+    report: StageReport,
+) -> None:
+    """Write the lists whose bytes changed; report lines added and removed (the diff with -v)."""
     changed = 0
     for item in lists:
         path = folder / item.file
@@ -199,4 +211,3 @@ def update_sources(settings: Settings) -> StageReport:
         f"sources: {changed} of {len(lists)} lists changed"
         + ("; run `pipeline refresh` to rebuild output/" if changed else "")
     )
-    return report
