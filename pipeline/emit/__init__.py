@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.emit import bibtex, csljson, readme, report
+from pipeline.emit.inputs import EmitInput
 from pipeline.emit.keys import KeyMap, identifiers, work_identifiers
 from pipeline.emit.records import Record, from_resolved, merge
 from pipeline.errors import InputError
@@ -26,17 +26,6 @@ from pipeline.store import atomic_write_bytes, atomic_write_text, dumps, read_js
 log = logging.getLogger(__name__)
 
 __all__ = ["EmitInput", "run_emit"]
-
-
-@dataclass
-class EmitInput:
-    """Everything the README and the report are rendered from."""
-
-    current: list[tuple[Record, ResolvedWork]]
-    links: LinkReport
-    previous_links: LinkReport
-    sources: list[SourceList] = field(default_factory=list)
-    retained: list[Record] = field(default_factory=list)
 
 
 def _read_resolved(path: Path) -> list[ResolvedWork]:

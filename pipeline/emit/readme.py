@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
+from pipeline.emit.inputs import EmitInput
 from pipeline.emit.markdown import md_link, md_text, md_url, slug
 from pipeline.emit.records import Record, best_url
 from pipeline.models import LinkStatus, RepoFacts, ResolvedWork
-
-if TYPE_CHECKING:
-    from pipeline.emit import EmitInput
 
 # (heading, phrases): a section path containing one of the phrases (at a word start, any
 # case) maps to the topic; the first topic that matches wins. Order = README order.
