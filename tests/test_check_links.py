@@ -15,9 +15,9 @@ from pipeline.errors import AddressRefused
 from pipeline.http import parse_retry_after
 from pipeline.ids.urls import normalize
 from pipeline.models import LinkStatus
-from tests.check_helpers import check_urls, fake_settings
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.sites import site
+from tests.helpers.check import check_urls, fake_settings
 
 pytestmark = pytest.mark.network
 

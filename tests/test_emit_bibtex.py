@@ -15,7 +15,7 @@ from pipeline.emit.bibtex import _TOKEN, entry_type, latex_decode, latex_escape,
 from pipeline.emit.records import Name, Record
 from pipeline.text import clean_text
 from tests.conftest import require_tool
-from tests.emit_support import emit, make_project
+from tests.helpers.emit import emit, make_project
 
 NASTY = [
     "{", "}", "\\", "%", "$", "#", "_", "~", "^", "&", "@", "|", "<", ">", "`", '"', ",",

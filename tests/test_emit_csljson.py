@@ -16,7 +16,7 @@ from pipeline.emit.records import from_item, from_resolved, to_item
 from pipeline.models import ResolvedWork
 from pipeline.text import clean_text
 from tests.conftest import SHARED
-from tests.emit_support import emit, make_project
+from tests.helpers.emit import emit, make_project
 
 SCHEMA = SHARED / "schemas" / "csl-data.json"
 

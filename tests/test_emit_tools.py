@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_tool
-from tests.emit_support import emit, fixture, make_project
+from tests.helpers.emit import emit, fixture, make_project
 
 pytestmark = pytest.mark.slow
 

@@ -26,7 +26,7 @@ from tests.fakeweb.arxiv import entry, feed
 from tests.fakeweb.crossref import message
 from tests.fakeweb.doi import csl_item
 from tests.fakeweb.world import REMOTECLIP_ARXIV, REMOTECLIP_DOI, RSGPT_DOI, ZENODO_DOI, build_world
-from tests.resolve_helpers import FAST, fast_settings, run
+from tests.helpers.resolve import FAST, fast_settings, run
 
 pytestmark = pytest.mark.network
 

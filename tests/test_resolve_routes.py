@@ -23,7 +23,7 @@ from tests.fakeweb.world import (
     build_world,
     list_works,
 )
-from tests.resolve_helpers import fast_settings, run
+from tests.helpers.resolve import fast_settings, run
 
 pytestmark = pytest.mark.network
 

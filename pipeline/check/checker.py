@@ -26,11 +26,10 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 import aiohttp
-import yarl
 from tenacity import AsyncRetrying, RetryCallState, retry_if_result
 
 from pipeline.check.classify import (
@@ -40,11 +39,11 @@ from pipeline.check.classify import (
     Answer,
     Fetched,
     classify,
-    connection_failure,
 )
 from pipeline.check.guard import refusal
 from pipeline.check.hosts import GlobalSlots, HostState
 from pipeline.check.quirks import Quirk, quirk_for
+from pipeline.check.request import CheckStats, Request, send
 from pipeline.check.targets import interleave_hosts
 from pipeline.config import Settings
 from pipeline.ids.urls import host_of, remap
@@ -68,17 +67,6 @@ class UrlState:
     """End of the URL's time budget: set when its first request is sent, not while queued."""
     get_only: bool = False
     """HEAD failed with a 5xx: later tries use GET."""
-
-
-@dataclass
-class CheckStats:
-    """Counts for the stage report and the benchmarks."""
-
-    requests: int = 0
-    bytes_read: int = 0
-    answers: int = 0
-    hosts_unreachable: set[str] = field(default_factory=set)
-    network_down: bool = False
 
 
 class LinkChecker:
@@ -322,8 +310,11 @@ class LinkChecker:
             self.stats.requests += 1
             read_body = method == "GET" and bool(quirk.soft404)
             target = remap(url, self.settings.remap)
-            return await self._guarded_send(
-                method, target, read_body, min(self.limits.timeout, left)
+            return await send(
+                self.session,
+                self.stats,
+                Request(method, target, read_body, self.limits.max_body_bytes),
+                min(self.limits.timeout, left),
             )
 
     def _account(self, url: str, host: HostState, result: Answer | Fetched) -> Answer | Fetched:
@@ -332,62 +323,3 @@ class LinkChecker:
         elif result.unreachable:
             self._unreachable(host_of(url), host, result)
         return result
-
-    async def _guarded_send(
-        self, method: str, target: str, read_body: bool, timeout: float
-    ) -> Answer | Fetched:
-        """:meth:`_send` with every way a request can fail turned into a result."""
-        try:
-            async with asyncio.timeout(timeout):
-                return await self._send(method, target, read_body)
-        except TimeoutError:
-            return Fetched(
-                LinkStatus.TIMEOUT,
-                note=f"no answer within {timeout:.1f}s",
-                unreachable=True,
-                retryable=True,
-            )
-        except aiohttp.ClientConnectorError as exc:
-            return connection_failure(exc)
-        except (aiohttp.InvalidURL, ValueError) as exc:
-            return Fetched(LinkStatus.ERROR, note=f"invalid URL: {exc}")
-        except (aiohttp.ClientError, OSError) as exc:
-            # Reset, disconnect, bad HTTP: no usable answer; says nothing about the link.
-            return Fetched(
-                LinkStatus.ERROR,
-                note=f"connection error: {type(exc).__name__}",
-                unreachable=True,
-                retryable=True,
-            )
-
-    async def _send(self, method: str, target: str, read_body: bool) -> Answer:
-        async with self.session.request(
-            method, yarl.URL(target), allow_redirects=False, raise_for_status=False
-        ) as response:
-            self.stats.answers += 1
-            body = b""
-            limit = self.limits.max_body_bytes
-            small = response.content_length is not None and response.content_length <= limit
-            if method == "GET" and (read_body or small):
-                # A small body is read so the connection can be reused; a large one only
-                # when a soft-404 fingerprint needs it, and then only its first bytes.
-                body = await read_prefix(response, limit)
-                self.stats.bytes_read += len(body)
-            if not response.content.at_eof():
-                # Do not drain the rest (a dataset may be gigabytes): drop the connection.
-                response.close()
-            headers = {k.lower(): v for k, v in response.headers.items()}
-            return Answer(method, response.status, headers, body)
-
-
-async def read_prefix(response: aiohttp.ClientResponse, limit: int) -> bytes:
-    """At most ``limit`` bytes of the body (decoded), however large it is."""
-    chunks: list[bytes] = []
-    got = 0
-    while got < limit:
-        chunk = await response.content.read(limit - got)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)

@@ -30,7 +30,6 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -85,7 +84,7 @@ class Service:
 
 
 def to_response(cached: CachedResponse) -> requests.Response:
-    """A requests.Response built from a cached answer (what the arxiv package expects)."""
+    """A requests.Response built from a cached answer, so callers see one kind of answer."""
     response = requests.Response()
     response.status_code = cached.status
     response._content = cached.body
@@ -272,22 +271,3 @@ class Fetcher:
             # Not "not found": taking it as a miss would drop what the service knows.
             raise Refused(f"HTTP {status}")
         return response
-
-
-class ArxivSessionAdapter:
-    """Stands in for the arxiv package's requests session so its calls go through Fetcher.
-
-    ``check_for`` gives the check of a query URL's answer (the feed must be about the ids the
-    URL asks for).
-    """
-
-    def __init__(
-        self, fetcher: Fetcher, check_for: Callable[[str], Check | None] | None = None
-    ) -> None:
-        self.fetcher = fetcher
-        self.check_for = check_for
-
-    def get(self, url: str, **_ignored: Any) -> requests.Response:
-        # The package sends its own User-Agent; ours (project, version, contact) is used.
-        check = self.check_for(url) if self.check_for is not None else None
-        return self.fetcher.get(url, check=check)
