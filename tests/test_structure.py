@@ -141,3 +141,35 @@ def test_the_checks_see_what_they_look_for() -> None:
     assert IDENTIFIER_PATTERNS["a DOI"].search(r'DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+")')
     assert IDENTIFIER_PATTERNS["an arXiv id"].search(r're.compile(r"\d{4}\.\d{4,5}")')
     assert stage_of("pipeline.check.github.rest") == "check" and stage_of("pipeline.ids") is None
+
+
+def exception_classes() -> dict[str, type[BaseException]]:
+    """Every exception class defined in pipeline/, by name."""
+    import importlib
+    import inspect
+
+    found: dict[str, type[BaseException]] = {}
+    for name in modules():
+        if name == "pipeline.__main__":
+            continue
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseException)
+                and value.__module__ == module.__name__
+            ):
+                found[attr] = value
+    return found
+
+
+def test_every_exception_is_in_the_error_tree_and_its_drawing() -> None:
+    from pipeline import errors
+
+    classes = exception_classes()
+    assert "Unavailable" in classes and "GitHubDown" in classes  # the scan finds them
+    outside = sorted(n for n, c in classes.items() if not issubclass(c, errors.PipelineError))
+    assert not outside, f"not derived from pipeline.errors.PipelineError: {outside}"
+    drawing = errors.__doc__ or ""
+    undrawn = sorted(n for n in classes if not re.search(rf"\b{n}\b", drawing))
+    assert not undrawn, f"missing from errors.py's drawing of the tree: {undrawn}"
