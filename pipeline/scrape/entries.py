@@ -111,6 +111,9 @@ class EntryLinks:
 
 
 class EntryBuilder:
+    """Turns what the walk hands over (list items, table rows, headings) into the entries of
+    one list, keeping the section path and the warnings."""
+
     def __init__(self, source: str, file: str) -> None:
         self.source = source
         self.file = file

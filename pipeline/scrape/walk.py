@@ -74,6 +74,8 @@ _NUMBERING = re.compile(r"^\d{1,4}[.)]\s+")
 
 
 class Walker:
+    """Walks one parsed list, handing its items, tables and paper headings to ``reader``."""
+
     def __init__(self, reader: EntryBuilder, lines: Lines) -> None:
         self.reader = reader
         self.lines = lines
