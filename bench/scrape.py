@@ -17,8 +17,8 @@ from pathlib import Path
 
 from bench import machine
 from pipeline.config import load_settings
+from pipeline.ids.links import identify
 from pipeline.scrape import run_scrape
-from pipeline.scrape.identify import identify
 from pipeline.scrape.markdown import parse_list
 from pipeline.scrape.merge import merge_entries
 

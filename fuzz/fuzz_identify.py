@@ -1,4 +1,4 @@
-"""Fuzz ``pipeline.scrape.identify.identify``: URL text → arXiv id, DOI, IEEE number, repo.
+"""Fuzz ``pipeline.ids.links.identify``: URL text → arXiv id, DOI, IEEE number, repo.
 
 Half the inputs get a real host and path prefix (arxiv.org/abs/, doi.org/, github.com/ …) so
 that the fuzzer spends its time inside each rule rather than on hosts no rule knows. Whatever
@@ -15,7 +15,9 @@ import sys
 import atheris  # type: ignore[import-untyped]
 
 with atheris.instrument_imports():
-    from pipeline.scrape.identify import identify, normalize_arxiv, normalize_doi
+    from pipeline.ids.arxiv import normalize_arxiv
+    from pipeline.ids.doi import normalize_doi
+    from pipeline.ids.links import identify
 
 PREFIXES = [
     "https://arxiv.org/abs/",

@@ -34,7 +34,7 @@ from pipeline.config import Settings
 from pipeline.scrape import run_scrape
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.github import add_repo
-from tests.hardening_helpers import (
+from tests.helpers.hardening import (
     FAST_TOML,
     degraded,
     fast_settings,

@@ -73,26 +73,38 @@ def common_options(func: F) -> F:
         strict: bool | None,
         **kwargs: Any,
     ) -> Any:
-        level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
-        logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
-        try:
-            settings = load_settings(
-                root=root,
-                config_file=config_file,
-                offline=offline,
-                cache_dir=cache_dir,
-                strict=strict,
-                verbosity=-1 if quiet else verbose,
-            )
-            return func(settings, *args, **kwargs)
-        except PipelineError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted: output/ is unchanged", err=True)
-            sys.exit(130)
+        configure_logging(verbose, quiet)
+        options = {"root": root, "config_file": config_file, "offline": offline}
+        options |= {"cache_dir": cache_dir, "strict": strict}
+        return run_command(func, args, kwargs, options, verbosity=-1 if quiet else verbose)
 
     return wrapper  # type: ignore[return-value]
+
+
+def configure_logging(verbose: int, quiet: bool) -> None:
+    """Log lines on stderr: warnings only with ``-q``, debug with ``-vv``."""
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
+
+
+def run_command(
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    options: dict[str, Any],
+    *,
+    verbosity: int,
+) -> Any:
+    """Load the settings and run a command; a PipelineError becomes a message and its exit code."""
+    try:
+        settings = load_settings(**options, verbosity=verbosity)
+        return func(settings, *args, **kwargs)
+    except PipelineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted: output/ is unchanged", err=True)
+        sys.exit(130)
 
 
 def finish(settings: Settings, reports: list[StageReport]) -> None:

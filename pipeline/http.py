@@ -1,7 +1,8 @@
 """The shared HTTP plumbing: user agent, timeouts and retries.
 
-Two clients, each where it fits: ``requests`` for the resolvers' sequential, politely paced
-API calls, and one ``aiohttp`` session for the link checker's concurrent fetches.
+Every HTTP session the pipeline opens is built here: ``requests`` for the resolvers' (and
+``sources update``'s) sequential, politely paced calls, one ``aiohttp`` session for the link
+checker's concurrent fetches, and one for the GitHub API client, which sets its own headers.
 """
 
 from __future__ import annotations
@@ -17,9 +18,6 @@ from pipeline.config import Settings
 
 if TYPE_CHECKING:
     import requests
-
-DEFAULT_TIMEOUT = (10.0, 30.0)
-"""(connect, read) seconds for one resolver request."""
 
 
 def requests_session(settings: Settings) -> requests.Session:
@@ -69,6 +67,12 @@ def aiohttp_session(
             total=None, sock_connect=settings.check.timeout, sock_read=settings.check.timeout
         ),
     )
+
+
+def api_session() -> aiohttp.ClientSession:
+    """A session for an API client that sets its own headers and timeouts per request (GitHub):
+    no proxies or netrc from the environment, no cookies kept. Call inside the event loop."""
+    return aiohttp.ClientSession(trust_env=False, cookie_jar=aiohttp.DummyCookieJar())
 
 
 def parse_retry_after(value: str | None) -> float | None:

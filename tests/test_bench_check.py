@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.network, pytest.mark.slow]
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.network, pytest.mark.slow]
 
 
 def test_small_bench_run_checks_every_url_with_right_verdicts() -> None:

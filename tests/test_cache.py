@@ -10,7 +10,7 @@ import pytest
 from pipeline.cache import CachedResponse, HttpCache, request_key
 from pipeline.resolve.fetch import Fetcher, Unavailable
 from tests.fakeweb import FakeWeb
-from tests.resolve_helpers import fast_settings
+from tests.helpers.resolve import fast_settings
 
 
 def test_key_covers_method_url_and_accept_only() -> None:

@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.check import run_check
-from tests.check_helpers import (
+from tests.conftest import REPO
+from tests.fakeweb import FakeWeb
+from tests.fakeweb.core import free_port
+from tests.fakeweb.github import add_repo, remove_repo, rename, rest_body, set_rate
+from tests.fakeweb.sites import site
+from tests.helpers.check import (
     fake_settings,
     links_by_url,
     promote,
@@ -21,15 +26,10 @@ from tests.check_helpers import (
     work,
     write_works,
 )
-from tests.fakeweb import FakeWeb
-from tests.fakeweb.core import free_port
-from tests.fakeweb.github import _rest_body, add_repo, remove_repo, rename, set_rate
-from tests.fakeweb.sites import site
 
 pytestmark = pytest.mark.network
 
 TOKEN = "ghp_T0kenThatMustNeverLeak0123456789abcd"
-REPO_ROOT = Path(__file__).resolve().parent.parent
 OTHER = {
     "id": 5,
     "owner": "someone",
@@ -250,7 +250,7 @@ def test_token_never_appears_in_output_logs_or_errors(
     done = subprocess.run(
         [sys.executable, "-m", "pipeline", "check", "--root", str(project), "-vv"],
         env=env,
-        cwd=REPO_ROOT,
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=120,
@@ -268,7 +268,7 @@ def test_token_never_appears_in_output_logs_or_errors(
     [
         b"{}",
         b'{"message": "Server Error"',
-        json.dumps(_rest_body("http://x/github", OTHER)).encode(),
+        json.dumps(rest_body("http://x/github", OTHER)).encode(),
     ],
     ids=["empty", "truncated", "another-repository"],
 )
@@ -406,6 +406,6 @@ def test_deeper_github_links_are_pages(fakeweb: FakeWeb, project: Path) -> None:
     ],
 )
 def test_repo_home(url: str, repo: str | None) -> None:
-    from pipeline.check.github import repo_home
+    from pipeline.ids.github import repo_home
 
     assert repo_home(url) == repo

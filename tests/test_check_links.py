@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.check.guard import AddressRefused, GuardedResolver, is_internal, refusal
-from pipeline.check.links import GlobalSlots, _Host, fetch_key, interleave_hosts, normalize
+from pipeline.check.guard import GuardedResolver, is_internal, refusal
+from pipeline.check.hosts import GlobalSlots, HostState
+from pipeline.check.targets import fetch_key, interleave_hosts
+from pipeline.errors import AddressRefused
 from pipeline.http import parse_retry_after
+from pipeline.ids.urls import normalize
 from pipeline.models import LinkStatus
-from tests.check_helpers import check_urls, fake_settings
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.sites import site
+from tests.helpers.check import check_urls, fake_settings
 
 pytestmark = pytest.mark.network
 
@@ -428,7 +431,7 @@ def test_a_freed_slot_goes_to_the_host_with_most_urls_left() -> None:
         holder = slots.slot(small, small.left)
         await holder.__aenter__()
 
-        async def ask(name: str, host: _Host) -> None:
+        async def ask(name: str, host: HostState) -> None:
             async with slots.slot(host, host.left):
                 order.append(name)
 
@@ -467,7 +470,7 @@ def test_a_cancelled_waiter_never_keeps_a_slot() -> None:
 def test_a_slot_kept_for_a_request_that_is_cancelled_is_given_back() -> None:
     async def run() -> tuple[int, int]:
         slots = GlobalSlots(1)
-        host = _Host(asyncio.Semaphore(1), 0.0, left=5)
+        host = HostState(asyncio.Semaphore(1), 0.0, left=5)
         go = asyncio.Event()
         queued: list[asyncio.Task[None]] = []
         kept = 0
@@ -499,11 +502,11 @@ def test_a_slot_kept_for_a_request_that_is_cancelled_is_given_back() -> None:
     assert asyncio.run(run()) == (1, 0)
 
 
-def _host_with(left: int) -> _Host:
-    return _Host(asyncio.Semaphore(4), 0.0, left=left)
+def _host_with(left: int) -> HostState:
+    return HostState(asyncio.Semaphore(4), 0.0, left=left)
 
 
-async def _hold(slots: GlobalSlots, host: _Host, seconds: float) -> None:
+async def _hold(slots: GlobalSlots, host: HostState, seconds: float) -> None:
     async with slots.slot(host, host.left):
         await asyncio.sleep(seconds)
 

@@ -11,7 +11,10 @@ import pytest
 from pipeline.check import run_check
 from pipeline.errors import InputError
 from pipeline.models import LinkStatus, to_json
-from tests.check_helpers import (
+from tests.fakeweb import FakeWeb
+from tests.fakeweb.core import free_port
+from tests.fakeweb.sites import site
+from tests.helpers.check import (
     fake_settings,
     links_by_url,
     promote,
@@ -19,9 +22,6 @@ from tests.check_helpers import (
     work,
     write_works,
 )
-from tests.fakeweb import FakeWeb
-from tests.fakeweb.core import free_port
-from tests.fakeweb.sites import site
 
 pytestmark = pytest.mark.network
 
@@ -215,7 +215,7 @@ def test_names_that_do_not_resolve_anywhere_are_a_degraded_run(
 
 
 def test_timestamps_move_only_when_the_outcome_changes() -> None:
-    from pipeline.check.stage import _keep_times
+    from pipeline.check.stage import keep_times
     from pipeline.models import LinkResult, LinkStatus
 
     before = LinkResult(
@@ -226,5 +226,5 @@ def test_timestamps_move_only_when_the_outcome_changes() -> None:
         url="https://a.org/", status=LinkStatus.MOVED, checked_at="2026-02-01T00:00:00Z"
     )
     previous = {before.url: before}
-    assert _keep_times([same], previous, "checked_at")[0].checked_at == "2026-01-01T00:00:00Z"
-    assert _keep_times([moved], previous, "checked_at")[0].checked_at == "2026-02-01T00:00:00Z"
+    assert keep_times([same], previous, "checked_at")[0].checked_at == "2026-01-01T00:00:00Z"
+    assert keep_times([moved], previous, "checked_at")[0].checked_at == "2026-02-01T00:00:00Z"

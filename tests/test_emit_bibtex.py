@@ -22,9 +22,9 @@ from pipeline.emit.bibtex import (
     render,
 )
 from pipeline.emit.records import Name, Record
-from pipeline.emit.text import clean_text
+from pipeline.text import clean_text
 from tests.conftest import require_tool
-from tests.emit_support import emit, make_project
+from tests.helpers.emit import emit, make_project
 
 NASTY = [
     "{", "}", "\\", "%", "$", "#", "_", "~", "^", "&", "@", "|", "<", ">", "`", '"', ",",

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from pipeline.emit import bibtex
 from pipeline.emit.records import from_item, from_resolved, to_item
-from pipeline.emit.text import clean_text
 from pipeline.models import ResolvedWork
+from pipeline.text import clean_text
 from tests.conftest import SHARED
-from tests.emit_support import emit, make_project
+from tests.helpers.emit import emit, make_project
 
 SCHEMA = SHARED / "schemas" / "csl-data.json"
 

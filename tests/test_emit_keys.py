@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline.emit.keys import KeyMap, base_key, identifiers
 from pipeline.emit.records import Name, Record
-from tests.emit_support import emit, fixture, make_project
+from tests.helpers.emit import emit, fixture, make_project
 
 
 def _record(work_id: str, title: str, family: str = "Liu", year: int = 2024, **kw: Any) -> Record:

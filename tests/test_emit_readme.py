@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.emit.markdown import md_link, md_text, md_url, slug
-from tests.emit_support import emit, make_project
+from tests.helpers.emit import emit, make_project
 
 
 @pytest.fixture(scope="module")

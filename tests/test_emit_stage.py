@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import InputError
-from tests.emit_support import emit, fixture, make_project, outputs
+from tests.helpers.emit import emit, fixture, make_project, outputs
 
 EXPECTED = {"README.md", "keys.json", "link-report.md", "links.json", "papers.bib", "papers.json"}
 

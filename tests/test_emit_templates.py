@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.emit.urlpolicy import strip_tracking
+from pipeline.ids.tracking import strip_tracking
 from tests.conftest import REPO, require_tool
-from tests.emit_support import payloads_output
 from tests.fakeweb import FakeWeb
-from tests.latex_helpers import Compiled, Template, compile_bib, is_cjk, readme_templates
+from tests.helpers.emit import payloads_output
+from tests.helpers.latex import Compiled, Template, compile_bib, is_cjk, readme_templates
 from tests.test_refresh import fast, refresh
 
 pytestmark = [pytest.mark.slow, pytest.mark.network]

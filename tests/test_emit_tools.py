@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_npm_package, require_tool
-from tests.emit_support import payloads_output
+from tests.helpers.emit import payloads_output
 
 pytestmark = pytest.mark.slow
 

@@ -26,10 +26,10 @@ from tests.fakeweb import FakeWeb
 from tests.fakeweb.arxiv import entry, feed
 from tests.fakeweb.crossref import message
 from tests.fakeweb.doi import csl_item
-from tests.fakeweb.github import _rest_body
+from tests.fakeweb.github import rest_body
 from tests.fakeweb.openalex import work
 from tests.fakeweb.world import build_world
-from tests.hardening_helpers import (
+from tests.helpers.hardening import (
     CHECK_ATTEMPTS,
     MINI_LIST,
     RESOLVE_ATTEMPTS,
@@ -92,7 +92,7 @@ def wrong_id_body(service: str) -> bytes:
             "description": "wrong",
             "license": None,
         }
-        return json.dumps(_rest_body("http://x/github", repo)).encode()
+        return json.dumps(rest_body("http://x/github", repo)).encode()
     return b"<!doctype html><title>Some other page</title><p>another page entirely</p>"
 
 

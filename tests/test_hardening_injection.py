@@ -30,7 +30,7 @@ from tests.conftest import require_tool
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.sites import site
 from tests.fakeweb.world import Record
-from tests.hardening_helpers import (
+from tests.helpers.hardening import (
     MINI_LIST,
     add_repos,
     fast_settings,

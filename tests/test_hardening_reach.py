@@ -16,9 +16,9 @@ import pytest
 
 from pipeline.config import load_settings
 from pipeline.models import LinkStatus
-from tests.check_helpers import check_urls, fake_settings
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.sites import site
+from tests.helpers.check import check_urls, fake_settings
 
 pytestmark = pytest.mark.network
 

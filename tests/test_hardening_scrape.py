@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
+from pipeline.ids.arxiv import normalize_arxiv
+from pipeline.ids.links import identify
 from pipeline.scrape import run_scrape
-from pipeline.scrape.identify import identify, normalize_arxiv
 from pipeline.scrape.markdown import Parsed, parse_list
 from pipeline.scrape.merge import merge_entries
 

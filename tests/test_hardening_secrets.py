@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.fakeweb import FakeWeb
-from tests.hardening_helpers import add_repos, make_project
+from tests.helpers.hardening import add_repos, make_project
 
 pytestmark = pytest.mark.network
 

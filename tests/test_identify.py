@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.scrape.identify import identify, normalize_arxiv, normalize_doi
+from pipeline.ids.arxiv import normalize_arxiv
+from pipeline.ids.doi import normalize_doi
+from pipeline.ids.links import identify
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.names import SplitName, split_name
+from pipeline.ids.names import SplitName, split_name
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ from tests.conftest import REPO, SHARED
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.core import free_port
 from tests.fakeweb.github import add_repo
+from tests.helpers.fast import settings_toml
 
 pytestmark = [pytest.mark.network, pytest.mark.slow]
 
@@ -90,12 +91,18 @@ def refresh(root: Path, env: dict[str, str], *extra: str, timeout: float = 240) 
 
 def fast(root: Path) -> Path:
     """Shrink every retry wait and timeout so faults cost milliseconds, not minutes."""
-    (root / "pipeline.toml").write_text(
-        "[resolve]\nretry_wait = 0.01\ntimeout = 5.0\nretry_budget = 5.0\n"
-        "[check]\nbackoff = 0.01\nbackoff_max = 0.05\ntimeout = 5.0\nurl_budget = 5.0\n"
-        "per_host_rate = 1000.0\n",
-        encoding="utf-8",
+    # Refresh-sized: generous timeouts (a whole run shares the machine), tiny waits.
+    text = settings_toml(
+        resolve={"retry_wait": 0.01, "timeout": 5.0, "retry_budget": 5.0},
+        check={
+            "backoff": 0.01,
+            "backoff_max": 0.05,
+            "timeout": 5.0,
+            "url_budget": 5.0,
+            "per_host_rate": 1000.0,
+        },
     )
+    (root / "pipeline.toml").write_text(text, encoding="utf-8")
     return root
 
 

@@ -17,15 +17,16 @@ import pytest
 import requests
 
 from pipeline.cache import CachedResponse, HttpCache, request_key
+from pipeline.ids.arxiv import canonical
 from pipeline.models import Ids, Link, ResolvedWork, Work, to_json
-from pipeline.resolve.arxiv import canonical, feed_check
+from pipeline.resolve.arxiv import feed_check
 from tests.conftest import SHARED
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.arxiv import entry, feed
 from tests.fakeweb.crossref import message
 from tests.fakeweb.doi import csl_item
 from tests.fakeweb.world import REMOTECLIP_ARXIV, REMOTECLIP_DOI, RSGPT_DOI, ZENODO_DOI, build_world
-from tests.resolve_helpers import FAST, fast_settings, run
+from tests.helpers.resolve import FAST, fast_settings, run
 
 pytestmark = pytest.mark.network
 

@@ -15,7 +15,7 @@ import pytest
 from pipeline.models import Ids, Link, Work, to_json
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.world import list_works
-from tests.resolve_helpers import FAST, fast_settings, run
+from tests.helpers.resolve import FAST, fast_settings, run
 
 pytestmark = pytest.mark.network
 

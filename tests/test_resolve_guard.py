@@ -20,7 +20,7 @@ from tests.fakeweb.world import (
     SIMILAR_TITLE_ARXIV,
     build_world,
 )
-from tests.resolve_helpers import fast_settings, run
+from tests.helpers.resolve import fast_settings, run
 
 
 def _csl(title: str, family: str, year: int) -> dict[str, object]:

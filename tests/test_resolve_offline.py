@@ -12,7 +12,8 @@ from pipeline.models import ResolvedWork, Work, to_json
 from pipeline.store import write_json
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.world import list_works
-from tests.resolve_helpers import fast_settings, run
+from tests.helpers.fast import FAST_RESOLVE_FIELDS, settings_toml
+from tests.helpers.resolve import fast_settings, run
 
 pytestmark = pytest.mark.network
 
@@ -99,7 +100,9 @@ def test_cli_exit_codes_and_offline_flag(fakeweb: FakeWeb, project: Path) -> Non
     write_json(project / "build" / "works.json", works)
     # Short waits through the settings file's [resolve] section (as a user would set them).
     (project / "pipeline.toml").write_text(
-        "[resolve]\ntimeout = 0.5\nretry_wait = 0.001\nretry_after_cap = 0.02\n",
+        settings_toml(
+            {k: FAST_RESOLVE_FIELDS[k] for k in ("timeout", "retry_wait", "retry_after_cap")}
+        ),
         encoding="utf-8",
     )
     env = {**fakeweb.env(), "PIPELINE_CACHE_DIR": str(project / ".cache")}

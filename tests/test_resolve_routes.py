@@ -10,8 +10,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from pipeline.ids.titles import fold
 from pipeline.models import Ids, Link, ResolvedWork, Work
-from pipeline.resolve.match import fold
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.world import (
     REMOTECLIP_ARXIV,
@@ -23,7 +23,7 @@ from tests.fakeweb.world import (
     build_world,
     list_works,
 )
-from tests.resolve_helpers import fast_settings, run
+from tests.helpers.resolve import fast_settings, run
 
 pytestmark = pytest.mark.network
 

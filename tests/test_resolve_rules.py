@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.ids.names import csl_name
+from pipeline.ids.publishers import RULES
 from pipeline.models import Ids, Link, Work
-from pipeline.resolve.crossref import known_doi
-from pipeline.resolve.csl import list_to_csl, split_name
-from pipeline.resolve.rules import RULES, hits
+from pipeline.resolve.csl import list_to_csl
+from pipeline.resolve.leads import hits, known_doi
 
 
 def _work(url: str, ieee: str | None = None) -> Work:
@@ -99,9 +100,9 @@ def test_ieee_number_from_ids_and_known_doi_precedence() -> None:
 
 
 def test_names_and_list_csl() -> None:
-    assert split_name("Luc Van Gool") == {"family": "Van Gool", "given": "Luc"}
-    assert split_name("Wu, K.") == {"family": "Wu", "given": "K."}
-    assert split_name("Plato") == {"family": "Plato"}
+    assert csl_name("Luc Van Gool") == {"family": "Van Gool", "given": "Luc"}
+    assert csl_name("Wu, K.") == {"family": "Wu", "given": "K."}
+    assert csl_name("Plato") == {"family": "Plato"}
     work = Work(id="w", kind="dataset", title="RSICD", authors=["...", "X Y"], venue="arXiv")
     csl = list_to_csl(work)
     assert csl["type"] == "dataset" and csl["author"] == [{"family": "Y", "given": "X"}]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.resolve.csl import crossref_to_csl
+from pipeline.resolve.crossref import to_csl as crossref_to_csl
 from pipeline.resolve.match import judge
 
 ORIGINAL = "遥感基础模型发展综述与未来设想"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pipeline.catalog import load_catalog
 from pipeline.cli import cli
 from pipeline.config import load_settings
 from pipeline.errors import InputError, SourceError
 from pipeline.scrape import run_scrape
-from pipeline.scrape.catalog import load_catalog
 
 
 def invoke(root: Path, *args: str) -> tuple[int, str]:

@@ -6,13 +6,13 @@ from typing import Any
 
 from pipeline.scrape.markdown import (
     clean_title,
-    fix_text,
     guard_text,
     parse_date,
     parse_list,
     parse_venue,
     split_authors,
 )
+from pipeline.text import fix_text
 
 
 def read(text: str) -> tuple[list[dict[str, Any]], list[str]]:

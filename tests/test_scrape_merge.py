@@ -8,9 +8,10 @@ import hashlib
 import pytest
 
 from pipeline.config import load_settings
+from pipeline.ids.titles import identity_title, title_key
 from pipeline.models import Entry, Ids, Work
 from pipeline.scrape import ScrapeResult, scrape_files
-from pipeline.scrape.merge import merge_entries, normalize_title, title_key
+from pipeline.scrape.merge import merge_entries
 from tests.conftest import REPO
 
 
@@ -161,7 +162,7 @@ def test_title_normalization_merges_case_punctuation_and_mojibake() -> None:
     )
     assert len(works) == 1
     assert [p.line for p in works[0].places] == [1, 2, 3]
-    assert normalize_title("  A:  B—C ") == "a b c"
+    assert identity_title("  A:  B—C ") == "a b c"
 
 
 def test_conflicting_ids_never_merge_even_with_equal_titles() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.ids.doi import normalize_doi
+from pipeline.ids.links import identify
 from pipeline.scrape import decode_list
-from pipeline.scrape.identify import identify, normalize_doi
 from pipeline.scrape.markdown import parse_list
 from pipeline.scrape.merge import merge_entries
 from tests.conftest import REPO, SHARED

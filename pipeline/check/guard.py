@@ -16,11 +16,9 @@ from urllib.parse import urlsplit
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
+from pipeline.errors import AddressRefused
+
 ALLOWED_SCHEMES = frozenset({"http", "https"})
-
-
-class AddressRefused(OSError):
-    """A host resolved only to loopback, private, link-local or otherwise internal addresses."""
 
 
 def is_internal(address: str) -> bool:

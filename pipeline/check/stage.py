@@ -16,21 +16,17 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pipeline.check import github
+from pipeline.check.checker import LinkChecker
+from pipeline.check.classify import Fetched
 from pipeline.check.guard import GuardedResolver
-from pipeline.check.links import (
-    CheckStats,
-    Fetched,
-    LinkChecker,
-    Target,
-    collect,
-    fetch_key,
-    kept,
-    normalize,
-    settle,
-)
+from pipeline.check.hysteresis import kept, settle
+from pipeline.check.request import CheckStats
+from pipeline.check.targets import Target, collect, fetch_key
 from pipeline.config import Settings
 from pipeline.errors import InputError
 from pipeline.http import aiohttp_session
+from pipeline.ids.github import repo_home
+from pipeline.ids.urls import normalize
 from pipeline.models import (
     LinkReport,
     LinkResult,
@@ -134,7 +130,7 @@ async def _check_all(settings: Settings, inputs: Inputs, previous: dict[str, Rep
     listed = set(inputs.repos)
     homes: dict[str, str] = {}
     for key, url in keys.items():
-        repo = github.repo_home(url)
+        repo = repo_home(url)
         if repo is not None and repo in listed:
             homes[key] = repo
     pages = [url for key, url in keys.items() if key not in homes]
@@ -216,7 +212,7 @@ def _keep_links(inputs: Inputs, why: str) -> list[LinkResult]:
 _Timed = TypeVar("_Timed", LinkResult, RepoFacts)
 
 
-def _keep_times(items: list[_Timed], previous: dict[str, _Timed], stamp: str) -> list[_Timed]:
+def keep_times(items: list[_Timed], previous: dict[str, _Timed], stamp: str) -> list[_Timed]:
     """Keep the previous run's timestamp where nothing else about an item changed.
 
     The timestamp then says since when the outcome has held, and a run that finds the world
@@ -270,8 +266,8 @@ def run_check(settings: Settings) -> StageReport:
         why_kept=_why_kept(run),
     )
     fresh = 0 if run is None else len(run.facts) + len(run.unchanged & set(previous_repos))
-    links = _keep_times(links, {link.url: link for link in inputs.previous.links}, "checked_at")
-    repos = _keep_times(repos, previous_repos, "fetched_at")
+    links = keep_times(links, {link.url: link for link in inputs.previous.links}, "checked_at")
+    repos = keep_times(repos, previous_repos, "fetched_at")
     links.sort(key=lambda link: link.url)
     write_json(settings.build_dir / "links.json", LinkReport(links=links, repos=repos))
 

@@ -10,33 +10,22 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.emit import bibtex, csljson, readme, report
+from pipeline.emit.inputs import EmitInput
 from pipeline.emit.keys import KeyMap, identifiers, work_identifiers
 from pipeline.emit.records import Record, from_resolved, merge
 from pipeline.errors import InputError
 from pipeline.models import LinkReport, LinkStatus, ResolvedWork, StageReport
-from pipeline.scrape.catalog import SourceList, load_catalog
 from pipeline.store import atomic_write_bytes, atomic_write_text, dumps, read_json
 
 log = logging.getLogger(__name__)
 
 __all__ = ["EmitInput", "run_emit"]
-
-
-@dataclass
-class EmitInput:
-    """Everything the README and the report are rendered from."""
-
-    current: list[tuple[Record, ResolvedWork]]
-    links: LinkReport
-    previous_links: LinkReport
-    sources: list[SourceList] = field(default_factory=list)
-    retained: list[Record] = field(default_factory=list)
 
 
 def _read_resolved(path: Path) -> list[ResolvedWork]:
@@ -109,6 +98,26 @@ def _apply_repo_facts(records: list[Record], links: LinkReport) -> None:
                 break
 
 
+def _write(
+    out: Path,
+    everything: list[Record],
+    keymap: KeyMap,
+    new_links_bytes: bytes | None,
+    data: EmitInput,
+) -> int:
+    """Write every output file; the number that changed (unchanged files are not rewritten)."""
+    written = 0
+    written += atomic_write_text(out / "papers.bib", bibtex.render(everything))
+    written += atomic_write_text(out / "papers.json", csljson.render(everything))
+    written += atomic_write_text(out / "keys.json", dumps(keymap.to_json()))
+    if new_links_bytes is not None:
+        written += atomic_write_bytes(out / "links.json", new_links_bytes)
+    written += atomic_write_text(out / "README.md", readme.render(data))
+    written += atomic_write_text(out / "link-report.md", report.render(data))
+
+    return written
+
+
 def run_emit(settings: Settings) -> StageReport:
     """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md."""
     started = time.monotonic()
@@ -135,15 +144,7 @@ def run_emit(settings: Settings) -> StageReport:
         retained=retained,
     )
 
-    written = 0
-    written += atomic_write_text(out / "papers.bib", bibtex.render(everything))
-    written += atomic_write_text(out / "papers.json", csljson.render(everything))
-    written += atomic_write_text(out / "keys.json", dumps(keymap.to_json()))
-    if new_links_bytes is not None:
-        written += atomic_write_bytes(out / "links.json", new_links_bytes)
-    written += atomic_write_text(out / "README.md", readme.render(data))
-    written += atomic_write_text(out / "link-report.md", report.render(data))
-
+    written = _write(out, everything, keymap, new_links_bytes, data)
     statuses = [link.status for link in links.links]
     dead = sum(s == LinkStatus.DEAD for s in statuses)
     unverified = sum(not r.verified for r, _ in current)

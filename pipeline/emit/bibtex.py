@@ -30,6 +30,7 @@ from bibtexparser.library import Library
 from bibtexparser.writer import BibtexFormat
 
 from pipeline.emit.records import UNVERIFIED_NOTE, Name, Record
+from pipeline.ids.doi import plain
 
 # Where the url package (also loaded by hyperref and biblatex) is not, ``\url`` reads its
 # argument with the URL characters made printable, as the url package does, and sets it in
@@ -310,7 +311,7 @@ def _safe_url(url: str) -> str:
 
 def _safe_doi(doi: str) -> str:
     """DOIs are verbatim in biblatex but plain text in plainnat: keep only the ones both read."""
-    return doi if re.fullmatch(r"10\.\d{4,9}/[A-Za-z0-9./:;()\-]+", doi) else ""
+    return plain(doi)
 
 
 def entry_type(record: Record) -> str:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.emit.records import Record
-from pipeline.emit.text import ascii_fold, normalize_title
+from pipeline.ids.titles import key_title
+from pipeline.text import ascii_fold
 
 _STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "at", "by"}
 _STRONG = ("work:", "arxiv:", "doi:", "ieee:")
@@ -35,7 +36,7 @@ def identifiers(record: Record, extra: Iterable[str] = ()) -> set[str]:
         found.add(f"arxiv:{record.arxiv}")
     if record.doi:
         found.add(f"doi:{record.doi}")
-    title = normalize_title(record.title)
+    title = key_title(record.title)
     if len(title) >= 12:  # "Introduction" alone is too weak to name a work
         found.add(f"title:{title}")
     found.update(extra)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import string
 
-from pipeline.emit.text import clean_text
+from pipeline.text import clean_text
 
 _INERT = set("-,;'\"?/=%+()")
 """Punctuation that opens nothing in running text (it never starts a line here)."""

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
+from pipeline.emit.inputs import EmitInput
 from pipeline.emit.markdown import md_link, md_text, md_url, slug
 from pipeline.emit.records import Record, best_url
-from pipeline.emit.urlpolicy import strip_tracking
+from pipeline.ids.tracking import strip_tracking
 from pipeline.models import LinkStatus, RepoFacts, ResolvedWork
-
-if TYPE_CHECKING:
-    from pipeline.emit import EmitInput
 
 # (heading, phrases): a section path containing one of the phrases (at a word start, any
 # case) maps to the topic; the first topic that matches wins. Order = README order.
@@ -84,7 +81,7 @@ class _Links:
     """Link statuses and repository facts, with the previous run's stars for deltas."""
 
     def __init__(self, data: EmitInput) -> None:
-        # records carry URLs without tracking parameters (urlpolicy); their status is the
+        # records carry URLs without tracking parameters (ids.tracking); their status is the
         # checked link's
         self.status = {strip_tracking(link.url): link for link in data.links.links}
         self.status |= {link.url: link for link in data.links.links}

@@ -13,10 +13,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline import names
-from pipeline.emit.text import clean_text
-from pipeline.emit.urlpolicy import strip_tracking
+from pipeline.ids import arxiv as arxiv_ids
+from pipeline.ids import doi as doi_ids
+from pipeline.ids import github as github_ids
+from pipeline.ids import names
+from pipeline.ids.tracking import strip_tracking
 from pipeline.models import Kind, ResolvedWork
+from pipeline.text import clean_text
 
 OUTPUT_TYPES = ("article-journal", "paper-conference", "article", "dataset", "software")
 
@@ -41,7 +44,7 @@ _CONFERENCE = re.compile(
     r"icme|bmvc|accv|icpr|www|cikm|icra|iros|miccai|isprs\s+congress)\b",
     re.IGNORECASE,
 )
-_ET_AL = {"et al", "et al.", "...", "…", "others", "etc", "etc."}
+_ET_AL = names.ET_AL_WORDS
 UNVERIFIED_NOTE = (
     "Metadata from the source list; not yet verified (the citation key may change once)"
 )
@@ -199,7 +202,7 @@ def _output_type(kind: str, given: str, container: str, arxiv: str, trust_type: 
 def _github(value: Any) -> list[str]:
     repos = value if isinstance(value, list) else [value] if isinstance(value, str) else []
     cleaned = (clean_text(r, 200).lower() for r in repos if isinstance(r, str))
-    return sorted({r for r in cleaned if re.fullmatch(r"[a-z0-9_.-]+/[a-z0-9_.-]+", r)})
+    return sorted({r for r in cleaned if github_ids.is_stored(r)})
 
 
 def _stars(value: Any) -> int | None:
@@ -207,17 +210,11 @@ def _stars(value: Any) -> int | None:
 
 
 def _doi(value: Any) -> str:
-    doi = clean_text(_first_text(value), 300).lower()
-    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi)
-    return doi if re.fullmatch(r"10\.\d{4,9}/\S+", doi) else ""
+    return doi_ids.stored(clean_text(_first_text(value), 300).lower())
 
 
 def _arxiv(value: Any) -> str:
-    text = clean_text(_first_text(value), 100)
-    text = re.sub(r"^(arxiv:|https?://arxiv\.org/(abs|pdf)/)", "", text, flags=re.I)
-    text = re.sub(r"(v\d+)?(\.pdf)?$", "", text)
-    ok = re.fullmatch(r"\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7}", text)
-    return text if ok else ""
+    return arxiv_ids.loose(clean_text(_first_text(value), 100))
 
 
 def from_resolved(rw: ResolvedWork, key: str = "") -> Record:
@@ -360,11 +357,11 @@ def _is_preprint(record: Record) -> bool:
 def best_url(record: Record) -> str:
     """Where a reader finds the work: the DOI, else arXiv, else what the list linked."""
     if record.doi:
-        return f"https://doi.org/{record.doi}"
+        return doi_ids.url_of(record.doi)
     if record.arxiv:
-        return f"https://arxiv.org/abs/{record.arxiv}"
+        return arxiv_ids.abs_url(record.arxiv)
     if record.github:
-        return f"https://github.com/{record.github[0]}"
+        return github_ids.home_url(record.github[0])
     return ""
 
 

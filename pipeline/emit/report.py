@@ -8,13 +8,10 @@ a ``|`` or a newline in a title or URL cannot break out of its table cell.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from pipeline.emit.inputs import EmitInput
 from pipeline.emit.markdown import md_link, md_text
 from pipeline.models import LinkResult, LinkStatus
-
-if TYPE_CHECKING:
-    from pipeline.emit import EmitInput
 
 _GROUPS: tuple[tuple[str, tuple[LinkStatus, ...]], ...] = (
     ("Dead links", (LinkStatus.DEAD,)),

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pipeline.config import Settings
+from pipeline.errors import Unavailable
 from pipeline.models import Work
-from pipeline.resolve.fetch import Fetcher, Unavailable
+from pipeline.resolve.fetch import Fetcher
 from pipeline.resolve.match import Verdict, csl_year, judge
 
 log = logging.getLogger("pipeline.resolve")
@@ -93,21 +94,6 @@ class Resolver(Protocol):
     def wants(self, work: Work) -> bool: ...
 
     def resolve(self, works: Sequence[Work], ctx: Context) -> dict[str, Found]: ...
-
-
-def first_author(work: Work) -> str | None:
-    """The list's first author, when it names one."""
-    for author in work.authors:
-        if author.strip() and author.strip() not in {"...", "…", "et al."}:
-            return author
-    return None
-
-
-def list_year(work: Work) -> int | None:
-    """The year the list gives for a work (from its date), if any."""
-    if work.date and work.date[:4].isdigit():
-        return int(work.date[:4])
-    return None
 
 
 def choose(

@@ -13,15 +13,14 @@ answer, not "not found": only a 404 says Crossref does not hold a DOI.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
-from pipeline.models import Work
-from pipeline.resolve import doi as doi_cn
-from pipeline.resolve.base import Context, Found, choose, each_work, first_author
-from pipeline.resolve.csl import crossref_to_csl, list_to_csl, same_doi
-from pipeline.resolve.fetch import Check, Unavailable
+from pipeline.ids.doi import quoted, same_doi
+from pipeline.ids.titles import cjk_language
+from pipeline.resolve.base import Context
+from pipeline.resolve.csl import CSL_TYPES
+from pipeline.resolve.fetch import Check
 
 ROWS = 5
 """Candidates read from a title query: the right one is near the top or not there."""
@@ -72,9 +71,9 @@ def list_check(body: bytes) -> str | None:
 def get_work(ctx: Context, doi: str) -> dict[str, Any] | None:
     """The Crossref record of ``doi``; None when Crossref does not hold it (404).
 
-    Raises :class:`Unavailable` when Crossref cannot answer or answers about something else.
+    Raises :class:`~pipeline.errors.Unavailable` when Crossref cannot answer or answers about something else.
     """
-    url = f"{ctx.settings.endpoints.crossref}/works/{quote(doi, safe='/:;()._-')}"
+    url = f"{ctx.settings.endpoints.crossref}/works/{quoted(doi)}"
     response = ctx.fetcher.get(url, params=_params(ctx, {}), check=work_check(doi))
     if response.status_code != 200:
         return None  # 404/410: Crossref does not hold it (DataCite DOIs)
@@ -105,71 +104,80 @@ def query(
     return [i for i in message.get("items") or [] if isinstance(i, dict)]
 
 
-def known_doi(work: Work) -> tuple[str, str] | None:
-    """The DOI a work states (``doi``) or a link rule gives (``rule:<publisher>``)."""
-    if work.ids.doi:
-        return work.ids.doi.lower(), "doi"
-    from pipeline.resolve import rules  # rules looks records up through this module
-
-    hit = rules.doi_from_links(work)
-    return (hit[0], f"rule:{hit[1]}") if hit else None
+def _first(value: Any) -> Any:
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
 
 
-class KnownDoiResolver:
-    """Works with a DOI: Crossref first, doi.org content negotiation for other agencies
-    (DataCite: Zenodo, figshare) or when Crossref is down."""
-
-    name = "crossref-doi"
-
-    def wants(self, work: Work) -> bool:
-        return known_doi(work) is not None
-
-    def resolve(self, works: Sequence[Work], ctx: Context) -> dict[str, Found]:
-        return each_work(ctx, works, lambda work: self._one(work, ctx))
-
-    def _one(self, work: Work, ctx: Context) -> Found | None:
-        known = known_doi(work)
-        if known is None:
-            return None
-        doi, method = known
-        record: dict[str, Any] | None = None
-        try:
-            record = get_work(ctx, doi)
-        except Unavailable as exc:
-            ctx.unavailable(work, exc)  # then doi.org, which also answers for Crossref DOIs
-        if record is not None:
-            return Found(crossref_to_csl(record, work.id), "crossref", method, 1.0)
-        item = doi_cn.fetch_csl(ctx, doi)
-        if item is None:
-            return None
-        return Found(crossref_to_csl(item, work.id), "doi", method, 1.0)
+def _crossref_date(message: dict[str, Any]) -> dict[str, Any] | None:
+    for field in ("issued", "published-print", "published-online", "published", "created"):
+        parts = (message.get(field) or {}).get("date-parts") or []
+        if parts and parts[0] and parts[0][0] is not None:
+            return {"date-parts": [[int(x) for x in parts[0] if x is not None]]}
+    return None
 
 
-class TitleSearchResolver:
-    """Works known only by title: a search, each hit accepted only through the guard.
-
-    Subclasses name the service and say how to search it (:meth:`candidates`)."""
-
-    name = "crossref-title"
-    service = "crossref"
-
-    def wants(self, work: Work) -> bool:
-        return bool(work.title.strip()) and work.kind != "project"
-
-    def candidates(self, ctx: Context, work: Work) -> list[dict[str, Any]]:
-        items = query(ctx, title=work.title, author=first_author(work))
-        return [crossref_to_csl(i, work.id) for i in items]
-
-    def resolve(self, works: Sequence[Work], ctx: Context) -> dict[str, Found]:
-        return each_work(
-            ctx, works, lambda work: pick(ctx, work, self.service, self.candidates(ctx, work))
-        )
+def _texts(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [t for t in items if isinstance(t, str) and t.strip()]
 
 
-def pick(ctx: Context, work: Work, service: str, candidates: list[dict[str, Any]]) -> Found | None:
-    """The candidate the guard accepts against the list's title, first author and year."""
-    chosen = choose(ctx, work, service, list_to_csl(work), candidates)
-    if chosen is None:
-        return None
-    csl, verdict = chosen
-    return Found(csl, service, "title-search", round(verdict.similarity, 3))
+def _titles(message: dict[str, Any]) -> tuple[str, str]:
+    """(title, original-title). Chinese journals deposit the English title beside the
+    original in ``title`` (or the original in ``original-title``): then the English one is
+    the title, as IEEE and CSL have it ("the untranslated title" is ``original-title``)."""
+    titles = _texts(message.get("title"))
+    every = titles + _texts(message.get("original-title"))
+    english = next((t for t in every if not cjk_language(t)), "")
+    original = next((t for t in every if cjk_language(t)), "")
+    if english and original:
+        return english, original
+    return (titles[0] if titles else ""), ""
+
+
+def to_csl(message: dict[str, Any], work_id: str) -> dict[str, Any]:
+    """A Crossref ``/works`` message (or a doi.org CSL item) as a CSL item."""
+    csl: dict[str, Any] = {
+        "id": work_id,
+        "type": CSL_TYPES.get(str(message.get("type")), str(message.get("type") or "article")),
+    }
+    if csl["type"] not in CSL_TYPES.values():
+        csl["type"] = "article-journal"
+    title, original = _titles(message)
+    # the subtitle in the title's language (they come in pairs too)
+    subtitle = next(
+        (s for s in _texts(message.get("subtitle")) if cjk_language(s) == cjk_language(title)),
+        "",
+    )
+    if title:
+        csl["title"] = f"{title}: {subtitle}" if subtitle and subtitle not in title else title
+    if original:
+        csl["original-title"] = original
+        csl["language"] = cjk_language(original)
+    authors = []
+    for person in message.get("author") or []:
+        if person.get("family"):
+            name = {"family": person["family"]}
+            if person.get("given"):
+                name["given"] = person["given"]
+            authors.append(name)
+        elif person.get("name") or person.get("literal"):
+            authors.append({"literal": person.get("name") or person.get("literal")})
+    if authors:
+        csl["author"] = authors
+    issued = _crossref_date(message)
+    if issued:
+        csl["issued"] = issued
+    container = _first(message.get("container-title"))
+    if container:
+        csl["container-title"] = container
+    for field in ("volume", "issue", "page", "publisher"):
+        if message.get(field):
+            csl[field] = str(message[field])
+    if message.get("DOI"):
+        csl["DOI"] = str(message["DOI"]).lower()
+        csl["URL"] = f"https://doi.org/{csl['DOI']}"
+    elif message.get("URL"):
+        csl["URL"] = message["URL"]
+    return csl

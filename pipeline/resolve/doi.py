@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
 
+from pipeline.ids.doi import quoted, same_doi
 from pipeline.resolve.base import Context
-from pipeline.resolve.csl import same_doi
 from pipeline.resolve.fetch import Check
 
 CSL_ACCEPT = "application/vnd.citationstyles.csl+json"
@@ -43,10 +42,10 @@ def csl_check(doi: str) -> Check:
 def fetch_csl(ctx: Context, doi: str) -> dict[str, Any] | None:
     """The registration agency's CSL item for ``doi``, None when doi.org does not know it.
 
-    Raises :class:`~pipeline.resolve.fetch.Unavailable` when doi.org cannot answer or answers
+    Raises :class:`~pipeline.errors.Unavailable` when doi.org cannot answer or answers
     about something else.
     """
-    url = f"{ctx.settings.endpoints.doi}/{quote(doi, safe='/:;()._-')}"
+    url = f"{ctx.settings.endpoints.doi}/{quoted(doi)}"
     response = ctx.fetcher.get(url, headers={"Accept": CSL_ACCEPT}, check=csl_check(doi))
     if response.status_code != 200:
         return None  # 404/410: no agency knows it

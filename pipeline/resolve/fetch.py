@@ -30,7 +30,6 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -44,6 +43,7 @@ from tenacity import (
 
 from pipeline.cache import CachedResponse, HttpCache, request_key
 from pipeline.config import Settings
+from pipeline.errors import Refused, Transient, Unavailable
 from pipeline.http import parse_retry_after, requests_session
 
 log = logging.getLogger(__name__)
@@ -56,28 +56,6 @@ KEEP_HEADERS = ("content-type", "etag", "last-modified")
 Check = Callable[[bytes], str | None]
 """A caller's test of a 200 body that parsed: why it is not an answer to the request (another
 DOI, an envelope without a record …), or None when it is one."""
-
-
-class Unavailable(Exception):
-    """No answer could be had: offline miss, service down, or retries exhausted."""
-
-    def __init__(self, service: str, url: str, reason: str) -> None:
-        super().__init__(f"{service}: {url}: {reason}")
-        self.service = service
-        self.url = url
-        self.reason = reason
-
-
-class _Refused(Exception):
-    """An answer that is neither a record nor a miss (401, 403, 400 …): no retry helps."""
-
-
-class _Retryable(Exception):
-    """A transient failure worth another attempt; ``retry_after`` when the server said."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
 
 
 def _valid_json(body: bytes) -> bool:
@@ -106,7 +84,7 @@ class Service:
 
 
 def to_response(cached: CachedResponse) -> requests.Response:
-    """A requests.Response built from a cached answer (what the arxiv package expects)."""
+    """A requests.Response built from a cached answer, so callers see one kind of answer."""
     response = requests.Response()
     response.status_code = cached.status
     response._content = cached.body
@@ -244,7 +222,7 @@ class Fetcher:
         backoff = float(self.options.retry_wait * 2 ** (state.attempt_number - 1))
         outcome = state.outcome
         error = outcome.exception() if outcome is not None else None
-        if isinstance(error, _Retryable) and error.retry_after is not None:
+        if isinstance(error, Transient) and error.retry_after is not None:
             return float(min(max(error.retry_after, backoff), self.options.retry_after_cap))
         return float(min(backoff, self.options.retry_after_cap))
 
@@ -252,7 +230,7 @@ class Fetcher:
         self, service: Service, url: str, headers: dict[str, str], check: Check | None
     ) -> requests.Response:
         retrying = Retrying(
-            retry=retry_if_exception_type(_Retryable),
+            retry=retry_if_exception_type(Transient),
             stop=stop_after_attempt(self.options.retry_attempts)
             | stop_before_delay(self.options.retry_budget),
             wait=self._wait,
@@ -262,8 +240,8 @@ class Fetcher:
             for attempt in retrying:
                 with attempt:
                     return self._attempt(service, url, headers, check)
-        except (_Retryable, _Refused) as exc:
-            raise Unavailable(service.name, url, str(exc)) from None
+        except (Transient, Refused) as exc:
+            raise Unavailable(service.name, url, exc.reason) from None
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _attempt(
@@ -277,38 +255,19 @@ class Fetcher:
             response = self.session.get(url, headers=headers, timeout=(timeout, timeout))
             body = response.content  # read it all here so a cut-off body fails inside the retry
         except requests.RequestException as exc:
-            raise _Retryable(f"{type(exc).__name__}: {exc}") from None
+            raise Transient(f"{type(exc).__name__}: {exc}") from None
         status = response.status_code
         if status == 429 or status >= 500:
-            raise _Retryable(
+            raise Transient(
                 f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After"))
             )
         if status == 200:
             if not service.valid(body):
-                raise _Retryable("the body does not parse")
+                raise Transient("the body does not parse")
             reason = check(body) if check is not None else None
             if reason is not None:
-                raise _Retryable(f"not an answer to the request: {reason}")
+                raise Transient(f"not an answer to the request: {reason}")
         elif status != 304 and status not in DEFINITIVE_MISSES:
             # Not "not found": taking it as a miss would drop what the service knows.
-            raise _Refused(f"HTTP {status}")
+            raise Refused(f"HTTP {status}")
         return response
-
-
-class ArxivSessionAdapter:
-    """Stands in for the arxiv package's requests session so its calls go through Fetcher.
-
-    ``check_for`` gives the check of a query URL's answer (the feed must be about the ids the
-    URL asks for).
-    """
-
-    def __init__(
-        self, fetcher: Fetcher, check_for: Callable[[str], Check | None] | None = None
-    ) -> None:
-        self.fetcher = fetcher
-        self.check_for = check_for
-
-    def get(self, url: str, **_ignored: Any) -> requests.Response:
-        # The package sends its own User-Agent; ours (project, version, contact) is used.
-        check = self.check_for(url) if self.check_for is not None else None
-        return self.fetcher.get(url, check=check)

@@ -13,31 +13,17 @@ A candidate that fails but is close (similarity ≥ ``REVIEW_FLOOR``) goes to th
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from pipeline import names
+from pipeline.ids.names import split_name
+from pipeline.ids.titles import fold
 
 TITLE_THRESHOLD = 0.95
 REVIEW_FLOOR = 0.80
 YEAR_SLACK = 1
-
-
-# Runs of CJK characters are words too (else a Chinese title folds to nothing and matches
-# no record, not even its own); Hangul is decomposed to jamo by NFKD, hence U+1100–U+11FF.
-_WORD = re.compile("[a-z0-9]+|[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII letters and digits (accents dropped) and CJK runs, separated by
-    single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return " ".join(_WORD.findall(bare))
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -54,7 +40,7 @@ def family_name(author: str | dict[str, Any]) -> str:
     """Folded family name of a list author (``"Liu, F."`` or ``"Fan Liu"``) or a CSL name."""
     if isinstance(author, dict):
         return fold(str(author.get("family") or author.get("literal") or ""))
-    split = names.split_name(author)
+    split = split_name(author)
     return fold(split.family) if split else ""
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipeline.models import Work
+from pipeline.ids.doi import comparable
+from pipeline.ids.names import csl_name
 from pipeline.resolve.base import Context
-from pipeline.resolve.crossref import TitleSearchResolver
-from pipeline.resolve.csl import openalex_to_csl
+from pipeline.resolve.csl import CSL_TYPES, date_parts
 
 PER_PAGE = 5
 
@@ -45,11 +45,46 @@ def search(ctx: Context, title: str) -> list[dict[str, Any]]:
     return [r for r in results or [] if isinstance(r, dict)]
 
 
-class OpenAlexResolver(TitleSearchResolver):
-    """Title search in OpenAlex, accepted only through the wrong-match guard."""
-
-    name = "openalex"
-    service = "openalex"
-
-    def candidates(self, ctx: Context, work: Work) -> list[dict[str, Any]]:
-        return [openalex_to_csl(r, work.id) for r in search(ctx, work.title)]
+def to_csl(work: dict[str, Any], work_id: str) -> dict[str, Any]:
+    """An OpenAlex work as a CSL item."""
+    location = work.get("primary_location") or {}
+    source = location.get("source") or {}
+    if work.get("type") == "preprint":
+        kind = "article"
+    elif source.get("type") == "conference":
+        kind = "paper-conference"
+    else:
+        kind = CSL_TYPES.get(str(work.get("type")), "article-journal")
+    csl: dict[str, Any] = {"id": work_id, "type": kind}
+    if work.get("display_name") or work.get("title"):
+        csl["title"] = work.get("display_name") or work.get("title")
+    authors = [
+        csl_name(str((a.get("author") or {}).get("display_name") or a.get("raw_author_name")))
+        for a in work.get("authorships") or []
+    ]
+    if authors:
+        csl["author"] = [a for a in authors if a]
+    issued = date_parts(work.get("publication_date")) or date_parts(
+        str(work.get("publication_year") or "")
+    )
+    if issued:
+        csl["issued"] = issued
+    if source.get("display_name"):
+        csl["container-title"] = source["display_name"]
+    if source.get("host_organization_name"):
+        csl["publisher"] = source["host_organization_name"]
+    biblio = work.get("biblio") or {}
+    if biblio.get("volume"):
+        csl["volume"] = str(biblio["volume"])
+    if biblio.get("issue"):
+        csl["issue"] = str(biblio["issue"])
+    if biblio.get("first_page"):
+        last = biblio.get("last_page")
+        csl["page"] = f"{biblio['first_page']}-{last}" if last else str(biblio["first_page"])
+    doi = str(work.get("doi") or "")
+    if doi:
+        csl["DOI"] = comparable(doi)
+        csl["URL"] = f"https://doi.org/{csl['DOI']}"
+    elif location.get("landing_page_url"):
+        csl["URL"] = location["landing_page_url"]
+    return csl

@@ -19,11 +19,11 @@ What no resolver finds keeps the list's own text (``resolved_by="list"``).
 
 from __future__ import annotations
 
-from pipeline.resolve.arxiv import ArxivResolver
 from pipeline.resolve.base import Resolver
-from pipeline.resolve.crossref import KnownDoiResolver, TitleSearchResolver
-from pipeline.resolve.openalex import OpenAlexResolver
-from pipeline.resolve.rules import LinkLookupResolver
+from pipeline.resolve.known_doi import KnownDoiResolver
+from pipeline.resolve.link_rules import LinkLookupResolver
+from pipeline.resolve.preprints import ArxivResolver
+from pipeline.resolve.title_search import CrossrefTitleResolver, OpenAlexResolver
 
 
 def resolvers() -> list[Resolver]:
@@ -32,6 +32,6 @@ def resolvers() -> list[Resolver]:
         KnownDoiResolver(),
         LinkLookupResolver(),
         ArxivResolver(),
-        TitleSearchResolver(),
+        CrossrefTitleResolver(),
         OpenAlexResolver(),
     ]

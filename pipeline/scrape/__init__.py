@@ -11,10 +11,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.errors import InputError, SourceError
 from pipeline.models import Entry, StageReport, Work
-from pipeline.scrape.catalog import SourceList, load_catalog
 from pipeline.scrape.markdown import Parsed, parse_list
 from pipeline.scrape.merge import merge_entries
 from pipeline.store import write_json

@@ -13,32 +13,17 @@ kind, and as a last resort get ``~2``, ``~3`` … suffixes, so ids stay unique.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pipeline.ids import WORK_ID_KINDS
+from pipeline.ids.titles import identity_title, title_key
 from pipeline.models import Entry, Ids, Kind, Link, Place, Work
-from pipeline.scrape.markdown import fix_text
 
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_KEYS = ("arxiv", "doi", "ieee")
-
-
-def normalize_title(title: str) -> str:
-    """Casefold, repair mojibake, NFKC, fold punctuation and whitespace to single spaces."""
-    text = (
-        title.casefold()
-        if title.isascii()
-        else unicodedata.normalize("NFKC", fix_text(title)).casefold()
-    )
-    return _NON_WORD.sub(" ", text).strip()
-
-
-def title_key(title: str) -> str:
-    """``title:`` id part: the first 16 hex digits of sha1 of the normalized title."""
-    return hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()[:16]
+_KEYS = WORK_ID_KINDS
+"""Identifiers that must agree for two entries to be one work."""
+_MERGE_KEYS = ("arxiv", "doi")
+"""Identifiers that make two entries one work by themselves (an IEEE page may be shared)."""
 
 
 @dataclass
@@ -64,8 +49,8 @@ class _Group:
 
 def _entry_group(entry: Entry) -> _Group:
     ids = {key: value for key in _KEYS if (value := getattr(entry.ids, key))}
-    keys: list[tuple[str, str]] = [(k, ids[k]) for k in ("arxiv", "doi") if k in ids]
-    norm = normalize_title(entry.title)
+    keys: list[tuple[str, str]] = [(k, ids[k]) for k in _MERGE_KEYS if k in ids]
+    norm = identity_title(entry.title)
     if norm:
         keys.append(("title", norm))
     return _Group([entry], ids, keys)
@@ -145,13 +130,7 @@ def _work(group: _Group) -> Work:
 
 
 def _candidates(work: Work) -> list[str]:
-    out = []
-    if work.ids.arxiv:
-        out.append(f"arxiv:{work.ids.arxiv}")
-    if work.ids.doi:
-        out.append(f"doi:{work.ids.doi}")
-    if work.ids.ieee:
-        out.append(f"ieee:{work.ids.ieee}")
+    out = [f"{kind}:{value}" for kind in _KEYS if (value := getattr(work.ids, kind))]
     out.append(f"title:{title_key(work.title)}")
     return out
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,11 +25,13 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.errors import ServiceError, SourceError, UsageError
+from pipeline.errors import Transient as _Transient
 from pipeline.http import requests_session
+from pipeline.ids.urls import remap as remap_url
 from pipeline.models import StageReport
-from pipeline.scrape.catalog import SourceList, load_catalog
 from pipeline.store import atomic_write_bytes
 
 log = logging.getLogger("pipeline.sources")
@@ -45,17 +46,6 @@ def read_catalog(path: Path) -> list[SourceList]:
         if not item.raw_url:
             raise SourceError(str(path), f"[[list]] #{number} ({item.id}) has no raw_url")
     return lists
-
-
-def remap_url(url: str, rules: tuple[tuple[str, str], ...]) -> str:
-    """Apply the ``PIPELINE_REMAP`` rewrites in order (``re.sub`` semantics)."""
-    for pattern, replacement in rules:
-        url = re.sub(pattern, replacement, url)
-    return url
-
-
-class _Transient(Exception):
-    """A failure worth retrying (5xx, 429, connection trouble)."""
 
 
 def _transient(exc: BaseException) -> bool:
@@ -190,6 +180,18 @@ def update_sources(settings: Settings) -> StageReport:
         ]
         return report
 
+    _write_changed(lists, fetched, folder, settings, report)
+    return report
+
+
+def _write_changed(
+    lists: list[SourceList],
+    fetched: dict[str, bytes],
+    folder: Path,
+    settings: Settings,
+    report: StageReport,
+) -> None:
+    """Write the lists whose bytes changed; report lines added and removed (the diff with -v)."""
     changed = 0
     for item in lists:
         path = folder / item.file
@@ -209,4 +211,3 @@ def update_sources(settings: Settings) -> StageReport:
         f"sources: {changed} of {len(lists)} lists changed"
         + ("; run `pipeline refresh` to rebuild output/" if changed else "")
     )
-    return report

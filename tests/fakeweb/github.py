@@ -103,7 +103,7 @@ def set_rate(web: FakeWeb, remaining: int, limit: int = 5000) -> None:
     gh["remaining"], gh["limit"] = remaining, limit
 
 
-def _rest_body(base: str, r: dict[str, Any]) -> dict[str, Any]:
+def rest_body(base: str, r: dict[str, Any]) -> dict[str, Any]:
     full = f"{r['owner']}/{r['name']}"
     licence = None
     if r["license"]:
@@ -166,7 +166,7 @@ def register(app: aioweb.Application, web: FakeWeb) -> None:
     def answer_repo(
         request: aioweb.Request, gh: dict[str, Any], record: dict[str, Any]
     ) -> aioweb.Response:
-        body = json.dumps(_rest_body(base_of(request), record), indent=2).encode()
+        body = json.dumps(rest_body(base_of(request), record), indent=2).encode()
         etag = 'W/"' + hashlib.sha256(body).hexdigest() + '"'
         if request.headers.get("If-None-Match") == etag:
             # Conditional hit: free, as on GitHub.

@@ -11,18 +11,18 @@ from aiohttp import web
 from rapidfuzz import fuzz
 
 from tests.fakeweb.core import FakeWeb
-from tests.fakeweb.world import Record, _digest, build_world
+from tests.fakeweb.world import Record, build_world, digest
 
 MIN_SCORE = 60.0
 
 
 def work(r: Record, score: float) -> dict[str, Any]:
-    wid = f"https://openalex.org/W{_digest(r.title) % 10**10}"
+    wid = f"https://openalex.org/W{digest(r.title) % 10**10}"
     doi = f"https://doi.org/{r.doi}" if r.doi else None
     if r.arxiv:
         doi = f"https://doi.org/10.48550/arxiv.{r.arxiv}"
     source = {
-        "id": f"https://openalex.org/S{_digest(r.container or 'arXiv') % 10**9}",
+        "id": f"https://openalex.org/S{digest(r.container or 'arXiv') % 10**9}",
         "display_name": r.container or ("arXiv (Cornell University)" if r.arxiv else None),
         "issn_l": None,
         "issn": None,

@@ -92,12 +92,12 @@ class World:
         )
 
 
-def _digest(text: str) -> int:
+def digest(text: str) -> int:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:12], 16)
 
 
 def fake_authors(seed: str, count: int = 3) -> list[tuple[str, str]]:
-    n = _digest(seed)
+    n = digest(seed)
     return [
         (FIRST[(n >> (4 * i)) % len(FIRST)], LAST[(n >> (4 * i + 2)) % len(LAST)])
         for i in range(count)
@@ -261,7 +261,7 @@ def _arxiv_record(line: Line, key: str) -> Record:
         authors=_authors(line),
         year=year,
         month=month,
-        day=1 + _digest(key) % 28,
+        day=1 + digest(key) % 28,
         kind="posted-content",
         arxiv=key,
         agency="arxiv",
@@ -274,10 +274,10 @@ def _crossref_record(line: Line, doi: str, **extra: object) -> Record:
         title=line.title,
         authors=_authors(line),
         year=year,
-        month=1 + _digest(doi) % 12,
+        month=1 + digest(doi) % 12,
         doi=doi.lower(),
         volume=str(year - 1962),
-        page=f"{1 + _digest(doi) % 900}-{12 + _digest(doi) % 900}",
+        page=f"{1 + digest(doi) % 900}-{12 + digest(doi) % 900}",
     )
     for key, value in extra.items():
         setattr(record, key, value)
@@ -290,7 +290,7 @@ def _add_line(world: World, line: Line) -> None:
         world.arxiv.setdefault(m.group(1), _arxiv_record(line, m.group(1)))
     elif m := IEEE.search(url):
         number = m.group(1) or m.group(2)
-        code = ["tgrs", "lgrs", "jstars"][_digest(number) % 3]
+        code = ["tgrs", "lgrs", "jstars"][digest(number) % 3]
         doi = f"10.1109/{code}.{line.year or 2021}.{number}"
         if not any(
             r.resource_url and f"/document/{number}/" in r.resource_url
@@ -322,7 +322,7 @@ def _add_line(world: World, line: Line) -> None:
         )
     elif m := PII.search(url):
         pii = m.group(1)
-        doi = f"10.1016/j.rse.{line.year or 2022}.{_digest(pii) % 1000000:06d}"
+        doi = f"10.1016/j.rse.{line.year or 2022}.{digest(pii) % 1000000:06d}"
         world.crossref.setdefault(
             doi,
             _crossref_record(
@@ -343,7 +343,7 @@ def _add_line(world: World, line: Line) -> None:
         )
     elif "ojs.aaai.org" in url:
         number = url.rstrip("/").rsplit("/", 1)[-1]
-        doi = f"10.1609/aaai.v39i{1 + _digest(number) % 9}.{number}"
+        doi = f"10.1609/aaai.v39i{1 + digest(number) % 9}.{number}"
         world.crossref.setdefault(
             doi,
             _crossref_record(
@@ -549,7 +549,7 @@ def list_works() -> list[Work]:
         works[key] = Work(
             id=key
             if not key.startswith("ieee:")
-            else f"ieee:{ids.ieee}:{_digest(line.title) % 10000}",
+            else f"ieee:{ids.ieee}:{digest(line.title) % 10000}",
             kind="paper",
             title=line.title,
             authors=[f"{given} {family}".strip() for given, family in line.authors],

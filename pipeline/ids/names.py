@@ -1,5 +1,7 @@
 """Personal names as lists write them, split into family and given parts, in one place.
 
+What stands in a list's author field in place of names ("et al.", "…") is here too.
+
 Lists write authors three ways, and every stage must read them alike:
 
 * ``"Liu, Fan"`` / ``"Wu, K."``    family first, comma       → family ``Liu``
@@ -20,6 +22,13 @@ PARTICLES = frozenset(
 
 _INITIAL = re.compile(r"^(?:[A-Z]\.?){1,3}$")
 """One to three capital initials, dotted or not: ``J``, ``M.``, ``MM``, ``J.-P.`` is not one."""
+
+
+ET_AL = frozenset({"...", "…", "et al."})
+"""What a list writes in place of further authors; never an author."""
+
+ET_AL_WORDS = ET_AL | {"et al", "others", "etc", "etc."}
+"""The same, with the words services and records use too (how emit reads author lists)."""
 
 
 @dataclass(frozen=True)
@@ -51,3 +60,21 @@ def split_name(text: str) -> SplitName | None:
     while cut > 1 and parts[cut - 1].lower() in PARTICLES:
         cut -= 1
     return SplitName(" ".join(parts[cut:]), " ".join(parts[:cut]))
+
+
+def csl_name(text: str) -> dict[str, str]:
+    """An author as a list writes it → CSL ``{"family": …, "given": …}`` ({} when empty)."""
+    split = split_name(text)
+    if split is None:
+        return {}
+    return (
+        {"family": split.family, "given": split.given} if split.given else {"family": split.family}
+    )
+
+
+def first_author(authors: list[str]) -> str | None:
+    """The first of a list's authors that is a name, not a placeholder."""
+    for author in authors:
+        if author.strip() and author.strip() not in ET_AL:
+            return author
+    return None

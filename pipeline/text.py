@@ -1,13 +1,44 @@
-"""Plain-text normalization shared by every emitter.
+"""Text repair and normal forms shared by the stages (no stage owns them).
 
-Everything from upstream (list text, service metadata) passes through :func:`clean_text`
-first: the .bib, CSL-JSON and markdown writers then only have to escape, never to repair.
+* :func:`fix_text` repairs what lists break: mojibake (ftfy, then Mac Roman runs ftfy leaves
+  alone) and ragged whitespace. The scraper reads every list field through it.
+* :func:`clean_text` is the normal form every output promises: everything from upstream
+  (list text, service metadata) passes through it first, so the .bib, CSL-JSON and markdown
+  writers only have to escape, never to repair.
+* :func:`ascii_fold` reduces text to lower-case ASCII letters and digits (citation keys).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+import ftfy
+
+_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False)
+_MOJIBAKE_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+
+
+def fix_text(text: str) -> str:
+    """Repair mojibake (ftfy, then Mac Roman runs ftfy leaves alone) and tidy whitespace.
+
+    Correct non-Latin text stays: a run is only re-decoded when its bytes form valid UTF-8.
+    """
+    if not text.isascii():
+        text = ftfy.fix_text(text, _FTFY)
+        if not text.isascii():
+            text = _MOJIBAKE_RUN.sub(_undo_mac_roman, text)
+    return " ".join(text.split())
+
+
+def _undo_mac_roman(match: re.Match[str]) -> str:
+    run = match.group(0)
+    try:
+        fixed = run.encode("mac_roman").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return run
+    return fixed
+
 
 # Bidi embeddings/overrides/isolates and other invisible format characters: they can
 # reorder what a reader sees (a "Trojan Source" title), so they are dropped like controls.
@@ -65,9 +96,3 @@ def ascii_fold(text: str) -> str:
     lowered = "".join(special.get(c, c) for c in lowered)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode("ascii"))
-
-
-def normalize_title(title: str) -> str:
-    """A title reduced to folded words, for matching the same work across runs."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFKC", clean_text(title)).casefold())
-    return " ".join(ascii_fold(w) or w for w in words)

@@ -6,27 +6,21 @@ import dataclasses
 import json
 from pathlib import Path
 
-from pipeline.config import ResolveSettings, Settings, load_settings
+from pipeline.config import Settings, load_settings
 from pipeline.models import ResolvedWork, StageReport, Work
 from pipeline.resolve import run_resolve
 from pipeline.store import write_json
 from tests.fakeweb import FakeWeb
+from tests.helpers.fast import FAST_RESOLVE
 
-FAST = ResolveSettings(
-    timeout=0.5,
-    retry_wait=0.001,
-    retry_attempts=3,
-    retry_budget=3.0,
-    retry_after_cap=0.02,
-    breaker_after=3,
-)
-"""Milliseconds of backoff, half-second timeouts: fault tests finish fast yet really retry."""
+FAST = FAST_RESOLVE
+"""The resolve tests' name for :data:`tests.helpers.fast.FAST_RESOLVE`."""
 
 
 def fast_settings(web: FakeWeb, root: Path, **changes: object) -> Settings:
     """Settings pointing at ``web`` (its ``env()``), cache under ``root``, short waits."""
     settings = load_settings(root=root, environ=web.env())
-    resolve = dataclasses.replace(FAST, **changes)  # type: ignore[arg-type]
+    resolve = dataclasses.replace(FAST_RESOLVE, **changes)  # type: ignore[arg-type]
     return dataclasses.replace(settings, cache_dir=root / ".cache", resolve=resolve)
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from pipeline.config import load_settings
 from pipeline.emit import run_emit
 from pipeline.models import StageReport
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "emit"
 
 

@@ -1,11 +1,11 @@
 """Tracking and session parameters leave every URL; everything else stays byte for byte.
-One case per row of the tables in pipeline/emit/urlpolicy.py (a test keeps them in step)."""
+One case per row of the tables in pipeline/ids/tracking.py (a test keeps them in step)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.emit.urlpolicy import TRACKING_PARAMETERS, TRACKING_PREFIXES, strip_tracking
+from pipeline.ids.tracking import TRACKING_PARAMETERS, TRACKING_PREFIXES, strip_tracking
 
 CASES = {
     "via": (

@@ -8,23 +8,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pipeline.check.checker import LinkChecker
+from pipeline.check.classify import Fetched
 from pipeline.check.guard import GuardedResolver
-from pipeline.check.links import CheckStats, Fetched, LinkChecker
+from pipeline.check.request import CheckStats
 from pipeline.config import Settings, load_settings
 from pipeline.http import aiohttp_session
 from pipeline.models import Ids, Link, Place, Work, to_json
 from tests.fakeweb import FakeWeb
-
-FAST = {
-    "timeout": 1.0,
-    "url_budget": 5.0,
-    "retries": 2,
-    "backoff": 0.01,
-    "backoff_max": 0.05,
-    "retry_after_cap": 2.0,
-    "per_host_rate": 0.0,
-}
-"""Short timeouts and backoffs so that the tests stay fast."""
+from tests.helpers.fast import FAST_CHECK
 
 
 def fake_settings(
@@ -33,7 +25,7 @@ def fake_settings(
     """Settings pointing at the fake web, with fast limits (``check`` overrides them)."""
     environ = {**web.env(), **(env or {})}
     settings = load_settings(root=root, environ=environ)
-    limits = dataclasses.replace(settings.check, **{**FAST, **check})
+    limits = dataclasses.replace(settings.check, **{**FAST_CHECK, **check})
     return dataclasses.replace(settings, check=limits)
 
 

@@ -6,7 +6,7 @@ changes the page; all of them put ``%``, ``&`` and ``_`` into a reference list. 
 dropped everywhere a record's URL is written (BibTeX, CSL-JSON, the regenerated README).
 
 Each row of :data:`TRACKING_PARAMETERS` and :data:`JUNK_FRAGMENTS` is one rule with its reason;
-``tests/test_emit_urlpolicy.py`` has a case for each.
+``tests/test_ids_tracking.py`` has a case for each.
 """
 
 from __future__ import annotations

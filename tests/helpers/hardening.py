@@ -23,6 +23,7 @@ from pipeline.models import StageReport
 from pipeline.refresh import run_refresh
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.github import add_repo
+from tests.helpers.fast import fast_toml
 
 MINI_LIST = """# Mini list
 
@@ -51,23 +52,17 @@ repo = "example/mini"
 raw_url = "https://raw.githubusercontent.com/example/mini/HEAD/README.md"
 """
 
-FAST_TOML = """[resolve]
-timeout = 0.5
-retry_wait = 0.005
-retry_attempts = 3
-retry_budget = 3.0
-retry_after_cap = 0.05
-breaker_after = 3
-
-[check]
-timeout = 0.5
-url_budget = 3.0
-retries = 2
-backoff = 0.005
-backoff_max = 0.02
-retry_after_cap = 0.05
-per_host_rate = 1000.0
-"""
+FAST_TOML = fast_toml(
+    resolve={"retry_wait": 0.005, "retry_after_cap": 0.05},
+    check={
+        "timeout": 0.5,
+        "url_budget": 3.0,
+        "backoff": 0.005,
+        "backoff_max": 0.02,
+        "retry_after_cap": 0.05,
+        "per_host_rate": 1000.0,
+    },
+)
 """Waits in milliseconds, so a fault costs little time but every retry path still runs."""
 
 RESOLVE_ATTEMPTS = 3

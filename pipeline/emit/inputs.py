@@ -1,0 +1,20 @@
+"""What the README and the link report are rendered from, gathered once by the stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.catalog import SourceList
+from pipeline.emit.records import Record
+from pipeline.models import LinkReport, ResolvedWork
+
+
+@dataclass
+class EmitInput:
+    """Everything the README and the report are rendered from."""
+
+    current: list[tuple[Record, ResolvedWork]]
+    links: LinkReport
+    previous_links: LinkReport
+    sources: list[SourceList] = field(default_factory=list)
+    retained: list[Record] = field(default_factory=list)

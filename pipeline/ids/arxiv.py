@@ -1,0 +1,120 @@
+"""arXiv identifiers: new style (``2306.11029``) and old style (``cs/0112017``).
+
+The one place that knows their form. A bare id is kept without its version; the forms a URL
+or a DOI gives are read here too:
+
+- ``arxiv.org/abs|pdf|html|format|ps/ID`` with or without version and ``.pdf``;
+- DataCite arXiv DOIs (``10.48550/arXiv.ID``) are arXiv ids, never DOIs, so that a journal
+  DOI of the same paper does not look like a conflicting identifier.
+
+Digits are ASCII only (``\\d`` also takes ``٢`` and friends), and the old-style archive is
+case-sensitive (``cs/0112017``, never ``CS/…``: arXiv answers HTTP 400 for a whole batch
+holding one) even where the rest (``arXiv:``, ``v2``, ``.PDF``) is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+NEW_STYLE = r"[0-9]{4}\.[0-9]{4,5}"
+OLD_STYLE = r"(?-i:[a-z][a-z\-]*(?:\.[A-Z]{2})?)/[0-9]{7}"
+_ID = rf"(?:{NEW_STYLE}|{OLD_STYLE})"
+
+ARXIV_ID = re.compile(rf"(?:arxiv:\s*)?({_ID})(?:v[0-9]+)?", re.IGNORECASE)
+"""An id as lists write it: optional ``arXiv:`` prefix and version."""
+
+BARE_ID = re.compile(_ID)
+"""An id exactly as the pipeline keeps it (no prefix, no version): ``fullmatch`` it."""
+
+ARXIV_PATH = re.compile(
+    rf"^/(?:abs|pdf|html|format|ps)/(?:arxiv:)?({_ID})(?:v[0-9]+)?(?:\.pdf)?/?\Z",
+    re.IGNORECASE,
+)
+"""The path of an arxiv.org page of one paper."""
+
+ARXIV_LINK = re.compile(rf"(?i:arxiv\.org/(?:abs|pdf|html)/)({_ID})(?:v[0-9]+)?")
+"""An arxiv.org paper address anywhere in a URL (what resolve looks for in a work's links)."""
+
+# a DOI is case-insensitive and arrives lower-cased: here the archive may be any case
+ARXIV_DOI = re.compile(
+    rf"^10\.48550/arxiv\.({NEW_STYLE}|[a-z][a-z\-]*(?:\.[a-z]{{2}})?/[0-9]{{7}})(?:v[0-9]+)?\Z",
+    re.IGNORECASE,
+)
+"""A DataCite arXiv DOI (lower-case bare DOI), the id in group 1."""
+
+_VERSION = re.compile(r"v[0-9]+\Z")
+_SUBJECT_CLASS = re.compile(r"^([a-z-]+)\.[A-Za-z]{2}/")
+_PREFIXES = re.compile(r"^(arxiv:|https?://arxiv\.org/(abs|pdf)/)", re.IGNORECASE)
+_SUFFIXES = re.compile(r"(v[0-9]+)?(\.pdf)?\Z")
+
+
+def checked(arxiv: str) -> str | None:
+    """New-style ids have 4 digits after the dot up to 1412 and 5 from 1501 (arXiv's rule)."""
+    if "/" in arxiv:
+        return arxiv
+    month, number = arxiv.split(".")
+    if not 1 <= int(month[2:]) <= 12:
+        return None
+    return arxiv if len(number) == (5 if int(month) >= 1501 else 4) else None
+
+
+def normalize_arxiv(text: str) -> str | None:
+    """``arXiv:2306.11029v99`` / ``2306.11029`` / ``cs/0112017v2`` → id without version."""
+    match = ARXIV_ID.fullmatch(text.strip())
+    return checked(match.group(1)) if match else None
+
+
+def from_path(path: str) -> str | None:
+    """The id of an arxiv.org page path (``/abs/2306.11029v2``), or None."""
+    match = ARXIV_PATH.match(path)
+    return checked(match.group(1)) if match else None
+
+
+def from_doi(doi: str) -> str | None:
+    """The id a DataCite arXiv DOI (``10.48550/arxiv.2306.11029``) stands for, or None."""
+    match = ARXIV_DOI.match(doi)
+    return checked(match.group(1)) if match else None
+
+
+def is_arxiv_doi(doi: str) -> bool:
+    """Whether a bare DOI is a DataCite arXiv DOI."""
+    return ARXIV_DOI.match(doi) is not None
+
+
+def find_in_url(url: str) -> str | None:
+    """The id of the first arxiv.org paper address in ``url`` (lenient: no range check)."""
+    match = ARXIV_LINK.search(url)
+    return match.group(1) if match else None
+
+
+def is_bare(text: str) -> bool:
+    """Whether ``text`` is an id as the pipeline keeps it."""
+    return BARE_ID.fullmatch(text) is not None
+
+
+def strip_version(short_id: str) -> str:
+    """``2306.11029v2`` → ``2306.11029``."""
+    return _VERSION.sub("", short_id)
+
+
+def canonical(short_id: str) -> str:
+    """An id as arXiv's entries name it: no version, no subject class in old-style ids
+    (``math.GT/0309136v2`` → ``math/0309136``)."""
+    return _SUBJECT_CLASS.sub(r"\1/", strip_version(short_id.strip()))
+
+
+def loose(text: str) -> str:
+    """An id from text that may carry ``arXiv:``, an arxiv.org address, a version or ``.pdf``;
+    "" when what is left is not a bare id (how emit reads back stored records)."""
+    text = _SUFFIXES.sub("", _PREFIXES.sub("", text), count=1)
+    return text if is_bare(text) else ""
+
+
+def doi_of(short_id: str) -> str:
+    """The DataCite DOI arXiv gives a paper (lower-case)."""
+    return f"10.48550/arxiv.{short_id}".lower()
+
+
+def abs_url(short_id: str) -> str:
+    """The paper's abstract page."""
+    return f"https://arxiv.org/abs/{short_id}"

@@ -1,0 +1,42 @@
+"""Works with a DOI: the registration agency's record of the published work itself."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pipeline.errors import Unavailable
+from pipeline.models import Work
+from pipeline.resolve import crossref, doi
+from pipeline.resolve.base import Context, Found, each_work
+from pipeline.resolve.leads import known_doi
+
+
+class KnownDoiResolver:
+    """Works with a DOI: Crossref first, doi.org content negotiation for other agencies
+    (DataCite: Zenodo, figshare) or when Crossref is down."""
+
+    name = "crossref-doi"
+
+    def wants(self, work: Work) -> bool:
+        return known_doi(work) is not None
+
+    def resolve(self, works: Sequence[Work], ctx: Context) -> dict[str, Found]:
+        return each_work(ctx, works, lambda work: self._one(work, ctx))
+
+    def _one(self, work: Work, ctx: Context) -> Found | None:
+        known = known_doi(work)
+        if known is None:
+            return None
+        value, method = known
+        record: dict[str, Any] | None = None
+        try:
+            record = crossref.get_work(ctx, value)
+        except Unavailable as exc:
+            ctx.unavailable(work, exc)  # then doi.org, which also answers for Crossref DOIs
+        if record is not None:
+            return Found(crossref.to_csl(record, work.id), "crossref", method, 1.0)
+        item = doi.fetch_csl(ctx, value)
+        if item is None:
+            return None
+        return Found(crossref.to_csl(item, work.id), "doi", method, 1.0)

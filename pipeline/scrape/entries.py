@@ -1,0 +1,297 @@
+"""Entry building: the links and identifiers gathered for one entry, and the entries a list
+item, a table row or a heading gives, with the warnings (``file:line: reason``) on the way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it_pyrs import Node
+
+from pipeline.ids.links import Identified, identify
+from pipeline.models import Entry, Ids, Kind, Link, LinkRole
+from pipeline.scrape.fields import (
+    DATASET_HEADERS,
+    DATASET_WORD,
+    PAREN_DATE,
+    TRAILING_VENUE,
+    VENUE_TAG,
+    cell_title,
+    column_role,
+    find_column,
+    loose_title,
+    parse_date,
+    parse_venue,
+    quoted_title,
+    split_authors,
+    text_role,
+    title_columns,
+    title_segment,
+)
+from pipeline.scrape.inline import Inline, RawLink, plain, strong_run
+from pipeline.scrape.repair import GENERIC_LINK_TEXT, clean_title, is_no_value, norm_header
+
+
+@dataclass
+class Parsed:
+    """Entries read from one list and the warnings (``file:line: reason``) on the way."""
+
+    entries: list[Entry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    """An open list item while walking the tokens."""
+
+    line: int
+    inlines: list[Inline] = field(default_factory=list)
+    sub_texts: list[str] = field(default_factory=list)
+    parent: Item | None = None
+    nested: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class EntryLinks:
+    """Links and ids gathered for one entry."""
+
+    links: list[Link] = field(default_factory=list)
+    ids: list[tuple[Identified, str]] = field(default_factory=list)
+    github: list[str] = field(default_factory=list)
+
+    def add_image(self, src: str) -> None:
+        if src.startswith(("http://", "https://")):
+            found = identify(src)
+            if found.badge and found.github and found.github not in self.github:
+                self.github.append(found.github)
+
+    def add_link(self, raw: RawLink, fallback: LinkRole | None) -> None:
+        href = raw.href.strip()
+        if not href.lower().startswith(("http://", "https://")):
+            return  # anchors, relative paths, mailto:, empty [Link]()
+        found = identify(href)
+        if found.badge:
+            if found.github and found.github not in self.github:
+                self.github.append(found.github)
+            return
+        role = found.role
+        if role == "other":
+            role = text_role(raw.text) or fallback or "other"
+        self.ids.append((found, raw.text))
+        if found.github and found.github not in self.github:
+            self.github.append(found.github)
+        if all(link.url != href for link in self.links):
+            self.links.append(Link(href, role))
+
+    def has_paper(self) -> bool:
+        return any(link.role == "paper" for link in self.links) or any(
+            f.arxiv or f.doi or f.ieee for f, _ in self.ids
+        )
+
+    def build_ids(self, where: str, warnings: list[str]) -> Ids:
+        ids = Ids(github=list(self.github))
+        for name, label in (("arxiv", "arxiv"), ("doi", "doi"), ("ieee", "ieee")):
+            seen: list[tuple[str, bool]] = []
+            for found, text in self.ids:
+                value = getattr(found, name)
+                if value and all(value != v for v, _ in seen):
+                    seen.append((value, label in text.lower()))
+            if not seen:
+                continue
+            # Two different ids in one entry: the link the list labels with the id's own
+            # name ("[arXiv](…)") states it on purpose; otherwise the first link wins.
+            chosen = next((v for v, labelled in seen if labelled), seen[0][0])
+            if len(seen) > 1:
+                others = ", ".join(v for v, _ in seen if v != chosen)
+                warnings.append(
+                    f"{where}: links give different {name} ids; kept {chosen}, ignored {others}"
+                )
+            setattr(ids, name, chosen)
+        return ids
+
+
+class EntryBuilder:
+    """Turns what the walk hands over (list items, table rows, headings) into the entries of
+    one list, keeping the section path and the warnings."""
+
+    def __init__(self, source: str, file: str) -> None:
+        self.source = source
+        self.file = file
+        self.out = Parsed()
+        self.headings: list[tuple[int, str]] = []
+        self.title_heading_seen = False
+
+    # sections ---------------------------------------------------------------------------
+
+    def section(self) -> list[str]:
+        return [text for _, text in self.headings]
+
+    def heading(self, level: int, text: str) -> bool:
+        """Enter a section; False for the document's own title, which is none."""
+        if not self.title_heading_seen:
+            self.title_heading_seen = True
+            if level == 1 and not self.out.entries:
+                return False
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        if text:
+            self.headings.append((level, text))
+        return True
+
+    def warn(self, line: int, reason: str) -> None:
+        self.out.warnings.append(f"{self.file}:{line}: {reason}")
+
+    def in_dataset_section(self) -> bool:
+        return any(DATASET_WORD.search(text) for text in self.section())
+
+    # entries ------------------------------------------------------------------------------
+
+    def entry(
+        self,
+        line: int,
+        *,
+        title: str,
+        found: EntryLinks,
+        dataset: bool,
+        authors: list[str],
+        venue: str | None,
+        date: str | None,
+        section: list[str] | None = None,
+    ) -> None:
+        where = f"{self.file}:{line}"
+        kind: Kind = "dataset" if dataset else "paper"
+        if not dataset and not found.has_paper() and found.links:
+            kind = "project"
+        self.out.entries.append(
+            Entry(
+                source=self.source,
+                file=self.file,
+                line=line,
+                section=self.section() if section is None else section,
+                kind=kind,
+                title=title,
+                authors=authors,
+                venue=venue,
+                date=date,
+                links=found.links,
+                ids=found.build_ids(where, self.out.warnings),
+            )
+        )
+
+    def list_item(self, item: Item) -> None:
+        if not item.inlines:
+            return
+        first = item.inlines[0]
+        found = EntryLinks()
+        for inline in item.inlines:
+            for src in inline.images:
+                found.add_image(src)
+            for raw in inline.links:
+                found.add_link(raw, None)
+        text = " ".join(plain(inline.pieces) for inline in item.inlines)
+        # a [VENUE] tag is plain text; "[[arXiv](…)]" is a link in brackets, not a venue
+        tag = VENUE_TAG.match("".join(p.text for p in first.pieces if p.link is None))
+        strong = clean_title(strong_run(first.pieces))
+        if not found.links and not found.github and not (tag and strong):
+            return  # prose, a table of contents or an update note, not an entry
+        title = strong or quoted_title(text) or self._link_title(first)
+        venue = date = None
+        if not title:
+            # "1. Title. VENUE2022. | [paper](…) | [code](…) |"
+            title = loose_title(first)
+            trailing = TRAILING_VENUE.match(title)
+            if trailing:
+                title = trailing.group(1)
+                venue, date = parse_venue(trailing.group(2))
+        if not title:
+            self.warn(item.line, "list item has links but no title; skipped")
+            return
+        if tag:
+            venue, date = parse_venue(tag.group(1))
+        paren = PAREN_DATE.search(text)
+        if paren:
+            date = parse_date(paren.group(1)) or date
+        authors = split_authors(item.sub_texts[0]) if item.sub_texts else []
+        self.entry(
+            item.line,
+            title=title,
+            found=found,
+            dataset=self.in_dataset_section(),
+            authors=authors,
+            venue=venue,
+            date=date,
+        )
+
+    @staticmethod
+    def _link_title(inline: Inline) -> str:
+        for raw in inline.links:
+            text = clean_title(raw.text)
+            if text and not GENERIC_LINK_TEXT.match(text):
+                return text
+        return ""
+
+    def table(self, header: list[str], rows: list[tuple[int, list[Inline]]]) -> None:
+        names = [norm_header(h) for h in header]
+        title_cols = title_columns(names)
+        venue_col = find_column(
+            names, ("publication", "published", "venue", "journal", "conference")
+        )
+        date_col = find_column(names, ("date", "year", "time"))
+        author_col = find_column(names, ("author",))
+        dataset = self.in_dataset_section() or any(
+            names[i] in DATASET_HEADERS for i in title_cols if i < len(names)
+        )
+        for line, cells in rows:
+            self.table_row(line, names, cells, title_cols, venue_col, date_col, author_col, dataset)
+
+    def table_row(
+        self,
+        line: int,
+        names: list[str],
+        cells: list[Inline],
+        title_cols: list[int],
+        venue_col: int | None,
+        date_col: int | None,
+        author_col: int | None,
+        dataset: bool,
+    ) -> None:
+        if all(not c.text().strip() and not c.links and not c.images for c in cells):
+            return  # an empty row says nothing
+        title, col = "", title_cols[0]
+        authors: list[str] = []
+        for candidate in title_cols:
+            if candidate < len(cells):
+                title, authors = cell_title(cells[candidate])
+                if title and not is_no_value(title):
+                    col = candidate
+                    break
+        if not title or is_no_value(title):
+            name = names[col] if col < len(names) and names[col] else "title"
+            self.warn(line, f"table row has an empty {name} cell; skipped")
+            return
+        found = EntryLinks()
+        for index, cell in enumerate(cells):
+            fallback: LinkRole | None = "paper" if index == col else column_role(names[index])
+            for src in cell.images:
+                found.add_image(src)
+            for raw in cell.links:
+                role = fallback
+                if index == col and raw.segment != title_segment(cell):
+                    role = None
+                found.add_link(raw, role)
+        venue = date = None
+        if venue_col is not None and venue_col < len(cells) and venue_col != col:
+            venue, date = parse_venue(cells[venue_col].text())
+        if date_col is not None and date_col < len(cells) and date_col != col:
+            date = parse_date(cells[date_col].text()) or date
+        if author_col is not None and author_col < len(cells) and author_col != col:
+            authors = split_authors(cells[author_col].text()) or authors
+        self.entry(
+            line,
+            title=title,
+            found=found,
+            dataset=dataset,
+            authors=authors,
+            venue=venue,
+            date=date,
+        )

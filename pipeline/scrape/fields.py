@@ -1,0 +1,184 @@
+"""Field parsers: venue and year, dates, author lists, link roles, which table column holds
+what, and where an item's or a cell's title stands.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.models import LinkRole
+from pipeline.scrape.inline import Inline, plain, strong_run
+from pipeline.scrape.repair import GENERIC_LINK_TEXT, clean_title, is_no_value, untag
+from pipeline.text import fix_text
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# Anchored patterns end in "\Z": "$" also matches before a final newline.
+_DATE = re.compile(r"^((?:19|20)\d\d)(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?\Z")
+PAREN_DATE = re.compile(r"\(\s*((?:19|20)\d\d(?:[-./]\d{1,2}(?:[-./]\d{1,2})?)?)\s*\)")
+VENUE_TAG = re.compile(r"^\s*\[([^\[\]]{1,80})\]\s*\|?\s*")
+DATASET_WORD = re.compile(r"\bdata\s?sets?\b", re.IGNORECASE)
+
+# Header words → column meaning; earlier title words win when a table has several.
+TITLE_HEADERS = (
+    ("title", "paper title", "paper name", "title of paper"),
+    ("paper", "papers", "publication title"),
+    ("dataset", "datasets", "dataset name", "benchmark"),
+    ("name", "model", "model name", "models", "method", "methods", "work", "tool", "project"),
+    ("abbreviation", "abbr", "short name"),
+)
+DATASET_HEADERS = frozenset({"dataset", "datasets", "dataset name"})
+
+
+def parse_venue(text: str) -> tuple[str | None, str | None]:
+    """``TGRS 2023`` → (``TGRS``, ``2023``); ``arxiv`` → (``arxiv``, None); ``-`` → (None, None)."""
+    text = fix_text(untag(text)).strip(" *_.|")
+    if is_no_value(text):
+        return None, None
+    year = None
+    match = _YEAR.search(text)
+    if match:
+        year = match.group(1)
+        if text[match.end() :].strip(" .)") == "":
+            text = text[: match.start()].strip(" -,(")
+    venue = text.strip(" *_.,-|") or None
+    return venue, year
+
+
+def parse_date(text: str) -> str | None:
+    """``2025-08-04`` / ``2023.06`` / ``2023`` → ISO-like ``YYYY[-MM[-DD]]``; other text → year
+    if one is in it, else None."""
+    text = fix_text(text).strip(" *_()")
+    match = _DATE.match(text)
+    if match:
+        year, month, day = match.groups()
+        if month and 1 <= int(month) <= 12:
+            if day and 1 <= int(day) <= 31:
+                return f"{year}-{int(month):02d}-{int(day):02d}"
+            return f"{year}-{int(month):02d}"
+        return year
+    match = _YEAR.search(text)
+    return match.group(1) if match else None
+
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.?\s*-?\s*)+\Z")
+
+
+def split_authors(text: str) -> list[str]:
+    """``A. B, C. D, and E. F.`` / ``Wu, K., Zhang, Y., ... & Li, Y.`` / ``X; Y`` → names."""
+    text = fix_text(untag(text))
+    text = re.sub(r"\bet\s+al\.?|\.\.\.|…", ",", text)
+    text = re.sub(r"\s*(?:,\s*and\s+|\s&\s|\band\s+)", ",", text)
+    parts = [p.strip(" .,;*_") for p in re.split(r"[;]" if ";" in text else r",", text)]
+    names: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        # APA style "Family, I." comes apart at the comma: glue the initials back on.
+        if names and _INITIALS.match(part) and not _INITIALS.match(names[-1]):
+            names[-1] = f"{names[-1]}, {part}."
+            names[-1] = names[-1].replace("..", ".")
+            continue
+        names.append(part)
+    return [n for n in names if len(n) > 1 or n.isalpha()]
+
+
+def text_role(text: str) -> LinkRole | None:
+    lowered = text.lower()
+    if any(w in lowered for w in ("paper", "pdf", "arxiv", "article")):
+        return "paper"
+    if any(w in lowered for w in ("data", "download", "baidu", "drive", "onedrive", "hugging")):
+        return "dataset"
+    if any(w in lowered for w in ("code", "github", "gitlab")):
+        return "code"
+    if any(w in lowered for w in ("project", "home", "page", "website", "demo")):
+        return "project"
+    return None
+
+
+def column_role(header: str) -> LinkRole | None:
+    if any(w in header for w in ("download", "data")):
+        return "dataset"
+    if "code" in header or "github" in header:
+        return "code"
+    if "project" in header or "home" in header:
+        return "project"
+    if "paper" in header or "pdf" in header:
+        return "paper"
+    return None
+
+
+_QUOTED = re.compile(r'^\W{0,8}["“]([^"”]{8,})["”]')
+
+
+def quoted_title(text: str) -> str:
+    """A title in quotes at the start of an item (``"Title", *Venue*, [[Paper](…)]``)."""
+    match = _QUOTED.match(VENUE_TAG.sub("", text, count=1))
+    return clean_title(match.group(1)) if match else ""
+
+
+TRAILING_VENUE = re.compile(r"^(.{8,}?)\.\s+([^.]{2,40}?(?:19|20)\d\d)\.?\Z")
+
+
+def loose_title(inline: Inline) -> str:
+    """Text outside links, up to the first `` | `` (``[[arXiv](…)] Title [[code](…)]``)."""
+    text = "".join(p.text for p in inline.pieces if p.link is None and not p.brk)
+    text = VENUE_TAG.sub("", text, count=1)
+    text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)
+    for part in text.split("|"):
+        part = clean_title(PAREN_DATE.sub(" ", part))
+        if part:
+            return part
+    return ""
+
+
+def find_column(names: list[str], words: tuple[str, ...]) -> int | None:
+    for index, name in enumerate(names):
+        if any(name == w or name.startswith(w) or f" {w}" in f" {name}" for w in words):
+            return index
+    return None
+
+
+def title_columns(names: list[str]) -> list[int]:
+    """Columns that may hold the title, best first (the first column when none is named)."""
+    found = [i for group in TITLE_HEADERS for i, name in enumerate(names) if name in group]
+    return found or [0]
+
+
+def title_segment(cell: Inline) -> int:
+    """Index of the segment holding the title: the first with bold text or a titled link,
+    else the first with any text."""
+    segments = cell.segments()
+    for index, pieces in enumerate(segments):
+        if strong_run(pieces).strip():
+            return index
+    for index, pieces in enumerate(segments):
+        if any(p.link is not None and p.text.strip() for p in pieces):
+            return index
+    for index, pieces in enumerate(segments):
+        if plain(pieces).strip():
+            return index
+    return 0
+
+
+def cell_title(cell: Inline) -> tuple[str, list[str]]:
+    """Title and authors of a title cell (``badge <br> [**Title**](…) <br> authors``)."""
+    segments = cell.segments()
+    index = title_segment(cell)
+    pieces = segments[index] if index < len(segments) else []
+    title = clean_title(strong_run(pieces))
+    if not title:
+        linked = [p for p in pieces if p.link is not None]
+        title = clean_title(plain(linked)) if linked else ""
+        if GENERIC_LINK_TEXT.match(title):
+            title = ""
+        if not title:
+            title = clean_title(plain(pieces))
+            if GENERIC_LINK_TEXT.match(title):
+                title = ""
+    authors: list[str] = []
+    for rest in segments[index + 1 :]:
+        text = plain(rest).strip()
+        if text and not any(p.link is not None for p in rest):
+            authors = split_authors(text)
+            break
+    return title, authors

@@ -1,0 +1,54 @@
+"""The fast settings the fault tests start from, defined once.
+
+Milliseconds of backoff and sub-second timeouts: a fault costs little time, yet every retry
+path really runs. A test that needs other values says which (``fast_toml(check={…})``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pipeline.config import ResolveSettings
+
+FAST_RESOLVE_FIELDS: dict[str, float | int] = {
+    "timeout": 0.5,
+    "retry_wait": 0.001,
+    "retry_attempts": 3,
+    "retry_budget": 3.0,
+    "retry_after_cap": 0.02,
+    "breaker_after": 3,
+}
+"""``[resolve]`` settings of the resolve fault tests."""
+
+FAST_RESOLVE = ResolveSettings(**FAST_RESOLVE_FIELDS)  # type: ignore[arg-type]
+
+FAST_CHECK: dict[str, float | int] = {
+    "timeout": 1.0,
+    "url_budget": 5.0,
+    "retries": 2,
+    "backoff": 0.01,
+    "backoff_max": 0.05,
+    "retry_after_cap": 2.0,
+    "per_host_rate": 0.0,
+}
+"""``[check]`` settings of the link-check tests."""
+
+
+def settings_toml(
+    resolve: Mapping[str, float | int] | None = None, check: Mapping[str, float | int] | None = None
+) -> str:
+    """A ``pipeline.toml`` with these ``[resolve]`` and ``[check]`` values."""
+    text = ""
+    for section, values in (("resolve", resolve), ("check", check)):
+        if values:
+            text += f"[{section}]\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())
+    return text
+
+
+def fast_toml(
+    resolve: Mapping[str, float | int] | None = None, check: Mapping[str, float | int] | None = None
+) -> str:
+    """The fast settings as a ``pipeline.toml`` (what a user would write), with changes."""
+    return settings_toml(
+        {**FAST_RESOLVE_FIELDS, **(resolve or {})}, {**FAST_CHECK, **(check or {})}
+    )

@@ -1,0 +1,47 @@
+"""The identifier registry: kept in step with the records and the publisher table."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pipeline.ids import KINDS, WORK_ID_KINDS, kind
+from pipeline.ids.publishers import RULES
+from pipeline.models import Ids
+
+
+def test_every_ids_field_has_a_kind_and_every_in_ids_kind_is_a_field() -> None:
+    fields = [f.name for f in dataclasses.fields(Ids)]
+    assert [k.name for k in KINDS if k.in_ids] == fields
+
+
+def test_every_publisher_rule_gives_a_registered_kind() -> None:
+    names = {k.name for k in KINDS}
+    assert {rule.kind for rule in RULES} <= names
+
+
+def test_work_ids_prefer_arxiv_then_doi_then_ieee() -> None:
+    assert WORK_ID_KINDS == ("arxiv", "doi", "ieee")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kept"),
+    [
+        ("arxiv", "arXiv:2306.11029v2", "2306.11029"),
+        ("arxiv", "cs/0112017", "cs/0112017"),
+        ("arxiv", "2313.12345", None),  # no month 13
+        ("doi", "https://doi.org/10.1109/TGRS.2023.1.", "10.1109/tgrs.2023.1"),
+        ("doi", "11.1/x", None),
+        ("ieee", "009395191", "9395191"),
+        ("github", "Owner/Repo.git", "owner/repo"),
+        ("github", "owner", None),
+        ("pii", "s0924271614002524", "S0924271614002524"),
+        ("aaai", "32683", "32683"),
+    ],
+)
+def test_each_kind_normalizes_into_its_kept_form(name: str, text: str, kept: str | None) -> None:
+    entry = kind(name)
+    assert entry.normalize(text) == kept
+    if kept is not None:
+        assert entry.pattern.fullmatch(kept)

@@ -1,0 +1,175 @@
+"""The layout rules the code keeps (issue 13), checked so that they stay true.
+
+* no module in pipeline/ over 450 lines, no function over 60;
+* the stages (scrape, resolve, check, emit) never import each other: what two stages share
+  lives below them (pipeline.ids, pipeline.text, pipeline.catalog …);
+* no import circle between the modules of pipeline/ (imports inside functions count too);
+* the arXiv id and DOI patterns are written in pipeline/ids only.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+PACKAGE = REPO / "pipeline"
+STAGES = ("scrape", "resolve", "check", "emit")
+MAX_MODULE_LINES = 450
+MAX_FUNCTION_LINES = 60
+IDENTIFIER_PATTERNS = {
+    "an arXiv id": re.compile(
+        r"\\d\{4\}\\\.\\d\{4|\[0-9\]\{4\}\\\.\[0-9\]\{4|/\\d\{7\}|/\[0-9\]\{7\}"
+    ),
+    "a DOI": re.compile(r"10\\\.(?:\\d|\[0-9\])\{4,9\}"),
+}
+
+
+def modules() -> dict[str, Path]:
+    """Every module of pipeline/ by dotted name (a package by its own name)."""
+    out: dict[str, Path] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[name] = path
+    return out
+
+
+def imported(name: str, path: Path, known: dict[str, Path]) -> Iterator[str]:
+    """The pipeline modules ``name`` imports (``from X import Y`` names module X.Y if it is one)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name in known)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(
+                    [*package.split(".")[: len(package.split(".")) - node.level + 1], base]
+                ).strip(".")
+            for alias in node.names:
+                if f"{base}.{alias.name}" in known:
+                    yield f"{base}.{alias.name}"
+                elif base in known:
+                    yield base
+
+
+def graph() -> dict[str, set[str]]:
+    known = modules()
+    return {name: set(imported(name, path, known)) - {name} for name, path in known.items()}
+
+
+def stage_of(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in STAGES else None
+
+
+def test_modules_are_small() -> None:
+    too_long = {
+        str(path.relative_to(REPO)): lines
+        for path in modules().values()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not too_long, too_long
+
+
+def test_functions_are_short() -> None:
+    too_long = []
+    for path in modules().values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} {length}")
+    assert not too_long, too_long
+
+
+def test_no_stage_imports_another() -> None:
+    crossings = [
+        f"{name} -> {target}"
+        for name, targets in graph().items()
+        for target in targets
+        if stage_of(name) and stage_of(target) and stage_of(name) != stage_of(target)
+    ]
+    assert not crossings, crossings
+
+
+def test_no_import_circle() -> None:
+    edges = graph()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    circles: list[list[str]] = []
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(edges.get(name, ())):
+            if state.get(target) == 1:
+                circles.append([*path[path.index(target) :], target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[name] = 2
+
+    for name in sorted(edges):
+        if name not in state:
+            visit(name, [name])
+    assert not circles, circles
+
+
+@pytest.mark.parametrize("kind", sorted(IDENTIFIER_PATTERNS))
+def test_identifier_patterns_live_in_ids(kind: str) -> None:
+    pattern = IDENTIFIER_PATTERNS[kind]
+    elsewhere = [
+        f"{path.relative_to(REPO)}:{number}"
+        for name, path in modules().items()
+        if not name.startswith("pipeline.ids")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert not elsewhere, f"{kind} pattern outside pipeline/ids: {elsewhere}"
+    inside = [p for n, p in modules().items() if n.startswith("pipeline.ids")]
+    assert any(pattern.search(p.read_text(encoding="utf-8")) for p in inside), "pattern not found"
+
+
+def test_the_checks_see_what_they_look_for() -> None:
+    # The scan reads real imports and real patterns: a stage crossing and a DOI regex are
+    # recognized when they are there.
+    assert "pipeline.ids.doi" in graph()["pipeline.resolve.crossref"]
+    assert IDENTIFIER_PATTERNS["a DOI"].search(r'DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+")')
+    assert IDENTIFIER_PATTERNS["an arXiv id"].search(r're.compile(r"\d{4}\.\d{4,5}")')
+    assert stage_of("pipeline.check.github.rest") == "check" and stage_of("pipeline.ids") is None
+
+
+def exception_classes() -> dict[str, type[BaseException]]:
+    """Every exception class defined in pipeline/, by name."""
+    import importlib
+    import inspect
+
+    found: dict[str, type[BaseException]] = {}
+    for name in modules():
+        if name == "pipeline.__main__":
+            continue
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseException)
+                and value.__module__ == module.__name__
+            ):
+                found[attr] = value
+    return found
+
+
+def test_every_exception_is_in_the_error_tree_and_its_drawing() -> None:
+    from pipeline import errors
+
+    classes = exception_classes()
+    assert "Unavailable" in classes and "GitHubDown" in classes  # the scan finds them
+    outside = sorted(n for n, c in classes.items() if not issubclass(c, errors.PipelineError))
+    assert not outside, f"not derived from pipeline.errors.PipelineError: {outside}"
+    drawing = errors.__doc__ or ""
+    undrawn = sorted(n for n in classes if not re.search(rf"\b{n}\b", drawing))
+    assert not undrawn, f"missing from errors.py's drawing of the tree: {undrawn}"
