@@ -51,7 +51,8 @@ def common_options(func: F) -> F:
         "--root",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Project directory holding sources/, build/ and output/ [default: this checkout].",
+        help="Project directory holding sources/, build/ and output/ "
+        "[default: the current directory or its nearest parent holding sources/sources.toml].",
     )
     @click.option("-v", "--verbose", count=True, help="More log lines (repeat for debug).")
     @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")

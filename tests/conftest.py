@@ -31,6 +31,29 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+def require_shared(path: Path) -> Path:
+    """A file or folder under ../shared/ (the real lists, API samples and CSL schema kept
+    beside the checkout, not in it). Missing: a failure in CI (CI=true), a skip elsewhere
+    whose message names what is missing, so a public clone's `make test` passes honestly."""
+    if not path.exists() or (path.is_dir() and not any(path.iterdir())):
+        try:
+            shown = f"../shared/{path.relative_to(SHARED).as_posix()}"
+        except ValueError:
+            shown = str(path)
+        message = f"{shown} is missing (kept beside the checkout, not in it: {SHARED})"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)  # outside CI only; in CI missing shared data fails above
+    return path
+
+
+def shared_lists() -> list[Path]:
+    """The real lists in ../shared/lists/; when absent, the folder itself, so that a test
+    parametrized over them still runs once and reports (via require_shared) what is missing."""
+    found = sorted((SHARED / "lists").glob("*.md"))
+    return found or [SHARED / "lists"]
+
+
 def require_tool(name: str) -> str:
     """Path of an external tool. Missing: a failure in CI (CI=true), a skip elsewhere."""
     path = shutil.which(name)
