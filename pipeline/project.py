@@ -9,10 +9,12 @@ it, and the package carries everything else it needs (templates) as package data
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from pipeline import __version__
 from pipeline.errors import UsageError
 from pipeline.store import atomic_write_text
 
@@ -21,6 +23,7 @@ WORKFLOW = Path(".github") / "workflows" / "refresh.yml"
 
 # What `init` adds to .gitignore: the scratch folders a run writes (output/ is committed).
 GITIGNORE_LINES = ("/build/", "/.cache/")
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -45,21 +48,30 @@ class InitResult:
     """Files that exist already and were left alone (no ``--force``)."""
 
 
-def init_project(root: Path, *, force: bool = False) -> InitResult:
+def default_ref() -> str:
+    """The release tag of this version: what the written workflow calls and installs."""
+    return f"v{__version__}"
+
+
+def init_project(root: Path, *, force: bool = False, ref: str | None = None) -> InitResult:
     """Write ``sources/sources.toml``, ``.gitignore`` lines and the caller workflow into ``root``.
 
     An existing file is never overwritten without ``force``; ``.gitignore`` is only ever
-    appended to (the lines it lacks), so an awesome-list repository keeps its own.
+    appended to (the lines it lacks), so an awesome-list repository keeps its own. ``ref``
+    (default: this version's tag) is the pipeline release the workflow calls and installs.
     """
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root}: not a directory")
+    ref = ref or default_ref()
+    if not _REF.match(ref):
+        raise UsageError(f"--ref {ref!r}: expected a tag, branch or commit SHA")
     result = InitResult()
     for relative, name in ((CATALOG, "sources.toml"), (WORKFLOW, "caller-workflow.yml")):
         path = root / relative
         if path.exists() and not force:
             result.kept.append(relative.as_posix())
             continue
-        atomic_write_text(path, template(name))
+        atomic_write_text(path, template(name).replace("__REF__", ref))
         result.written.append(relative.as_posix())
 
     ignore = root / ".gitignore"
