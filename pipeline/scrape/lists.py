@@ -33,12 +33,13 @@ from pipeline.scrape.sources import _fetch, remap_url
 from pipeline.store import atomic_write_bytes, atomic_write_text
 
 _REPO = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _HEADER = re.compile(r"^\s*\[")
 _LIST_HEADER = re.compile(r"^\s*\[\[\s*list\s*\]\]\s*(#.*)?$")
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)(\s+#+\s*)?$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG = re.compile(r"<[^>]*>")
 
 
@@ -96,7 +97,8 @@ def first_heading(text: str) -> str:
         ):
             title = line.strip()
         if title:
-            title = _MD_LINK.sub(r"\1", _HTML_TAG.sub("", title))
+            # badges are images: dropped; links keep their text
+            title = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", _HTML_TAG.sub("", title)))
             title = clean_title(title.replace("**", "").replace("__", "").replace("`", ""))
             if title:
                 return title
@@ -124,11 +126,14 @@ def _table(item: SourceList) -> str:
 def _download(settings: Settings, url: str) -> bytes:
     if settings.offline:
         raise UsageError(f"{url}: downloading a list needs the network; run without --offline")
+    fetched = remap_url(url, settings.remap)
     session = requests_session(settings)
     try:
-        return _fetch(session, remap_url(url, settings.remap), settings, [0])
+        return _fetch(session, fetched, settings, [0])
     except ServiceError as exc:
-        raise UsageError(f"cannot download the list: {exc}") from None
+        # name the URL as the user gave it, not where a remap sent it
+        why = str(exc).removeprefix(f"{exc.service}: ").replace(f"{fetched}: ", "")
+        raise UsageError(f"{url}: cannot download the list: {why}") from None
     finally:
         session.close()
 
@@ -179,7 +184,7 @@ def add_list(
     name = list_id or _slug(origin.repo.split("/")[-1] if origin.repo else Path(origin.name).stem)
     if not name or not _ID.match(name):
         raise UsageError(
-            f"--id {name!r}: use lower-case letters, digits, '.', '_' or '-' "
+            f"--id {name!r}: use letters, digits, '.', '_' or '-' "
             "(starting with a letter or digit)"
         )
     if any(item.id == name for item in existing):
