@@ -20,7 +20,7 @@ from pipeline.scrape.drift import (
     read_copy,
     works_changed,
 )
-from tests.conftest import REPO
+from tests.conftest import REPO, SHARED, require_shared
 from tests.test_sources_update import (
     RawWeb,
     env_for,
@@ -200,3 +200,26 @@ def test_nothing_changed_says_so(rawweb: RawWeb, project: Path) -> None:
     assert code == 0, output
     body = (project / "build" / "sources-update.md").read_text(encoding="utf-8")
     assert "No list changed upstream." in body
+
+
+def test_real_newer_copies_are_taken(rawweb: RawWeb, project: Path) -> None:
+    """Two real later versions of two of the lists (../shared/lists/) pass the guard."""
+    served = serve_current(rawweb, project)
+    newer = {
+        "rs-image-text-retrieval": "jaychempan__Awesome-RSITR__README.md",
+        "rs-vlm": "lzw-lzw__awesome-remote-sensing-vision-language-models__README-at-e3b6c43.md",
+    }
+    items = {item["id"]: item for item in lists(project)}
+    for list_id, name in newer.items():
+        data = require_shared(SHARED / "lists" / name).read_bytes()
+        rawweb.data["raw"][upstream_path(items[list_id]["raw_url"])] = data
+    code, output = invoke(project, env_for(rawweb.url))
+    assert code == 0, output
+    assert "drifted" not in output
+    # entries before → after, and works added/removed, as measured on these copies
+    assert "entries 21 → 43, works +21 -0" in output
+    assert "entries 95 → 90, works +0 -7" in output
+    assert "sources: 2 of 5 lists changed" in output
+    for list_id, name in newer.items():
+        got = (project / "sources" / items[list_id]["file"]).read_bytes()
+        assert got == (SHARED / "lists" / name).read_bytes() != served[items[list_id]["file"]]

@@ -184,8 +184,7 @@ def add_list(
     name = list_id or _slug(origin.repo.split("/")[-1] if origin.repo else Path(origin.name).stem)
     if not name or not _ID.match(name):
         raise UsageError(
-            f"--id {name!r}: use letters, digits, '.', '_' or '-' "
-            "(starting with a letter or digit)"
+            f"--id {name!r}: use letters, digits, '.', '_' or '-' (starting with a letter or digit)"
         )
     if any(item.id == name for item in existing):
         raise UsageError(f"{catalog_path}: a list with id {name!r} exists already")
