@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from tests.fakeweb import FakeWeb
 
@@ -21,6 +22,29 @@ def fakeweb() -> Iterator[FakeWeb]:
     """A fresh fake web on a free loopback port, stopped after the test."""
     with FakeWeb() as web:
         yield web
+
+
+class RawWeb(FakeWeb):
+    """The fake web plus raw.githubusercontent.com under /raw/, served from ``data["raw"]``
+    (tests point the pipeline at it with a ``PIPELINE_REMAP`` rule)."""
+
+    def build_app(self) -> web.Application:
+        app = super().build_app()
+
+        async def raw(request: web.Request) -> web.Response:
+            body = self.data.setdefault("raw", {}).get(request.match_info["path"])
+            if body is None:
+                return web.Response(status=404, text="404: Not Found")
+            return web.Response(body=body, content_type="text/plain", charset="utf-8")
+
+        app.router.add_get("/raw/{path:.*}", raw)
+        return app
+
+
+@pytest.fixture
+def rawweb() -> Iterator[RawWeb]:
+    with RawWeb() as server:
+        yield server
 
 
 @pytest.fixture

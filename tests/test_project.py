@@ -6,7 +6,6 @@ session as `sources update`."""
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,10 @@ from pipeline.config import load_settings
 from pipeline.project import find_root, init_project
 from pipeline.scrape.catalog import load_catalog
 from pipeline.scrape.lists import first_heading, github_origin, toml_string
-from tests.conftest import REPO
-from tests.test_sources_update import RawWeb, env_for
+from tests.conftest import REPO, RawWeb
+from tests.test_sources_update import env_for
 
 LIST = REPO / "sources" / "rs-mllm.md"
-
-
-@pytest.fixture
-def rawweb() -> Iterator[RawWeb]:
-    with RawWeb() as server:
-        yield server
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:

@@ -4,7 +4,6 @@ named with why, and build/sources-update.md names the works added and removed pe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,8 @@ from pipeline.scrape.drift import (
     read_copy,
     works_changed,
 )
-from tests.conftest import REPO, SHARED, require_shared
+from tests.conftest import REPO, SHARED, RawWeb, require_shared
 from tests.test_sources_update import (
-    RawWeb,
     env_for,
     invoke,
     lists,
@@ -39,12 +37,6 @@ NEW_PAPER = (
     b"- **GeoBrand-New: A Remote Sensing Model Nobody Had** [[Paper]](https://arxiv.org/abs/2509.00001)\n"
     b"- **Another Fresh Benchmark for Captions** [[Paper]](https://arxiv.org/abs/2509.00002)\n"
 )
-
-
-@pytest.fixture
-def rawweb() -> Iterator[RawWeb]:
-    with RawWeb() as server:
-        yield server
 
 
 @pytest.fixture

@@ -7,39 +7,16 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.config import load_settings
 from pipeline.errors import SourceError
 from pipeline.scrape.sources import diff_counts, read_catalog, remap_url, update_sources
-from tests.fakeweb import FakeWeb
+from tests.conftest import RawWeb
 from tests.fakeweb.core import free_port
 
 pytestmark = pytest.mark.network
-
-
-class RawWeb(FakeWeb):
-    """The fake web plus raw.githubusercontent.com under /raw/, served from ``data["raw"]``."""
-
-    def build_app(self) -> web.Application:
-        app = super().build_app()
-
-        async def raw(request: web.Request) -> web.Response:
-            body = self.data.setdefault("raw", {}).get(request.match_info["path"])
-            if body is None:
-                return web.Response(status=404, text="404: Not Found")
-            return web.Response(body=body, content_type="text/plain", charset="utf-8")
-
-        app.router.add_get("/raw/{path:.*}", raw)
-        return app
-
-
-@pytest.fixture
-def rawweb() -> RawWeb:
-    with RawWeb() as server:
-        yield server
 
 
 @pytest.fixture
