@@ -147,6 +147,8 @@ def test_one_failed_list_changes_no_list(rawweb: RawWeb, project: Path) -> None:
     assert "1 of 5 lists could not be fetched; no list was changed" in output
     assert "HTTP 500" in output and "after 4 tries" in output  # [resolve] retry_attempts
     assert snapshot(project) == before
+    body = (project / "build" / "sources-update.md").read_text(encoding="utf-8")
+    assert "Not updated: 1 of 5 lists could not be fetched" in body
 
 
 def test_missing_upstream_is_refused(rawweb: RawWeb, project: Path) -> None:

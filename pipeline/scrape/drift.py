@@ -65,7 +65,7 @@ def read_copy(data: bytes, item: SourceList) -> Copy:
     decoded = decode_list(data, item.relpath)
     lines = max(1, data.count(b"\n") + 1)
     if len(decoded.bad_lines) > MAX_BAD_LINES * lines:
-        return Copy(unreadable=f"{len(decoded.bad_lines)} of {lines} lines are not UTF-8")
+        return Copy(unreadable=f"mostly not UTF-8 ({len(decoded.bad_lines)} of {lines} lines)")
     try:
         parsed = parse_list(decoded.text, source=item.id, file=item.relpath)
     except Exception as exc:  # the parser is hardened; this is the last line of defence

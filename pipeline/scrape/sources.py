@@ -192,6 +192,13 @@ def update_sources(settings: Settings) -> StageReport:
             f"sources: {len(failures)} of {len(lists)} lists could not be fetched; "
             "no list was changed",
         ]
+        # never leave an earlier run's report behind to be taken for this one
+        atomic_write_text(
+            settings.build_dir / UPDATE_REPORT,
+            "## Upstream lists\n\nNot updated: "
+            f"{len(failures)} of {len(lists)} lists could not be fetched, so every list "
+            "stays as committed.\n",
+        )
         return report
 
     changed = 0
