@@ -195,6 +195,23 @@ def test_add_a_repository_url_downloads_its_readme(rawweb: RawWeb, fresh: Path) 
     assert "rs-vlm-bibliography/" in request.headers["User-Agent"]
 
 
+def test_add_a_repository_finds_a_lower_case_readme(rawweb: RawWeb, fresh: Path) -> None:
+    rawweb.data.setdefault("raw", {})["o/awesome-x/HEAD/readme.md"] = LIST.read_bytes()
+    code, output = run(
+        "sources",
+        "add",
+        "https://github.com/o/awesome-x",
+        "--root",
+        str(fresh),
+        env=env_for(rawweb.url),
+    )
+    assert code == 0, output
+    (item,) = catalog(fresh)
+    assert item["raw_url"] == "https://raw.githubusercontent.com/o/awesome-x/HEAD/readme.md"
+    paths = [r.path for r in rawweb.requests_to("/raw/")]
+    assert paths == ["/raw/o/awesome-x/HEAD/README.md", "/raw/o/awesome-x/HEAD/readme.md"]
+
+
 def test_add_a_raw_url_with_a_title(rawweb: RawWeb, fresh: Path) -> None:
     rawweb.data.setdefault("raw", {})["o/r/main/docs/list.md"] = LIST.read_bytes()
     url = "https://raw.githubusercontent.com/o/r/main/docs/list.md"

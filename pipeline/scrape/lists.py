@@ -4,8 +4,9 @@
 A list comes from a file or a URL. A URL is downloaded through the same session, retries and
 ``PIPELINE_REMAP`` rewrites as ``sources update``; GitHub addresses are understood:
 
-- ``https://github.com/OWNER/NAME``: the repository's README (``README.md`` on its default
-  branch, ``HEAD``), raw from raw.githubusercontent.com;
+- ``https://github.com/OWNER/NAME``: the repository's README on its default branch
+  (``HEAD``; ``README.md``, else the other spellings of README_NAMES), raw from
+  raw.githubusercontent.com;
 - ``https://github.com/OWNER/NAME/blob/REF/PATH``: that file, raw;
 - ``https://raw.githubusercontent.com/OWNER/NAME/REF/PATH``: as it is.
 
@@ -51,6 +52,8 @@ class Origin:
     repo: str
     name: str
     """The upstream file name (``README.md``), for a default id."""
+    readme: bool = False
+    """A repository URL: its README, whatever README_NAMES spelling it has."""
 
 
 def github_origin(url: str) -> Origin:
@@ -64,7 +67,7 @@ def github_origin(url: str) -> Origin:
         owner, name = path[0], path[1].removesuffix(".git")
         if len(path) == 2:
             raw = f"https://raw.githubusercontent.com/{owner}/{name}/HEAD/README.md"
-            return Origin(raw, f"{owner}/{name}", "README.md")
+            return Origin(raw, f"{owner}/{name}", "README.md", readme=True)
         if len(path) >= 5 and path[2] in {"blob", "raw"}:
             rest = "/".join(path[3:])
             raw = f"https://raw.githubusercontent.com/{owner}/{name}/{rest}"
@@ -138,6 +141,31 @@ def _download(settings: Settings, url: str) -> bytes:
         session.close()
 
 
+README_NAMES = ("README.md", "readme.md", "Readme.md", "README.markdown")
+"""A repository's README as raw.githubusercontent.com spells it (names there are
+case-sensitive): tried in this order when a repository URL is given."""
+
+
+def _download_origin(settings: Settings, origin: Origin) -> tuple[Origin, bytes]:
+    """The list's bytes; for a repository URL, its README under the first of README_NAMES
+    that exists (the Origin returned names the one found)."""
+    if not origin.readme:
+        return origin, _download(settings, origin.raw_url)
+    prefix = origin.raw_url.removesuffix(origin.name)
+    for name in README_NAMES:
+        candidate = Origin(prefix + name, origin.repo, name)
+        try:
+            return candidate, _download(settings, candidate.raw_url)
+        except UsageError as exc:
+            if not str(exc).endswith("HTTP 404"):
+                raise
+    others = ", ".join(README_NAMES[1:])
+    raise UsageError(
+        f"{prefix}{README_NAMES[0]}: cannot download the list: HTTP 404 "
+        f"(nor {others}): no README in {origin.repo} on its default branch"
+    )
+
+
 def add_list(
     settings: Settings,
     source: str,
@@ -170,8 +198,7 @@ def add_list(
     else:
         if given.exists():
             raise UsageError(f"{given}: not a file")
-        origin = github_origin(source)
-        data = _download(settings, origin.raw_url)
+        origin, data = _download_origin(settings, github_origin(source))
         where = origin.raw_url
     if repo:
         origin = Origin(origin.raw_url, repo, origin.name)
