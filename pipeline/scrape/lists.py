@@ -233,13 +233,17 @@ def add_list(
     entries = [e for e in parsed.entries if e.line not in text.bad_lines]
     warnings = text.warnings + parsed.warnings
 
+    old = catalog_path.read_text(encoding="utf-8")
+    separator = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
+    updated = old + separator + _table(item)
+    # what will be written must read back as the catalog plus this list, before anything is
+    tables = tomllib.loads(updated).get("list", [])
+    if not tables or tables[-1].get("id") != item.id:
+        raise SourceError(str(catalog_path), "cannot append a [[list]] table to this file")
     # The copy first, then the table: a failure in between leaves an unlisted file, never
     # a table naming a file that is not there.
     atomic_write_bytes(target, data)
-    old = catalog_path.read_text(encoding="utf-8")
-    separator = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
-    atomic_write_text(catalog_path, old + separator + _table(item))
-    load_catalog(catalog_path)  # what was written must read back
+    atomic_write_text(catalog_path, updated)
 
     report = StageReport(stage="sources", problems=0 if entries else 1)
     report.counts = {"entries": len(entries), "warnings": len(warnings)}
