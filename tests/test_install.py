@@ -2,8 +2,8 @@
 sources add`, `pipeline refresh --offline` write the project in that folder and nothing
 anywhere else, and the package needs nothing from the checkout.
 
-The wheel is built without network (``--no-build-isolation``, setuptools from the test
-extras) from a copy of the package's files, so the checkout is not touched either. The fresh
+`pip install .` runs in a copy of the package's files (so the build leaves nothing in the
+checkout) without network (``--no-build-isolation``: setuptools from the test extras). The fresh
 virtual environment gets the dependencies by a ``.pth`` line naming the test environment's
 site-packages (a path line: its ``.pth`` files, such as the editable install's finder, are
 not run), so the ``pipeline`` it imports is the wheel's.
@@ -47,15 +47,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(REPO / name, source / name)
-    dist = base / "dist"
-    build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "-w", str(dist), str(source)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert build.returncode == 0, build.stdout + build.stderr
-    (wheel,) = dist.glob("rs_vlm_bibliography-*.whl")
-
     env_dir = base / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
@@ -65,10 +56,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ).stdout.strip()  # fmt: skip
     deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (Path(purelib) / "test-deps.pth").write_text("\n".join(sorted(deps)) + "\n", encoding="utf-8")
+    # `pip install .` in (a copy of) the checkout: pip builds the wheel and installs it
     install = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-         "--no-deps", "--no-index", str(wheel)],
-        capture_output=True, text=True, timeout=300, check=False,
+         "--no-deps", "--no-index", "--no-build-isolation", "."],
+        cwd=source, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert install.returncode == 0, install.stdout + install.stderr
     return env_dir
