@@ -135,6 +135,9 @@ def test_init_add_refresh_in_an_empty_folder(installed: Path, tmp_path: Path) ->
     assert {"sources/sources.toml", "sources/X.md", ".gitignore"} <= set(files)
     assert ".github/workflows/refresh.yml" in files
     assert (folder / "sources" / "X.md").read_bytes() == LIST.read_bytes()
+    # the regenerated list carries the one list's title (from its first heading)
+    first = (folder / "output" / "README.md").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# Awesome Remote Sensing Image-Text Retrieval"
     assert {p.split("/")[0] for p in files} <= {
         "output",
         "sources",
