@@ -356,3 +356,10 @@ def test_first_heading() -> None:
 def test_toml_string_round_trips() -> None:
     for text in ['a "quoted" \\ title', "tab\there", "ünïcode ✓", "ctrl\x01"]:
         assert tomllib.loads(f"x = {toml_string(text)}")["x"] == text
+
+
+def test_refresh_before_any_list_says_what_to_do(fresh: Path) -> None:
+    code, output = run("scrape", "--root", str(fresh))
+    assert code == 2
+    assert "no [[list]] tables (add a list with `pipeline sources add URL|FILE`)" in output
+    assert not (fresh / "build").exists()
