@@ -47,7 +47,10 @@ def load_catalog(path: Path) -> list[SourceList]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"{path}: not found (it names the lists to scrape)") from None
+        raise InputError(
+            f"{path}: not found (it names the lists to scrape; `pipeline init` creates one, "
+            "or give --root)"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
     try:
@@ -58,7 +61,9 @@ def load_catalog(path: Path) -> list[SourceList]:
         raise SourceError(where, f"invalid TOML: {exc}") from None
     tables = data.get("list")
     if not isinstance(tables, list) or not tables:
-        raise SourceError(str(path), "no [[list]] tables")
+        raise SourceError(
+            str(path), "no [[list]] tables (add a list with `pipeline sources add URL|FILE`)"
+        )
     lists: list[SourceList] = []
     seen: set[str] = set()
     for number, table in enumerate(tables, start=1):

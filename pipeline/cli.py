@@ -51,7 +51,8 @@ def common_options(func: F) -> F:
         "--root",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Project directory holding sources/, build/ and output/ [default: this checkout].",
+        help="Project directory holding sources/, build/ and output/ "
+        "[default: the current directory or its nearest parent holding sources/sources.toml].",
     )
     @click.option("-v", "--verbose", count=True, help="More log lines (repeat for debug).")
     @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
@@ -196,6 +197,88 @@ def sources_update(settings: Settings) -> None:
     from pipeline.scrape.sources import update_sources
 
     finish(settings, [update_sources(settings)])
+
+
+@sources.command("add")
+@click.argument("source", metavar="URL|FILE")
+@click.option(
+    "--id",
+    "list_id",
+    metavar="ID",
+    help="Short name of the list [default: from the repository or file name].",
+)
+@click.option(
+    "--repo", metavar="OWNER/NAME", help="Upstream GitHub repository [default: from a GitHub URL]."
+)
+@click.option("--title", metavar="TEXT", help="The list's title [default: its first heading].")
+@common_options
+def sources_add(
+    settings: Settings,
+    source: str,
+    list_id: str | None,
+    repo: str | None,
+    title: str | None,
+) -> None:
+    """Copy a list into sources/ byte for byte, add it to sources.toml and scrape it once.
+
+    URL|FILE: a file, a raw URL, a github.com/OWNER/NAME repository (its README) or a
+    github.com/OWNER/NAME/blob/REF/PATH file.
+    """
+    from pipeline.scrape.lists import add_list
+
+    finish(settings, [add_list(settings, source, list_id=list_id, repo=repo, title=title)])
+
+
+@sources.command("remove")
+@click.argument("list_id", metavar="ID")
+@click.option("--keep-file", is_flag=True, help="Keep the list's copy in sources/.")
+@common_options
+def sources_remove(settings: Settings, list_id: str, keep_file: bool) -> None:
+    """Drop the list ID from sources.toml and delete its copy in sources/."""
+    from pipeline.scrape.lists import remove_list
+
+    finish(settings, [remove_list(settings, list_id, keep_file=keep_file)])
+
+
+@cli.command()
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to set up [default: the current directory].",
+)
+@click.option(
+    "--force", is_flag=True, help="Overwrite sources.toml and the workflow if they exist."
+)
+@click.option(
+    "--ref",
+    metavar="REF",
+    default=None,
+    help="Pipeline release the workflow calls and installs: a tag or commit SHA "
+    "[default: this version's tag].",
+)
+def init(root: Path | None, force: bool, ref: str | None) -> None:
+    """Set up a list repository here: sources/sources.toml, .gitignore, the weekly workflow.
+
+    Never overwrites a file without --force; .gitignore is only added to.
+    """
+    from pipeline.project import init_project
+
+    folder = (root or Path.cwd()).resolve()
+    try:
+        result = init_project(folder, force=force, ref=ref)
+    except PipelineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    for name in result.written:
+        click.echo(f"wrote {name}")
+    for name in result.kept:
+        click.echo(
+            f"kept  {name} (exists; --force overwrites)"
+            if name != ".gitignore"
+            else f"kept  {name} (has the lines)"
+        )
+    click.echo(f"next: pipeline sources add URL|FILE, then pipeline refresh (in {folder})")
 
 
 def main() -> None:

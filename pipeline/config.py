@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UsageError
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from pipeline.project import find_root
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,9 @@ class ResolveSettings:
 class Settings:
     """Everything a stage needs to know that is not in its input files."""
 
-    root: Path = PROJECT_ROOT
+    root: Path = field(default_factory=find_root)
+    """The project folder: the current directory or its nearest parent holding
+    ``sources/sources.toml`` (pipeline.project.find_root); ``--root`` overrides it."""
     endpoints: Endpoints = field(default_factory=Endpoints)
     check: CheckSettings = field(default_factory=CheckSettings)
     mailto: str | None = None
@@ -188,7 +189,7 @@ def load_settings(
     ``flags`` whose value is None are ignored, so click options can be passed straight in.
     """
     env = os.environ if environ is None else environ
-    settings = Settings(root=(root or PROJECT_ROOT).resolve())
+    settings = Settings(root=root.resolve() if root is not None else find_root())
     toml_path = config_file or settings.root / "pipeline.toml"
     if config_file is not None and not config_file.exists():
         raise UsageError(f"{config_file}: configuration file not found")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from tests.fakeweb import FakeWeb
 
@@ -24,12 +25,58 @@ def fakeweb() -> Iterator[FakeWeb]:
         yield web
 
 
+class RawWeb(FakeWeb):
+    """The fake web plus raw.githubusercontent.com under /raw/, served from ``data["raw"]``
+    (tests point the pipeline at it with a ``PIPELINE_REMAP`` rule)."""
+
+    def build_app(self) -> web.Application:
+        app = super().build_app()
+
+        async def raw(request: web.Request) -> web.Response:
+            body = self.data.setdefault("raw", {}).get(request.match_info["path"])
+            if body is None:
+                return web.Response(status=404, text="404: Not Found")
+            return web.Response(body=body, content_type="text/plain", charset="utf-8")
+
+        app.router.add_get("/raw/{path:.*}", raw)
+        return app
+
+
+@pytest.fixture
+def rawweb() -> Iterator[RawWeb]:
+    with RawWeb() as server:
+        yield server
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the project's sources/ in a temporary root, for stage runs that write files."""
     root = tmp_path / "project"
     shutil.copytree(REPO / "sources", root / "sources")
     return root
+
+
+def require_shared(path: Path) -> Path:
+    """A file or folder under ../shared/ (the real lists, API samples and CSL schema kept
+    beside the checkout, not in it). Missing: a failure in CI (CI=true), a skip elsewhere
+    whose message names what is missing, so a public clone's `make test` passes honestly."""
+    if not path.exists() or (path.is_dir() and not any(path.iterdir())):
+        try:
+            shown = f"../shared/{path.relative_to(SHARED).as_posix()}"
+        except ValueError:
+            shown = str(path)
+        message = f"{shown} is missing (kept beside the checkout, not in it: {SHARED})"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)  # outside CI only; in CI missing shared data fails above
+    return path
+
+
+def shared_lists() -> list[Path]:
+    """The real lists in ../shared/lists/; when absent, the folder itself, so that a test
+    parametrized over them still runs once and reports (via require_shared) what is missing."""
+    found = sorted((SHARED / "lists").glob("*.md"))
+    return found or [SHARED / "lists"]
 
 
 def require_tool(name: str) -> str:

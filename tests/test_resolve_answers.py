@@ -20,7 +20,7 @@ from pipeline.cache import CachedResponse, HttpCache, request_key
 from pipeline.ids.arxiv import canonical
 from pipeline.models import Ids, Link, ResolvedWork, Work, to_json
 from pipeline.resolve.arxiv import feed_check
-from tests.conftest import SHARED
+from tests.conftest import SHARED, require_shared
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.arxiv import entry, feed
 from tests.fakeweb.crossref import message
@@ -294,7 +294,7 @@ def test_empty_feed_for_ids_never_verified_is_not_found(fakeweb: FakeWeb, tmp_pa
 
 
 def test_feed_check_refuses_an_empty_feed_only_for_known_ids() -> None:
-    sample = SHARED / "api-samples" / "arxiv" / "id_list_0000.0000_empty.atom.xml"
+    sample = require_shared(SHARED / "api-samples" / "arxiv" / "id_list_0000.0000_empty.atom.xml")
     body = sample.read_bytes()
     url = "http://x/api/query?id_list=0000.0000%2C2306.11029v2&start=0"
     unknown = feed_check(url)

@@ -147,7 +147,7 @@ def test_no_expressions_inside_run_scripts(path: Path) -> None:
 def test_refresh_workflow_shape() -> None:
     wf = load(WORKFLOWS / "refresh.yml")
     assert wf["on"]["schedule"][0]["cron"]
-    assert "publish" in wf["on"]["workflow_dispatch"]["inputs"]
+    assert {"publish", "update-sources"} <= set(wf["on"]["workflow_dispatch"]["inputs"])
     assert wf["permissions"] == {}
     assert wf["concurrency"]["group"]
     refresh_job, publish_job = wf["jobs"]["refresh"], wf["jobs"]["publish"]
@@ -162,15 +162,96 @@ def test_refresh_workflow_shape() -> None:
     assert steps_[0]["with"]["persist-credentials"] is False
     assert publish_job["steps"][0]["with"]["persist-credentials"] is False
     assert steps_[1]["with"]["cache"] == "pip"
+    assert steps_[1]["with"]["python-version"] == "${{ inputs.python-version || '3.11' }}"
     assert steps_[2]["with"]["path"] == ".cache/"
-    refresh = step(wf, "make refresh")
-    assert "make --silent refresh" in refresh["run"]
+    # install, then update the lists, then refresh: in that order
+    order = [s.get("name") for s in steps_]
+    assert order.index("Install the pipeline") < order.index("Update the lists from upstream")
+    assert order.index("Update the lists from upstream") < order.index("pipeline refresh")
+    update = step(wf, "Update the lists from upstream")
+    assert "pipeline sources update" in update["run"]
+    assert update["env"]["UPDATE_SOURCES"] == "${{ toJSON(inputs.update-sources) }}"
+    refresh = step(wf, "pipeline refresh")
+    assert "pipeline refresh >" in refresh["run"]
     assert refresh["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
     assert refresh["env"]["PIPELINE_MAILTO"] == "${{ vars.PIPELINE_MAILTO }}"
     upload = next(s for s in steps_ if "upload-artifact" in s.get("uses", ""))
     download = next(s for s in publish_job["steps"] if "download-artifact" in s.get("uses", ""))
     assert upload["with"]["name"] == download["with"]["name"]
     assert upload["with"]["path"] == download["with"]["path"] == "${{ runner.temp }}/publish"
+
+
+def test_refresh_workflow_is_reusable() -> None:
+    call = load(WORKFLOWS / "refresh.yml")["on"]["workflow_call"]
+    inputs = call["inputs"]
+    assert inputs["publish"] == {
+        "description": "How to publish a change: pull-request or commit",
+        "type": "string",
+        "default": "pull-request",
+    }
+    assert inputs["update-sources"]["type"] == "boolean"
+    assert inputs["update-sources"]["default"] is True
+    assert inputs["python-version"]["default"] == "3.11"
+    assert inputs["pipeline-version"]["type"] == "string"
+    # named as the repository secrets the scheduled run reads, and all optional
+    assert set(call["secrets"]) == {"REFRESH_TOKEN", "PIPELINE_OPENALEX_KEY"}
+    assert not any(secret["required"] for secret in call["secrets"].values())
+    text = (WORKFLOWS / "refresh.yml").read_text(encoding="utf-8")
+    for name in inputs:
+        assert f"inputs.{name}" in text, f"input {name} is declared but never used"
+    for name in call["secrets"]:
+        assert f"secrets.{name}" in text, f"secret {name} is declared but never used"
+
+
+def test_readme_example_calls_the_reusable_workflow() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.DOTALL)
+    callers = [yaml.safe_load(b) for b in blocks if "workflows/refresh.yml@" in b]
+    assert callers, "README.md has no example calling the reusable workflow"
+    caller = callers[0]
+    job = next(iter(caller["jobs"].values()))
+    assert job["uses"].startswith(
+        "rs-vlm-bibliography/rs-vlm-bibliography/.github/workflows/refresh.yml@"
+    )
+    declared = load(WORKFLOWS / "refresh.yml")["on"]["workflow_call"]
+    assert set(job.get("with", {})) <= set(declared["inputs"])
+    assert set(job.get("secrets", {})) <= set(declared["secrets"])
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    # the README shows what `pipeline init` writes
+    from pipeline.project import default_ref, template
+
+    assert caller == yaml.safe_load(
+        template("caller-workflow.yml").replace("__REF__", default_ref())
+    )
+
+
+def test_init_writes_a_clean_caller_workflow(actionlint: Path, tmp_path: Path) -> None:
+    from pipeline.project import init_project
+
+    init_project(tmp_path / "tag")
+    init_project(tmp_path / "sha", ref="0123456789abcdef0123456789abcdef01234567")
+    files = [
+        p / ".github" / "workflows" / "refresh.yml" for p in (tmp_path / "tag", tmp_path / "sha")
+    ]
+    assert run_actionlint(actionlint, *files) == []
+    for persona in ("regular", "pedantic"):
+        result = subprocess.run(
+            [zizmor(), "--offline", "--persona", persona, "--format", "plain", str(files[1])],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    # the tag is what the unpinned-uses audit would flag: --ref SHA is the way out
+    tagged = subprocess.run(
+        [zizmor(), "--offline", "--format", "plain", str(files[0])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "unpinned-uses" in tagged.stdout
 
 
 def test_ci_workflow_runs_ci_script() -> None:
@@ -191,7 +272,7 @@ def _git(cwd: Path, *args: str) -> str:
 
 
 class Runner:
-    """A checkout, a bare 'GitHub' remote and fake make/gh on PATH, to run a step's script."""
+    """A checkout, a bare 'GitHub' remote and fake pipeline/gh on PATH, to run a step's script."""
 
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
@@ -208,21 +289,63 @@ class Runner:
         (self.work / "output").mkdir()
         (self.work / "output" / "papers.bib").write_text("old\n", encoding="utf-8")
         (self.work / "output" / "gone.md").write_text("dropped by the refresh\n", encoding="utf-8")
-        _git(self.work, "add", "output")
+        (self.work / "sources").mkdir()
+        (self.work / "sources" / "a.md").write_text("- old entry\n", encoding="utf-8")
+        _git(self.work, "add", "output", "sources")
         _git(self.work, "commit", "--quiet", "-m", "init")
         _git(self.work, "push", "--quiet", str(self.remote), "main")
         self.output_file = tmp / "github-output"
         self.summary_file = tmp / "step-summary"
         self.gh_log = tmp / "gh.log"
+        self.calls = tmp / "pipeline.log"
 
-    def fake_make(self, status: int, change: bool, degraded: bool = False) -> None:
+    def fake_pipeline(
+        self,
+        status: int,
+        change: bool,
+        degraded: bool = False,
+        update_status: int = 0,
+        update_change: bool = False,
+        drifted: bool = False,
+    ) -> None:
+        """`pipeline sources update` and `pipeline refresh` as scripts that do what is asked."""
         write = "echo new > output/papers.bib; rm output/gone.md" if change else ":"
-        lines = ["refresh summary", "  works: 7"]
+        lines = ["refresh summary", "  works: 7", "  links:       10 (dead 2, moved 3, ok 5)"]
         if degraded:
             lines.append("  degraded:    crossref unreachable; outputs kept what was known")
-        echo = "\n".join(f'echo "{line}"' for line in lines)
-        script = f"#!/bin/sh\n{write}\n{echo}\nexit {status}\n"
-        path = self.bin / "make"
+        echo = "\n".join(f'  echo "{line}"' for line in lines)
+        update = ['  echo "a: unchanged"']
+        if update_change:
+            update = [
+                '  echo "- New Work" >> sources/a.md',
+                "  mkdir -p build",
+                "  printf '## Upstream lists\\n\\n### a: 1 added, 0 removed\\n\\n"
+                "- added: [New Work](https://arxiv.org/abs/2509.00001)\\n' > build/sources-update.md",
+                '  echo "a: a.md +1 -0 lines; entries 1 → 2, works +1 -0"',
+            ]
+        if drifted:
+            update.append(
+                '  echo "b: drifted, kept at its last copy: an HTML page, not a markdown list"'
+            )
+        script = "\n".join(
+            [
+                "#!/bin/sh",
+                f'echo "$@" >> {self.calls}',
+                'if [ "$1" = --version ]; then echo "pipeline, version 0.1.0"; exit 0; fi',
+                'if [ "$1" = sources ]; then',
+                *update,
+                f"  exit {update_status}",
+                "fi",
+                'if [ "$1" = refresh ]; then',
+                f"  {write}",
+                echo,
+                f"  exit {status}",
+                "fi",
+                "exit 99",
+                "",
+            ]
+        )
+        path = self.bin / "pipeline"
         path.write_text(script, encoding="utf-8")
         path.chmod(0o755)
         gh = self.bin / "gh"
@@ -266,6 +389,12 @@ class Runner:
             check=False,
         )
 
+    def update_and_refresh(self, update: str = "null") -> subprocess.CompletedProcess[str]:
+        """The two steps in order, as the job runs them; the result of the second."""
+        result = self.run("Update the lists from upstream", {"UPDATE_SOURCES": update})
+        assert result.returncode == 0, result.stdout + result.stderr
+        return self.run("pipeline refresh", {})
+
     def publish(self, mode: str) -> subprocess.CompletedProcess[str]:
         env = {"PUSH_TOKEN": "sekrit", "BASE": "main", "PUBLISH": mode}
         return self.run("Publish output/", env, cwd=self.fresh_checkout())
@@ -285,19 +414,84 @@ def runner(tmp_path: Path) -> Runner:
 
 
 def test_unchanged_output_publishes_nothing(runner: Runner) -> None:
-    runner.fake_make(0, change=False)
-    result = runner.run("make refresh", {})
+    runner.fake_pipeline(0, change=False)
+    result = runner.update_and_refresh()
     assert result.returncode == 0, result.stderr
     assert "::warning::" not in result.stdout
     assert "changed=false" in runner.outputs()
     assert "works: 7" in runner.summary_file.read_text(encoding="utf-8")
     assert not (runner.temp / "publish" / "output").exists()
+    assert runner.calls.read_text(encoding="utf-8").splitlines() == ["sources update", "refresh"]
+
+
+def test_install_step_picks_the_pipeline(runner: Runner) -> None:
+    runner.fake_pipeline(0, change=False)
+    pip_log = runner.tmp / "pip.log"
+    python = runner.bin / "python"
+    python.write_text(f'#!/bin/sh\necho "$@" >> {pip_log}\n', encoding="utf-8")
+    python.chmod(0o755)
+    url = "git+https://github.com/rs-vlm-bibliography/rs-vlm-bibliography"
+    cases = [
+        ("", False, f"{url}@main"),
+        ("", True, "."),  # the pipeline's own repository installs its checkout
+        ("v0.1.0", False, f"{url}@v0.1.0"),
+        (
+            "0123456789abcdef0123456789abcdef01234567",
+            False,
+            f"{url}@0123456789abcdef0123456789abcdef01234567",
+        ),
+        ("rs-vlm-bibliography==0.1.0", False, "rs-vlm-bibliography==0.1.0"),
+    ]
+    for version, own, spec in cases:
+        pyproject = runner.work / "pyproject.toml"
+        if own:
+            pyproject.write_text('[project]\nname = "rs-vlm-bibliography"\n', encoding="utf-8")
+        else:
+            pyproject.unlink(missing_ok=True)
+        pip_log.unlink(missing_ok=True)
+        env = {
+            "PIPELINE_VERSION": version,
+            "PIPELINE_REPOSITORY": "https://github.com/rs-vlm-bibliography/rs-vlm-bibliography",
+        }
+        result = runner.run("Install the pipeline", env)
+        assert result.returncode == 0, result.stderr
+        assert pip_log.read_text(encoding="utf-8") == f"-m pip install --quiet {spec}\n", version
+
+
+def test_update_step_can_be_turned_off(runner: Runner) -> None:
+    runner.fake_pipeline(0, change=False, update_change=True)
+    result = runner.run("Update the lists from upstream", {"UPDATE_SOURCES": "false"})
+    assert result.returncode == 0, result.stderr
+    assert "update-sources is off" in result.stdout
+    assert not runner.calls.exists()
+    # on a schedule (no inputs: null) and when asked (true) it runs
+    for value in ("null", "true"):
+        assert (
+            runner.run("Update the lists from upstream", {"UPDATE_SOURCES": value}).returncode == 0
+        )
+    assert runner.calls.read_text(encoding="utf-8").splitlines() == ["sources update"] * 2
+
+
+def test_update_failures(runner: Runner) -> None:
+    # exit 3 (a list could not be fetched): a warning, and the refresh goes on
+    runner.fake_pipeline(0, change=False, update_status=3)
+    result = runner.run("Update the lists from upstream", {"UPDATE_SOURCES": "null"})
+    assert result.returncode == 0 and "::warning::not every list could be fetched" in result.stdout
+    # exit 2 (a bad sources.toml): the job fails
+    runner.fake_pipeline(0, change=False, update_status=2)
+    assert runner.run("Update the lists from upstream", {"UPDATE_SOURCES": "null"}).returncode == 2
+
+
+def test_drift_warns(runner: Runner) -> None:
+    runner.fake_pipeline(0, change=False, drifted=True)
+    result = runner.run("Update the lists from upstream", {"UPDATE_SOURCES": "null"})
+    assert result.returncode == 0
+    assert "::warning::a list drifted upstream" in result.stdout
 
 
 def test_degraded_run_warns_and_still_publishes(runner: Runner) -> None:
-    # `make refresh` ends a degraded run (pipeline exit 3) with 0; its summary says degraded.
-    runner.fake_make(0, change=True, degraded=True)
-    result = runner.run("make refresh", {})
+    runner.fake_pipeline(3, change=True, degraded=True)
+    result = runner.update_and_refresh()
     assert result.returncode == 0, result.stderr
     assert "::warning::degraded" in result.stdout
     assert "changed=true" in runner.outputs()
@@ -307,42 +501,56 @@ def test_degraded_run_warns_and_still_publishes(runner: Runner) -> None:
 
 
 def test_failed_run_fails_the_job(runner: Runner) -> None:
-    runner.fake_make(2, change=True)
-    assert runner.run("make refresh", {}).returncode == 2
+    runner.fake_pipeline(2, change=True)
+    assert runner.update_and_refresh().returncode == 2
     assert "changed=" not in runner.outputs()
 
 
 def test_commit_mode_pushes_to_the_branch(runner: Runner) -> None:
-    runner.fake_make(0, change=True)
-    assert runner.run("make refresh", {}).returncode == 0
+    runner.fake_pipeline(0, change=True, update_change=True)
+    assert runner.update_and_refresh().returncode == 0
     result = runner.publish("commit")
     assert result.returncode == 0, result.stderr
     assert _git(runner.remote, "show", "main:output/papers.bib") == "new\n"
+    assert _git(runner.remote, "show", "main:sources/a.md") == "- old entry\n- New Work\n"
     assert "gone.md" not in _git(runner.remote, "ls-tree", "-r", "--name-only", "main")
     message = _git(runner.remote, "log", "-1", "--format=%B", "main")
     assert "works: 7" in message
     assert not runner.gh_log.exists()
 
 
-def test_pull_request_mode_opens_a_pr_with_the_summary(runner: Runner) -> None:
-    runner.fake_make(0, change=True)
-    assert runner.run("make refresh", {}).returncode == 0
+def test_new_upstream_entries_alone_are_published(runner: Runner) -> None:
+    # a list changed upstream but output/ happens not to: sources/ still goes out
+    runner.fake_pipeline(0, change=False, update_change=True)
+    assert runner.update_and_refresh().returncode == 0
+    assert "changed=true" in runner.outputs()
+    assert runner.publish("commit").returncode == 0
+    assert _git(runner.remote, "show", "main:sources/a.md").endswith("- New Work\n")
+
+
+def test_pull_request_mode_opens_a_pr_naming_the_works(runner: Runner) -> None:
+    runner.fake_pipeline(0, change=True, update_change=True)
+    assert runner.update_and_refresh().returncode == 0
     result = runner.publish("pull-request")
     assert result.returncode == 0, result.stderr
     (branch,) = [b.strip() for b in runner.branches().splitlines() if "update/" in b]
     assert re.fullmatch(r"update/\d{4}-\d{2}-\d{2}", branch)
     assert _git(runner.remote, "show", "main:output/papers.bib") == "old\n"
     assert _git(runner.remote, "show", f"{branch}:output/papers.bib") == "new\n"
+    assert _git(runner.remote, "show", f"{branch}:sources/a.md").endswith("- New Work\n")
     calls = runner.gh_log.read_text(encoding="utf-8")
     assert "pr create --base main --head " + branch in calls
-    body = (runner.temp / "body.md").read_text(encoding="utf-8")
-    assert "refresh summary" in body and "works: 7" in body
+    body = (runner.temp / "publish" / "body.md").read_text(encoding="utf-8")
+    # works added per list first, then the dead/moved counts, then the whole summary
+    added = body.index("- added: [New Work](https://arxiv.org/abs/2509.00001)")
+    counts = body.index("- dead: 2\n- moved: 3\n")
+    assert body.index("### a: 1 added, 0 removed") < added < counts < body.index("works: 7")
     assert "sekrit" not in result.stdout + result.stderr
 
 
 def test_unknown_publish_mode_fails(runner: Runner) -> None:
-    runner.fake_make(0, change=True)
-    runner.run("make refresh", {})
+    runner.fake_pipeline(0, change=True)
+    runner.update_and_refresh()
     result = runner.publish("yolo")
     assert result.returncode == 2
     assert "publish must be" in result.stdout

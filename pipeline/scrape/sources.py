@@ -1,11 +1,18 @@
 """``pipeline sources update``: fetch the newest upstream copy of every source list.
 
-Each ``[[list]]`` of ``sources/sources.toml`` names a ``raw_url``. Every list is fetched
-through the shared requests session (project User-Agent, timeouts), with tenacity retries on
-transient failures and the ``PIPELINE_REMAP`` rewrites applied first (mirrors, tests). Only
-when *every* list arrived are the changed files written, atomically, so a network failure
-half-way leaves all lists exactly as they were (exit 3, degraded). The bytes are written as
-received: repairing mojibake is the scraper's job, and the copy must match upstream.
+Each ``[[list]]`` of ``sources/sources.toml`` names a ``raw_url`` (a list without one is
+left as it is). Every list is fetched through the shared requests session (project
+User-Agent, timeouts), with tenacity retries on transient failures and the
+``PIPELINE_REMAP`` rewrites applied first (mirrors, tests). Only when *every* list arrived
+are the changed files written, atomically, so a network failure half-way leaves all lists
+exactly as they were (exit 3, degraded). A copy that arrived but is no list any more (an HTML
+page, cut short, unreadable: pipeline.scrape.drift) is *drifted*: that list keeps its last
+copy and is reported, the others are taken. The bytes are written as received: repairing
+mojibake is the scraper's job, and the copy must match upstream.
+
+Besides its summary lines the update writes ``build/sources-update.md``: per list, the works
+added and removed (titles with links) and the drifted lists with why, for the weekly pull
+request's body.
 """
 
 from __future__ import annotations
@@ -31,16 +38,19 @@ from pipeline.errors import ServiceError, SourceError, UsageError
 from pipeline.errors import Transient as _Transient
 from pipeline.http import requests_session
 from pipeline.ids.urls import remap as remap_url
-from pipeline.models import StageReport
-from pipeline.store import atomic_write_bytes
+from pipeline.models import Entry, StageReport
+from pipeline.scrape.drift import Copy, drift_reason, md_work, read_copy, works_changed
+from pipeline.store import atomic_write_bytes, atomic_write_text
 
 log = logging.getLogger("pipeline.sources")
 
 SERVICE = "sources"
+UPDATE_REPORT = "sources-update.md"
+"""Under build/: what the update changed, in markdown (the weekly pull request's body)."""
 
 
 def read_catalog(path: Path) -> list[SourceList]:
-    """The lists of ``sources.toml`` (pipeline.scrape.catalog), each with a ``raw_url``."""
+    """The lists of ``sources.toml`` (pipeline.catalog), each with a ``raw_url``."""
     lists = load_catalog(path)
     for number, item in enumerate(lists, start=1):
         if not item.raw_url:
@@ -117,15 +127,6 @@ def _fetch(session: requests.Session, url: str, settings: Settings, counter: lis
         raise Unreachable(SERVICE, f"{url}: {reason(exc)}") from None
 
 
-def _plausible(data: bytes, url: str) -> None:
-    """Refuse what is clearly not a markdown list (an error page, an empty body)."""
-    head = data[:512].lstrip().lower()
-    if not data.strip():
-        raise ServiceError(SERVICE, f"{url}: empty body")
-    if head.startswith((b"<!doctype html", b"<html")):
-        raise ServiceError(SERVICE, f"{url}: an HTML page, not a markdown list")
-
-
 def diff_counts(old: bytes, new: bytes) -> tuple[int, int, list[str]]:
     """Lines added, lines removed and the unified diff between two versions of a list."""
     before = old.decode("utf-8", errors="replace").splitlines()
@@ -140,9 +141,13 @@ def update_sources(settings: Settings) -> StageReport:
     """Fetch every list; write the changed ones only if all arrived (else exit 3)."""
     if settings.offline:
         raise UsageError("sources update needs the network; run it without --offline")
-    lists = read_catalog(settings.sources_toml)
+    catalog = load_catalog(settings.sources_toml)
+    lists = [item for item in catalog if item.raw_url]
     folder = settings.sources_toml.parent
     report = StageReport(stage="sources")
+    for item in catalog:
+        if not item.raw_url:
+            report.lines.append(f"{item.id}: no raw_url in sources.toml; kept as it is")
     counter = [0]
     fetched: dict[str, bytes] = {}
     failures: list[str] = []
@@ -159,7 +164,6 @@ def update_sources(settings: Settings) -> StageReport:
             log.info("%s: fetching %s", item.id, item.raw_url)
             try:
                 data = _fetch(session, url, settings, counter)
-                _plausible(data, url)
             except ServiceError as exc:
                 failures.append(f"{item.id}: {exc}")
                 hosts.add(urlsplit(item.raw_url).hostname or item.raw_url)
@@ -173,11 +177,18 @@ def update_sources(settings: Settings) -> StageReport:
 
     if failures:
         report.degraded = sorted(hosts)
-        report.lines = [
+        report.lines += [
             *failures,
             f"sources: {len(failures)} of {len(lists)} lists could not be fetched; "
             "no list was changed",
         ]
+        # never leave an earlier run's report behind to be taken for this one
+        atomic_write_text(
+            settings.build_dir / UPDATE_REPORT,
+            "## Upstream lists\n\nNot updated: "
+            f"{len(failures)} of {len(lists)} lists could not be fetched, so every list "
+            "stays as committed.\n",
+        )
         return report
 
     _write_changed(lists, fetched, folder, settings, report)
@@ -193,6 +204,8 @@ def _write_changed(
 ) -> None:
     """Write the lists whose bytes changed; report lines added and removed (the diff with -v)."""
     changed = 0
+    drifted: list[str] = []
+    sections: list[str] = []
     for item in lists:
         path = folder / item.file
         old = path.read_bytes() if path.exists() else b""
@@ -200,14 +213,55 @@ def _write_changed(
         if old == new:
             report.lines.append(f"{item.id}: unchanged")
             continue
+        before = read_copy(old, item) if old else Copy()
+        after = read_copy(new, item)
+        why = drift_reason(before, after)
+        if why is not None:
+            log.warning("%s: drifted, kept at its last copy: %s", item.id, why)
+            report.lines.append(f"{item.id}: drifted, kept at its last copy: {why}")
+            drifted.append(item.id)
+            sections.append(_drift_section(item, why))
+            continue
         added, removed, diff = diff_counts(old, new)
         atomic_write_bytes(path, new)
         changed += 1
-        report.lines.append(f"{item.id}: {item.file} +{added} -{removed} lines")
+        gained, lost = works_changed(before, after)
+        report.lines.append(
+            f"{item.id}: {item.file} +{added} -{removed} lines; "
+            f"entries {len(before.entries)} → {len(after.entries)}, "
+            f"works +{len(gained)} -{len(lost)}"
+        )
         if settings.verbosity > 0:
             report.lines.extend(f"    {line}" for line in diff)
-    report.counts = {"lists": len(lists), "changed": changed}
+        sections.append(_works_section(item, gained, lost))
+    report.counts = {"lists": len(lists), "changed": changed, "drifted": len(drifted)}
+    report.problems = len(drifted)
     report.lines.append(
         f"sources: {changed} of {len(lists)} lists changed"
+        + (f", {len(drifted)} drifted (kept: {', '.join(drifted)})" if drifted else "")
         + ("; run `pipeline refresh` to rebuild output/" if changed else "")
     )
+    body = "\n".join(sections) if sections else "No list changed upstream.\n"
+    atomic_write_text(settings.build_dir / UPDATE_REPORT, "## Upstream lists\n\n" + body)
+
+
+def _works_section(item: SourceList, gained: list[Entry], lost: list[Entry]) -> str:
+    """The markdown of one changed list: its works added and removed."""
+    head = f"### {item.id}: {len(gained)} added, {len(lost)} removed\n\n"
+    lines = [f"- added: {md_work(e)}" for e in gained]
+    lines += [f"- removed: {md_work(e)}" for e in lost]
+    if not lines:
+        lines = ["- no work added or removed (edits to existing entries only)"]
+    return head + "\n".join(lines) + "\n"
+
+
+def _drift_section(item: SourceList, why: str) -> str:
+    return (
+        f"### {item.id}: drifted, kept at its last copy\n\n"
+        f"The new copy of {item.raw_url} {_as_clause(why)}. If the change is real, "
+        f"save it over `sources/{item.file}` by hand.\n"
+    )
+
+
+def _as_clause(why: str) -> str:
+    return why if why.startswith(("yields", "cannot")) else f"is {why}"
