@@ -309,11 +309,6 @@ def _safe_url(url: str) -> str:
     )
 
 
-def _safe_doi(doi: str) -> str:
-    """DOIs are verbatim in biblatex but plain text in plainnat: keep only the ones both read."""
-    return plain(doi)
-
-
 def entry_type(record: Record) -> str:
     """``@article``/``@inproceedings`` when the venue is known (a missing author or year is
     a BibTeX warning, a missing journal or booktitle would be a wrong entry)."""
@@ -372,7 +367,7 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
         fields += [("eprint", record.arxiv), ("archiveprefix", "arXiv"), ("eprinttype", "arxiv")]
         if record.primary_class and re.fullmatch(r"[a-zA-Z.-]+", record.primary_class):
             fields.append(("primaryclass", record.primary_class))
-    doi = _safe_doi(record.doi)
+    doi = plain(record.doi)  # verbatim in biblatex, plain text in plainnat: both must read it
     if doi:
         fields.append(("doi", doi))
     url = bib_url(record, doi)
