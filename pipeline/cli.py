@@ -185,6 +185,29 @@ def refresh(settings: Settings) -> None:
     finish(settings, run_refresh(settings))
 
 
+@cli.command()
+@click.argument("lists", nargs=-1, metavar="[LIST]...")
+@click.option("--apply", is_flag=True, help="Apply the patches to sources/ instead of printing.")
+@common_options
+def fix(settings: Settings, lists: tuple[str, ...], apply: bool) -> None:
+    """Print the ready patches in output/fixes/ (or apply them to sources/).
+
+    LIST: list ids [default: every list]. Each change's reason comes first
+    (file:line: moved → …); the patches go to stdout, so they can be piped to `git apply`.
+    """
+    from pipeline.emit import read_sources
+    from pipeline.emit.fixfiles import run_fix
+
+    run = run_fix(settings, read_sources(settings), lists, apply=apply)
+    for line in run.report.lines:
+        click.echo(line, err=not apply)
+    out = click.get_binary_stream("stdout")
+    for patch in run.patches:
+        out.write(patch)
+    out.flush()
+    finish(settings, [])
+
+
 @cli.group()
 def sources() -> None:
     """Manage the source lists named in sources/sources.toml."""
