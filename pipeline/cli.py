@@ -201,10 +201,8 @@ def fix(settings: Settings, lists: tuple[str, ...], apply: bool) -> None:
     run = run_fix(settings, read_sources(settings), lists, apply=apply)
     for line in run.report.lines:
         click.echo(line, err=not apply)
-    out = click.get_binary_stream("stdout")
     for patch in run.patches:
-        out.write(patch)
-    out.flush()
+        click.echo(patch, nl=False)  # bytes: written as they are (CRLF lines stay CRLF)
     finish(settings, [])
 
 
