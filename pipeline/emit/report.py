@@ -68,12 +68,14 @@ def _patch_line(source: str, count: int, upstream: bool) -> str:
     return line + "."
 
 
-def render(data: EmitInput) -> str:
-    """The whole report text, grouped by list, rows in line order."""
+Row = tuple[int, str, str, str]
+"""line, place, url cell, detail"""
+
+
+def _link_rows(data: EmitInput) -> dict[str, dict[str, list[Row]]]:
+    """list id → group → rows of the links to report."""
     files = {s.relpath: s.id for s in data.sources}
-    titles = {s.id: s.title or s.id for s in data.sources}
-    # list id → group → rows (line, place, url cell, detail)
-    table: dict[str, dict[str, list[tuple[int, str, str, str]]]] = {}
+    table: dict[str, dict[str, list[Row]]] = {}
     for link in data.links.links:
         group = next((g for g, statuses in _GROUPS if link.status in statuses), None)
         if group is None:
@@ -83,6 +85,13 @@ def render(data: EmitInput) -> str:
             source = files.get(file, file)
             row = (line, _place_cell(place), md_link(link.url, link.url), _detail(link))
             table.setdefault(source, {}).setdefault(group, []).append(row)
+    return table
+
+
+def render(data: EmitInput) -> str:
+    """The whole report text, grouped by list, rows in line order."""
+    titles = {s.id: s.title or s.id for s in data.sources}
+    table = _link_rows(data)
     unresolved: dict[str, list[tuple[int, str, str, str]]] = {}
     for record, rw in data.current:
         if record.verified:
