@@ -147,7 +147,9 @@ def settings_for(web: FakeWeb, root: Path) -> Settings:
 def refresh(settings: Settings) -> None:
     run_scrape(settings, None)
     run_resolve(dataclasses.replace(settings, offline=True))
-    run_check(settings)
+    checked = run_check(settings)
+    if not settings.offline:  # --strict counts parked links as problems, as dead ones
+        assert checked.problems == checked.counts["parked"] == 2
     run_emit(settings)
 
 
@@ -314,6 +316,8 @@ def test_the_link_report_links_the_patches_and_lists_parked_domains(fixed: Setti
     assert "(fixes/fixme.upstream.patch)" in report
     parked = report.split("### Parked domains", 1)[1].split("###", 1)[0]
     assert "(https://lapsed.example/rsicd)" in parked and "(https://for-sale.example/)" in parked
+    readme = (fixed.output_dir / "README.md").read_text(encoding="utf-8")
+    assert readme.count("(domain parked or for sale)") == 4 and "**2** parked" in readme
 
 
 def test_pipeline_fix_prints_reasons_and_the_patch(fixed: Settings) -> None:
