@@ -28,6 +28,15 @@ def test_mojibake_runs_are_repaired_and_the_rest_kept() -> None:
     assert fix_text(repaired) == fix_text(text)
 
 
+def test_bytes_that_are_no_utf8_are_left_alone() -> None:
+    text = b"- caf\xe9 \xc3\xa2\xe2\x82\xac\xe2\x80\x9c".decode("utf-8", "surrogateescape")
+    repaired, runs = repair_line(text)
+    assert repaired.encode("utf-8", "surrogateescape") == "- caf\udce9 –".encode(
+        "utf-8", "surrogateescape"
+    )
+    assert runs == [("â€\u201c", "–")]  # the mojibake beside it is still repaired (an en dash)
+
+
 @pytest.mark.parametrize("text", ["遥感图像描述", "Müller and Ørsted", "plain ascii", "🔥 emoji"])
 def test_correct_text_is_left_alone(text: str) -> None:
     assert repair_line(text) == (text, [])

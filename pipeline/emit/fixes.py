@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 GOOD = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED, LinkStatus.MOVED})
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+"""Bytes of a line that are not UTF-8, as ``surrogateescape`` reads them."""
 _BEFORE = frozenset(" \t([<\"'|=*")
 """What may stand before a URL for it to be the whole URL (not the tail of a longer one)."""
 _AFTER = frozenset(" \t\r\n)]>\"'|<*")
@@ -162,6 +164,8 @@ def repair_line(text: str) -> tuple[str, list[tuple[str, str]]]:
     runs: list[tuple[str, str]] = []
 
     def one(match: re.Match[str]) -> str:
+        if _UNDECODABLE.search(match.group(0)):
+            return match.group(0)  # bytes that are no UTF-8 at all: nothing to repair them to
         fixed = repair_mojibake(match.group(0))
         if fixed != match.group(0):
             runs.append((match.group(0), fixed))
