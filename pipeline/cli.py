@@ -170,7 +170,7 @@ def check(settings: Settings) -> None:
 @cli.command()
 @common_options
 def emit(settings: Settings) -> None:
-    """Write papers.bib, papers.json, README.md, links.json and link-report.md under output/."""
+    """Write papers.bib, papers.json, README.md, links.json, link-report.md and fixes/ under output/."""
     from pipeline.emit import run_emit
 
     finish(settings, [run_emit(settings)])

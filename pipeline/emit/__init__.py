@@ -120,7 +120,8 @@ def _write(
 
 
 def run_emit(settings: Settings) -> StageReport:
-    """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md."""
+    """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md
+    and the lists' patches in output/fixes/."""
     started = time.monotonic()
     out = settings.output_dir
     resolved = _read_resolved(settings.build_dir / "resolved.json")
