@@ -121,3 +121,10 @@ def test_without_the_look_a_for_sale_200_is_not_caught(fakeweb: FakeWeb, tmp_pat
     settings = fake_settings(fakeweb, tmp_path, parking_look=False)
     url = "https://lapsed-dataset.org/"
     assert check_urls(settings, [url])[0][url].status == LinkStatus.OK
+
+
+def test_a_page_about_parking_research_is_not_parked() -> None:
+    # A paper or project page may talk about domain parking without being a parked page.
+    page = "<title>Understanding the domain parking ecosystem</title><p>parked domains abuse</p>"
+    assert parked_page(page) is None
+    assert quirk_for("arxiv.org").established  # paper pages are never looked at

@@ -86,6 +86,7 @@ SITES: tuple[Quirk, ...] = (
             r"file does not exist",
             r"<title>\s*Google Drive\s*[-–]\s*Page Not Found",
         ),
+        established=True,
         why="a removed file can still answer 200 with a 'does not exist' page",
     ),
     Quirk(
@@ -98,6 +99,7 @@ SITES: tuple[Quirk, ...] = (
             r"来晚了",
             r"share (?:link )?(?:has )?expired",
         ),
+        established=True,
         why="an expired or cancelled share answers 200 with a notice",
     ),
     Quirk(
@@ -107,6 +109,7 @@ SITES: tuple[Quirk, ...] = (
             r"<title>\s*arXiv[^<]*(?:Error|not found)",
             r"Paper not found",
         ),
+        established=True,
         why="some mirrors answer an unknown identifier with a 200 'not recognized' page",
     ),
 )
@@ -198,7 +201,7 @@ PARKED_PAGES: tuple[ParkedPage, ...] = (
         "This domain has been registered at Namecheap. Coming soon!",
     ),
     ParkedPage(
-        r"\bparked (?:free|domain)|\bdomain parking\b",
+        r"\bparked free\b|this (?:web ?site|domain) is parked|\bparked domain name\b",
         "registrar's parking page",
         "<title>Parked Domain name on Hostinger DNS system</title>",
     ),
