@@ -69,6 +69,13 @@ def test_a_move_onto_a_page_checked_bad_is_no_fix() -> None:
     assert url_fix(moved, {}, dead) is None
 
 
+def test_a_deep_link_moved_to_the_front_page_is_no_fix() -> None:
+    home = link(LinkStatus.MOVED, "https://a.org/papers/x.pdf", "https://a.org/")
+    assert url_fix(home, {}, {}) is None
+    site_moved = link(LinkStatus.MOVED, "https://a.org/", "https://b.org/")
+    assert url_fix(site_moved, {}, {}) == ("moved", "https://b.org/")
+
+
 def test_a_temporary_redirect_is_no_fix_unless_only_to_https() -> None:
     assert (
         url_fix(link(LinkStatus.REDIRECTED, "https://a.org/p", "https://b.org/q"), {}, {}) is None

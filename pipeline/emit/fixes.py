@@ -95,6 +95,10 @@ def _same_but_scheme(old: str, new: str) -> bool:
     return a.netloc.lower() == b.netloc.lower() and same_path and a.query == b.query
 
 
+def _to_the_front_page(old: str, new: str) -> bool:
+    return urlsplit(old).path.strip("/") != "" and urlsplit(new).path.strip("/") == ""
+
+
 def _renamed(url: str, repos: dict[str, RepoFacts]) -> str | None:
     split = split_repo_url(url)
     if split is None:
@@ -125,6 +129,8 @@ def url_fix(
         return None  # the target is itself checked, and not good
     if _same_but_scheme(link.url, new):
         return "https", new
+    if _to_the_front_page(link.url, new):
+        return None  # a deep link sent to the site's front page: the page is gone, not moved
     if link.status == LinkStatus.MOVED:
         return "moved", new
     return None  # a temporary redirect says nothing about where the link belongs
