@@ -170,7 +170,7 @@ def check(settings: Settings) -> None:
 @cli.command()
 @common_options
 def emit(settings: Settings) -> None:
-    """Write papers.bib, papers.json, README.md, links.json and link-report.md under output/."""
+    """Write papers.bib, papers.json, README.md, links.json, link-report.md and fixes/ under output/."""
     from pipeline.emit import run_emit
 
     finish(settings, [run_emit(settings)])
@@ -183,6 +183,27 @@ def refresh(settings: Settings) -> None:
     from pipeline.refresh import run_refresh
 
     finish(settings, run_refresh(settings))
+
+
+@cli.command()
+@click.argument("lists", nargs=-1, metavar="[LIST]...")
+@click.option("--apply", is_flag=True, help="Apply the patches to sources/ instead of printing.")
+@common_options
+def fix(settings: Settings, lists: tuple[str, ...], apply: bool) -> None:
+    """Print the ready patches in output/fixes/ (or apply them to sources/).
+
+    LIST: list ids [default: every list]. Each change's reason comes first
+    (file:line: moved → …); the patches go to stdout, so they can be piped to `git apply`.
+    """
+    from pipeline.emit import read_sources
+    from pipeline.emit.fixfiles import run_fix
+
+    run = run_fix(settings, read_sources(settings), lists, apply=apply)
+    for line in run.report.lines:
+        click.echo(line, err=not apply)
+    for patch in run.patches:
+        click.echo(patch, nl=False)  # bytes: written as they are (CRLF lines stay CRLF)
+    finish(settings, [])
 
 
 @cli.group()

@@ -61,6 +61,9 @@ class CheckSettings:
     """Consecutive failing runs before a link is reported ``dead`` (hysteresis)."""
     github_batch: int = 50
     """Repositories per GraphQL query (aliases)."""
+    parking_look: bool = True
+    """Fetch one page (a body prefix) of each host not too big to lapse, to see whether it is
+    a parking or for-sale page: one GET more per small host."""
     backoff: float = 1.0
     """Seconds before the first retry; doubled each retry, with random jitter added."""
     backoff_max: float = 30.0

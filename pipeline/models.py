@@ -172,7 +172,9 @@ class ResolvedWork:
 
 class LinkStatus(StrEnum):
     """Outcome of checking one URL. ``failing`` is a first failure, ``dead`` only after
-    ``dead_after`` consecutive failing runs (hysteresis)."""
+    ``dead_after`` consecutive failing runs (hysteresis). ``parked``: the page is a domain
+    marketplace's, a parking page or a lapsed domain now serving something else: never good,
+    and there is no new address to fix it with."""
 
     OK = "ok"
     REDIRECTED = "redirected"
@@ -180,6 +182,7 @@ class LinkStatus(StrEnum):
     FAILING = "failing"
     DEAD = "dead"
     BLOCKED = "blocked"
+    PARKED = "parked"
     TIMEOUT = "timeout"
     ERROR = "error"
     UNCHECKED = "unchecked"

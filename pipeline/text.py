@@ -24,11 +24,17 @@ def fix_text(text: str) -> str:
 
     Correct non-Latin text stays: a run is only re-decoded when its bytes form valid UTF-8.
     """
+    return " ".join(repair_mojibake(text).split())
+
+
+def repair_mojibake(text: str) -> str:
+    """The mojibake repair of :func:`fix_text` alone, whitespace left as it is (the fixes of
+    issue 15 write it back into a list line, which must keep everything else)."""
     if not text.isascii():
         text = ftfy.fix_text(text, _FTFY)
         if not text.isascii():
             text = _MOJIBAKE_RUN.sub(_undo_mac_roman, text)
-    return " ".join(text.split())
+    return text
 
 
 def _undo_mac_roman(match: re.Match[str]) -> str:

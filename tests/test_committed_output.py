@@ -21,7 +21,7 @@ def test_committed_papers_json_validates() -> None:
 
 
 def test_committed_output_holds_nothing_from_the_fake_web() -> None:
-    for path in sorted(Path(OUTPUT).iterdir()):
+    for path in sorted(p for p in Path(OUTPUT).rglob("*") if p.is_file()):
         text = path.read_text(encoding="utf-8")
         for marker in ("127.0.0.1", "localhost", "tests@example.org", "/web/"):
             assert marker not in text, f"{path.name} mentions {marker!r}"

@@ -341,6 +341,13 @@ class Runner:
                 echo,
                 f"  exit {status}",
                 "fi",
+                # fix --apply mends the list; scrape and emit after it change nothing more
+                'if [ "$1" = fix ]; then',
+                '  echo "- fixed entry" > sources/a.md',
+                '  echo "sources/a.md:1: moved → https://new.example/ (was http://old.example/)"',
+                "  exit 0",
+                "fi",
+                'if [ "$1" = scrape ] || [ "$1" = emit ]; then exit 0; fi',
                 "exit 99",
                 "",
             ]
@@ -470,6 +477,23 @@ def test_update_step_can_be_turned_off(runner: Runner) -> None:
             runner.run("Update the lists from upstream", {"UPDATE_SOURCES": value}).returncode == 0
         )
     assert runner.calls.read_text(encoding="utf-8").splitlines() == ["sources update"] * 2
+
+
+def test_fixes_are_applied_only_when_asked(runner: Runner) -> None:
+    runner.fake_pipeline(0, change=False)
+    for value in ("null", "false"):
+        result = runner.run("pipeline refresh", {"APPLY_FIXES": value})
+        assert result.returncode == 0, result.stderr
+        assert "changed=false" in runner.outputs()
+    assert runner.calls.read_text(encoding="utf-8").splitlines() == ["refresh"] * 2
+    result = runner.run("pipeline refresh", {"APPLY_FIXES": "true"})
+    assert result.returncode == 0, result.stderr
+    calls = runner.calls.read_text(encoding="utf-8").splitlines()
+    assert calls[2:] == ["refresh", "fix --apply", "scrape -q", "emit -q"]
+    assert "changed=true" in runner.outputs()
+    staged = runner.temp / "publish"
+    assert (staged / "sources" / "a.md").read_text(encoding="utf-8") == "- fixed entry\n"
+    assert "moved → https://new.example/" in (staged / "summary.txt").read_text(encoding="utf-8")
 
 
 def test_update_failures(runner: Runner) -> None:

@@ -67,6 +67,8 @@ class UrlState:
     """End of the URL's time budget: set when its first request is sent, not while queued."""
     get_only: bool = False
     """HEAD failed with a 5xx: later tries use GET."""
+    looking: bool = False
+    """The next GET reads a body prefix to look for parking fingerprints."""
 
 
 class LinkChecker:
@@ -200,6 +202,16 @@ class LinkChecker:
                 )
             current = urljoin(current, location.strip())
             hops.append(f"{answer.status} {current}")
+            onto = quirk_for(host_of(current))
+            if onto.parking:  # a lapsed domain sent to a marketplace: no need to go there
+                return Fetched(
+                    LinkStatus.PARKED,
+                    http_status=answer.status,
+                    final_url=current,
+                    note=f"parked: redirects to {onto.why}",
+                    hops=hops,
+                    answered=True,
+                )
             if answer.status in PERMANENT_REDIRECTS and permanent:
                 moved_to = current
             else:
@@ -229,7 +241,24 @@ class LinkChecker:
             if answer.status >= 500:
                 progress.get_only = True
             return await self._request(False, url, quirk, progress, origin)
+        if 200 <= answer.status < 300 and self._look_for_parking(url, quirk):
+            progress.looking = True
+            try:
+                return await self._request(False, url, quirk, progress, origin)
+            finally:
+                progress.looking = False
         return answer
+
+    def _look_for_parking(self, url: str, quirk: Quirk) -> bool:
+        """Whether this page is the one of its host to fetch whole (a prefix) for parking
+        fingerprints: one per host, never on hosts too big to lapse."""
+        host = self._host(host_of(url))
+        if not self.limits.parking_look or quirk.established or quirk.soft404:
+            return False
+        if host.parking_looked:
+            return False
+        host.parking_looked = True
+        return True
 
     def _final(
         self, answer: Answer, quirk: Quirk, hops: list[str], moved_to: str | None, current: str
@@ -237,6 +266,11 @@ class LinkChecker:
         """The outcome of the answer that ended the chain of redirects."""
         result = classify(answer, quirk, self.limits.retry_after_cap)
         result.hops = hops
+        host = self._host(host_of(current))
+        if result.status == LinkStatus.PARKED:
+            host.parked = result.note
+        elif result.status == LinkStatus.OK and host.parked:
+            result.status, result.note = LinkStatus.PARKED, f"{host.parked} (same host)"
         if hops and result.status == LinkStatus.OK:
             result.status = LinkStatus.MOVED if moved_to else LinkStatus.REDIRECTED
             result.final_url = moved_to or current
@@ -308,7 +342,7 @@ class LinkChecker:
             if left <= 0:
                 return Fetched(LinkStatus.TIMEOUT, note="time budget for this URL used up")
             self.stats.requests += 1
-            read_body = method == "GET" and bool(quirk.soft404)
+            read_body = method == "GET" and (bool(quirk.soft404) or progress.looking)
             target = remap(url, self.settings.remap)
             return await send(
                 self.session,

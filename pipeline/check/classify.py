@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from pipeline.check.quirks import Quirk
+from pipeline.check.quirks import Quirk, parked_page
 from pipeline.errors import AddressRefused
 from pipeline.http import parse_retry_after
 from pipeline.models import LinkStatus
@@ -70,6 +70,9 @@ def classify(answer: Answer, quirk: Quirk, retry_after_cap: float) -> Fetched:
                     certain=True,
                     answered=True,
                 )
+        why = parking(answer, quirk)
+        if why is not None:
+            return Fetched(LinkStatus.PARKED, http_status=code, note=why, answered=True)
         return Fetched(LinkStatus.OK, http_status=code, answered=True)
     if code in GONE:
         return Fetched(LinkStatus.FAILING, http_status=code, certain=True, answered=True)
@@ -95,6 +98,17 @@ def classify(answer: Answer, quirk: Quirk, retry_after_cap: float) -> Fetched:
         retryable=retryable,
         retry_after=parse_retry_after(answer.headers.get("retry-after")) if retryable else None,
     )
+
+
+def parking(answer: Answer, quirk: Quirk) -> str | None:
+    """Why a 2xx page is a parking or for-sale page (its host, or a fingerprint), or None."""
+    if quirk.parking:
+        return f"parked: {quirk.why}"
+    if answer.body and not quirk.established:
+        row = parked_page(answer.body.decode("utf-8", "replace"))
+        if row is not None:
+            return f"parked: {row.why}"
+    return None
 
 
 def blocked(code: int, quirk: Quirk) -> Fetched:

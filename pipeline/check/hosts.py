@@ -28,6 +28,11 @@ class HostState:
     """Set when the first HEAD to the host has an outcome. Until then the host's other URLs
     wait (at most PROBE_WAIT), so a host that refuses HEAD costs one wasted request, not one
     per slot, and a slow host is not held back for long."""
+    parking_looked: bool = False
+    """One page of the host has been fetched with GET to look for parking fingerprints (a
+    parked domain answers every path with the same page, so one look serves the host)."""
+    parked: str | None = None
+    """Why the host's pages are parking pages, once one was found to be."""
     unreachable_urls: int = 0
     down: Fetched | None = None
     left: int = 0

@@ -12,6 +12,16 @@ the hosts below are treated by what they are known to do rather than by the stat
 ``soft404``
     Regular expressions that, found in the first bytes of a 200 body, mean the thing is gone.
     Hosts with fingerprints are fetched with GET so that there is a body to look at.
+``parking``
+    A domain marketplace or parking host: a link that ends there (any redirect hop onto it)
+    is ``parked``, whatever the page says, because a lapsed domain is sent there for sale.
+``established``
+    A host too big to lapse (GitHub, arXiv, doi.org …): its pages are never looked at for
+    parking fingerprints, so its links cost no extra GET.
+
+:data:`PARKED_PAGES` are the fingerprints of a page that is a parking or for-sale page (or a
+hijacked domain now serving spam), whatever host serves it: each row a pattern, why, and an
+example of the text it catches, which its test checks.
 """
 
 from __future__ import annotations
@@ -30,6 +40,8 @@ class Quirk:
     head_unreliable: bool = False
     soft404: tuple[str, ...] = ()
     why: str = ""
+    parking: bool = False
+    established: bool = False
     _patterns: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -52,7 +64,7 @@ def _wall(host: str, why: str) -> Quirk:
     return Quirk(host, bot_wall=True, head_unreliable=True, why=why)
 
 
-QUIRKS: tuple[Quirk, ...] = (
+SITES: tuple[Quirk, ...] = (
     _wall("ieeexplore.ieee.org", "answers bots with 418 or a JavaScript challenge"),
     _wall("sciencedirect.com", "Elsevier: 403 to non-browser clients"),
     _wall("linkinghub.elsevier.com", "Elsevier DOI landing: redirects into sciencedirect's wall"),
@@ -74,6 +86,7 @@ QUIRKS: tuple[Quirk, ...] = (
             r"file does not exist",
             r"<title>\s*Google Drive\s*[-–]\s*Page Not Found",
         ),
+        established=True,
         why="a removed file can still answer 200 with a 'does not exist' page",
     ),
     Quirk(
@@ -86,6 +99,7 @@ QUIRKS: tuple[Quirk, ...] = (
             r"来晚了",
             r"share (?:link )?(?:has )?expired",
         ),
+        established=True,
         why="an expired or cancelled share answers 200 with a notice",
     ),
     Quirk(
@@ -95,9 +109,121 @@ QUIRKS: tuple[Quirk, ...] = (
             r"<title>\s*arXiv[^<]*(?:Error|not found)",
             r"Paper not found",
         ),
+        established=True,
         why="some mirrors answer an unknown identifier with a 200 'not recognized' page",
     ),
 )
+
+
+def _parking(host: str, why: str) -> Quirk:
+    return Quirk(host, parking=True, why=why)
+
+
+def _established(host: str) -> Quirk:
+    return Quirk(host, established=True, why="too big to lapse: no parking look")
+
+
+PARKING_HOSTS: tuple[Quirk, ...] = (
+    _parking("sedo.com", "Sedo: domain marketplace; lapsed domains redirect to its sale page"),
+    _parking("sedoparking.com", "Sedo's parking servers"),
+    _parking("dan.com", "Dan.com (GoDaddy): domain marketplace landing pages"),
+    _parking("afternic.com", "Afternic (GoDaddy): domain marketplace"),
+    _parking("hugedomains.com", "HugeDomains: buys lapsed domains and sells them"),
+    _parking("buydomains.com", "BuyDomains: domain marketplace"),
+    _parking("undeveloped.com", "Undeveloped: domain marketplace"),
+    _parking("atom.com", "Atom (formerly Squadhelp): domain marketplace"),
+    _parking("parkingcrew.net", "ParkingCrew: parking pages with ads"),
+    _parking("bodis.com", "Bodis: parking pages with ads"),
+    _parking("parklogic.com", "ParkLogic: parking traffic"),
+    _parking("above.com", "Above.com: parking and domain sales"),
+    _parking("domainmarket.com", "DomainMarket: domain marketplace"),
+)
+"""Domain marketplaces and parking hosts (a row of :data:`QUIRKS` each)."""
+
+ESTABLISHED_HOSTS: tuple[Quirk, ...] = tuple(
+    _established(host)
+    for host in (
+        "github.com",
+        "github.io",
+        "githubusercontent.com",
+        "doi.org",
+        "huggingface.co",
+        "openreview.net",
+        "paperswithcode.com",
+        "google.com",
+        "youtube.com",
+        "kaggle.com",
+        "zenodo.org",
+        "springer.com",
+        "nature.com",
+        "thecvf.com",
+        "aaai.org",
+        "neurips.cc",
+        "nips.cc",
+        "acm.org",
+        "ieee.org",
+        "copernicus.org",
+        "spiedigitallibrary.org",
+    )
+)
+
+QUIRKS: tuple[Quirk, ...] = SITES + PARKING_HOSTS + ESTABLISHED_HOSTS
+"""The whole table, searched in order: the first row whose host matches is the host's."""
+
+
+@dataclass(frozen=True)
+class ParkedPage:
+    """A fingerprint of a parking, for-sale or hijacked page, with text it must catch."""
+
+    pattern: str
+    why: str
+    example: str
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.IGNORECASE)
+
+
+PARKED_PAGES: tuple[ParkedPage, ...] = (
+    ParkedPage(
+        r"(?:this|the) domain(?: name)?(?: [\w.-]+)? (?:is|may be) for sale",
+        "for-sale notice of a lapsed domain",
+        "<h1>This domain is for sale!</h1>",
+    ),
+    ParkedPage(
+        r"buy this domain",
+        "marketplace call to action",
+        "<a href='/buy'>Buy this domain</a> today",
+    ),
+    ParkedPage(
+        r"this domain (?:name )?(?:has (?:just )?been|is) (?:parked|registered)\b",
+        "registrar's placeholder for a domain nobody serves",
+        "This domain has been registered at Namecheap. Coming soon!",
+    ),
+    ParkedPage(
+        r"\bparked free\b|this (?:web ?site|domain) is parked|\bparked domain name\b",
+        "registrar's parking page",
+        "<title>Parked Domain name on Hostinger DNS system</title>",
+    ),
+    ParkedPage(
+        r"sedoparking|parkingcrew|bodis\.com|window\.park\s*=",
+        "a parking service's page script",
+        "<script>window.park = 'eyJ1dWlkIjoi';</script>",
+    ),
+    ParkedPage(
+        r"\b(?:slot gacor|judi (?:slot|online)|togel online|situs slot)\b",
+        "a lapsed domain now serving gambling spam (hijacked)",
+        "<title>SLOT GACOR Hari Ini - Situs Judi Online Terpercaya</title>",
+    ),
+)
+
+
+def parked_page(body: str) -> ParkedPage | None:
+    """The fingerprint row ``body`` matches, or None."""
+    for row in PARKED_PAGES:
+        if row.regex.search(body):
+            return row
+    return None
 
 
 NO_QUIRK = Quirk("")

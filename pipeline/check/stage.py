@@ -283,7 +283,7 @@ def run_check(settings: Settings) -> StageReport:
     missing = len(run.missing) if run else 0
     if inputs.repos and fresh + missing < len(inputs.repos):
         report.degraded.append("github")
-    report.problems = counts.get(str(LinkStatus.DEAD), 0)
+    report.problems = counts.get(str(LinkStatus.DEAD), 0) + counts.get(str(LinkStatus.PARKED), 0)
     report.requests = stats.requests + (run.requests if run else 0)
     report.seconds = round(time.monotonic() - started, 3)
     report.lines = _summary(report, links, run, from_api)
@@ -309,7 +309,7 @@ def _summary(
     if run is not None and run.unreachable:
         lines.append(f"  github: {run.unreachable}; last known figures kept")
     for link in links:
-        if link.status in (LinkStatus.DEAD, LinkStatus.MOVED):
+        if link.status in (LinkStatus.DEAD, LinkStatus.PARKED, LinkStatus.MOVED):
             target = f" → {link.final_url}" if link.final_url else ""
             lines.append(f"  {link.status}: {link.url}{target} ({', '.join(link.found_in[:3])})")
     return lines

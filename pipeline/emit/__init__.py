@@ -16,6 +16,7 @@ from typing import Any
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.emit import bibtex, csljson, readme, report
+from pipeline.emit.fixfiles import write_fixes
 from pipeline.emit.inputs import EmitInput
 from pipeline.emit.keys import KeyMap, identifiers, work_identifiers
 from pipeline.emit.records import Record, from_resolved, merge
@@ -119,7 +120,8 @@ def _write(
 
 
 def run_emit(settings: Settings) -> StageReport:
-    """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md."""
+    """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md
+    and the lists' patches in output/fixes/."""
     started = time.monotonic()
     out = settings.output_dir
     resolved = _read_resolved(settings.build_dir / "resolved.json")
@@ -144,9 +146,11 @@ def run_emit(settings: Settings) -> StageReport:
         retained=retained,
     )
 
-    written = _write(out, everything, keymap, new_links_bytes, data)
+    fixed = write_fixes(settings, data.sources, links)
+    data.fixes, data.upstream_fixes = fixed.counts, fixed.upstream
+    written = _write(out, everything, keymap, new_links_bytes, data) + fixed.files
     statuses = [link.status for link in links.links]
-    dead = sum(s == LinkStatus.DEAD for s in statuses)
+    dead = sum(s in (LinkStatus.DEAD, LinkStatus.PARKED) for s in statuses)
     unverified = sum(not r.verified for r, _ in current)
     counts = {
         "works": len(current),
@@ -155,12 +159,14 @@ def run_emit(settings: Settings) -> StageReport:
         "unverified": unverified,
         "links": len(statuses),
         "dead": dead,
+        "fixes": sum(fixed.counts.values()),
         "files_written": written,
     }
     line = (
         f"emit: {len(everything)} BibTeX/CSL entries ({len(current)} works in the lists, "
         f"{len(retained)} kept from the previous output, {unverified} unverified), "
-        f"{dead} dead links; {written} file(s) changed"
+        f"{dead} dead or parked links; {sum(fixed.counts.values())} fix(es) in "
+        f"{len(fixed.counts)} patch(es); {written} file(s) changed"
     )
     if new_links is None:
         line += "; no build/links.json (check not run): output/links.json left as it was"

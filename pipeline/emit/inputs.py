@@ -18,3 +18,7 @@ class EmitInput:
     previous_links: LinkReport
     sources: list[SourceList] = field(default_factory=list)
     retained: list[Record] = field(default_factory=list)
+    fixes: dict[str, int] = field(default_factory=dict)
+    """List id → changes in its ``output/fixes/<id>.patch`` (lists with a patch only)."""
+    upstream_fixes: set[str] = field(default_factory=set)
+    """Lists whose patch has an upstream form (``<id>.upstream.patch``)."""

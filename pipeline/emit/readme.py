@@ -99,6 +99,8 @@ class _Links:
         text = md_link(label, target)
         if result and result.status == LinkStatus.DEAD:
             text += " (link dead)"
+        elif result and result.status == LinkStatus.PARKED:
+            text += " (domain parked or for sale)"
         return text
 
     def repo(self, name: str) -> RepoFacts | None:
@@ -190,7 +192,12 @@ def render(data: EmitInput) -> str:
         "",
         f"**{len(data.current)}** works · **{len(used)}** lists merged · "
         f"**{with_code}** with code · **{checked}** links checked · "
-        f"**{statuses.get(LinkStatus.DEAD, 0)}** dead",
+        f"**{statuses.get(LinkStatus.DEAD, 0)}** dead"
+        + (
+            f" · **{statuses[LinkStatus.PARKED]}** parked"
+            if statuses.get(LinkStatus.PARKED)
+            else ""
+        ),
         "",
     ]
     if unverified:

@@ -112,3 +112,19 @@ def repo_home(url: str) -> str | None:
 def home_url(name: str) -> str:
     """The repository's home page."""
     return f"https://github.com/{name}"
+
+
+_REPO_URL = re.compile(r"(?i)https?://(?:www\.)?github\.com/([^/?#\s]+)/([^/?#\s]+)(.*)")
+
+
+def split_repo_url(url: str) -> tuple[str, str] | None:
+    """``(owner/repo lower-case, the rest)`` of a URL into a repository on github.com: the rest
+    is whatever follows the name (a path, ``?tab=…``, ``#anchor``), as written; None when the
+    URL is no repository's."""
+    match = _REPO_URL.fullmatch(url.strip())
+    if match is None:
+        return None
+    name = from_segments([match.group(1), match.group(2)])
+    if name is None:
+        return None
+    return name, match.group(3)
