@@ -15,7 +15,8 @@ from typing import Any
 
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
-from pipeline.emit import bibtex, csljson, readme, report
+from pipeline.emit import bibtex, csljson, readme, report, review
+from pipeline.emit.dedupe import merge_duplicates
 from pipeline.emit.inputs import EmitInput
 from pipeline.emit.keys import KeyMap, identifiers, work_identifiers
 from pipeline.emit.records import Record, from_resolved, merge
@@ -114,12 +115,14 @@ def _write(
         written += atomic_write_bytes(out / "links.json", new_links_bytes)
     written += atomic_write_text(out / "README.md", readme.render(data))
     written += atomic_write_text(out / "link-report.md", report.render(data))
+    written += atomic_write_text(out / "review.json", review.render_json(data.findings))
 
     return written
 
 
 def run_emit(settings: Settings) -> StageReport:
-    """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md."""
+    """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md,
+    review.json."""
     started = time.monotonic()
     out = settings.output_dir
     resolved = _read_resolved(settings.build_dir / "resolved.json")
@@ -134,6 +137,9 @@ def run_emit(settings: Settings) -> StageReport:
     links = new_links or previous_links or LinkReport()
 
     current, retained = build_records(resolved, keymap, previous)
+    current, merged = merge_duplicates(current, keymap, previous)
+    retained = [r for r in retained if r.key not in keymap.merged]
+    findings = review.read_findings(settings.build_dir / "findings.json") + merged
     _apply_repo_facts([r for r, _ in current], links)
     everything = [r for r, _ in current] + retained
     data = EmitInput(
@@ -142,6 +148,7 @@ def run_emit(settings: Settings) -> StageReport:
         previous_links=previous_links or LinkReport(),
         sources=read_sources(settings),
         retained=retained,
+        findings=findings,
     )
 
     written = _write(out, everything, keymap, new_links_bytes, data)
@@ -156,12 +163,13 @@ def run_emit(settings: Settings) -> StageReport:
         "links": len(statuses),
         "dead": dead,
         "files_written": written,
-    }
+    } | {f"findings {k}": n for k, n in review.counts(findings).items()}
     line = (
         f"emit: {len(everything)} BibTeX/CSL entries ({len(current)} works in the lists, "
         f"{len(retained)} kept from the previous output, {unverified} unverified), "
         f"{dead} dead links; {written} file(s) changed"
     )
+    line += "; list findings: " + ", ".join(f"{k} {n}" for k, n in review.counts(findings).items())
     if new_links is None:
         line += "; no build/links.json (check not run): output/links.json left as it was"
     return StageReport(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pipeline.catalog import SourceList
 from pipeline.emit.records import Record
-from pipeline.models import LinkReport, ResolvedWork
+from pipeline.models import Finding, LinkReport, ResolvedWork
 
 
 @dataclass
@@ -18,3 +18,4 @@ class EmitInput:
     previous_links: LinkReport
     sources: list[SourceList] = field(default_factory=list)
     retained: list[Record] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
