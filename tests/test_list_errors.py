@@ -278,7 +278,7 @@ def test_what_a_citation_of_a_merged_away_key_gives(tmp_path: Path) -> None:
 def test_lists_disagreeing_on_year_and_venue_are_findings() -> None:
     title = "GeoChat: Grounded Large Vision-Language Model for Remote Sensing"
     places = [
-        Place("a", "sources/a.md", 3, (), title, "2023-11", "CVPR"),
+        Place("a", "sources/a.md", 3, (), title, "2022-11", "CVPR"),
         Place("b", "sources/b.md", 8, (), title, "2024", "CVPR 2024"),
         Place("c", "sources/c.md", 9, (), title, "2024", "TGRS"),
     ]
@@ -287,7 +287,7 @@ def test_lists_disagreeing_on_year_and_venue_are_findings() -> None:
     found = disagreements([unverified])
     said = sorted((f.file, str(f.list_says.get("year") or f.list_says["venue"])) for f in found)
     assert said == [
-        ("sources/a.md", "2023"),
+        ("sources/a.md", "2022"),
         ("sources/a.md", "CVPR"),
         ("sources/b.md", "2024"),
         ("sources/b.md", "CVPR 2024"),
@@ -295,6 +295,7 @@ def test_lists_disagreeing_on_year_and_venue_are_findings() -> None:
         ("sources/c.md", "TGRS"),
     ]
     # With the registry's record the registry decides: 2024 (and the preprint's 2023) stand.
+    work.places[0] = Place("a", "sources/a.md", 3, (), title, "2023-11", "CVPR")
     verified = ResolvedWork(
         work,
         {"title": title, "issued": {"date-parts": [[2024]]}, "custom": {"arxiv": "2311.15826"}},

@@ -4,7 +4,10 @@
 * ``wrong-paper-link``: a record found through one of a work's ids named another paper
   (:meth:`~pipeline.resolve.base.Context.confirm`);
 * ``disagreement``: a list gives a year the registry's record does not have (neither the
-  published year nor the preprint's), or lists give one work different years or venues.
+  published year nor the preprint's, nor the year after a preprint that the registries know
+  only as a preprint), or lists give one work different venues, or years more than one
+  apart (where no registry knows the work, only the lists are compared; a year apart is a
+  preprint's year beside its publication's).
 
 Where the work was then found by its title, the finding's ``fix`` names the right link.
 The registry's record is what the outputs use either way; a finding only reports.
@@ -100,14 +103,19 @@ def disagreements(resolved: Iterable[ResolvedWork]) -> list[Finding]:
         places = rw.work.places
         years = {p: y for p in places if (y := _year(p)) is not None}
         registry = csl_year(rw.csl) if rw.verified else None
-        allowed = {y for y in (registry, _preprint_year(rw)) if y is not None}
+        preprint = _preprint_year(rw) if rw.verified else None
+        allowed = {y for y in (registry, preprint) if y is not None}
+        if rw.resolved_by == "arxiv" and registry is not None:
+            allowed.add(registry + 1)  # the list may give the year it was published
         for place, year in years.items():
             if allowed and year not in allowed:
                 out.append(_finding(rw, place, "year", year, registry, "the registry"))
-        if not allowed and len(set(years.values())) > 1:
+        if not allowed:
+            # a year apart is a preprint's year beside its publication's: no error
             for place, year in years.items():
-                others = sorted({y for y in years.values() if y != year})
-                out.append(_finding(rw, place, "year", year, None, f"other lists ({others})"))
+                others = sorted({y for y in years.values() if abs(y - year) > 1})
+                if others:
+                    out.append(_finding(rw, place, "year", year, None, f"other lists ({others})"))
         venues = {p: v for p in places if (v := _venue(p.venue))}
         for place, venue in venues.items():
             if any(not venue & other for other in venues.values()):
