@@ -173,7 +173,9 @@ def test_markup_and_abbreviations_are_read_through() -> None:
         "remote sensing image captioning with vision language models"
     )
     assert title_agreement("$\\alpha$-CLIP: remote sensing", "α-CLIP: Remote Sensing") >= AGREE
-    assert title_agreement("RS Image Captioning: A Survey", "Remote sensing image captioning") >= AGREE
+    assert (
+        title_agreement("RS Image Captioning: A Survey", "Remote sensing image captioning") >= AGREE
+    )
 
 
 def test_names_are_not_paper_titles() -> None:

@@ -45,6 +45,10 @@ EARTHGPT = (
     "EarthGPT: A Universal Multi-modal Large Language Model for Multi-sensor Image "
     "Comprehension in Remote Sensing Domain"
 )
+RS_GPT4V = (
+    "RS-GPT4V: A Unified Multimodal Instruction-Following Dataset for Remote Sensing Image "
+    "Understanding"
+)
 RS_LLAVA = (
     "RS-LLaVA: A Large Vision-Language Model for Joint Captioning and Question Answering in "
     "Remote Sensing Imagery"
@@ -149,12 +153,11 @@ def test_entries_sharing_an_id_with_different_titles_are_two_works() -> None:
     survey = "Towards Vision-Language Geo-Foundation Model: A Survey"
     entries = [
         _entry(3, survey, "2406.09385"),
-        _entry(5, "RS-GPT4V: A Unified Multimodal Instruction-Following Dataset for Remote "
-               "Sensing Image Understanding", "2406.09385"),  # fmt: skip
+        _entry(5, RS_GPT4V, "2406.09385"),
         _entry(9, survey + ".", "2406.09385"),
     ]
     works, findings = merge_with_findings(entries)
-    assert [w.id for w in works][0] == "arxiv:2406.09385"
+    assert works[0].id == "arxiv:2406.09385"
     assert [len(w.places) for w in works] == [2, 1]
     assert works[1].ids.arxiv is None and works[1].id.startswith("title:")
     [finding] = findings
@@ -163,8 +166,10 @@ def test_entries_sharing_an_id_with_different_titles_are_two_works() -> None:
 
 
 def test_a_dataset_row_titled_by_its_name_still_merges_with_its_paper() -> None:
-    entries = [_entry(3, "RSITMD", "2204.09868"), _entry(4, "Exploring a Fine-Grained "
-               "Multiscale Method for Cross-Modal Remote Sensing Image Retrieval", "2204.09868")]  # fmt: skip
+    paper = (
+        "Exploring a Fine-Grained Multiscale Method for Cross-Modal Remote Sensing Image Retrieval"
+    )
+    entries = [_entry(3, "RSITMD", "2204.09868"), _entry(4, paper, "2204.09868")]
     works, findings = merge_with_findings(entries)
     assert len(works) == 1 and findings == []
 
@@ -239,12 +244,15 @@ def _latex_log(root: Path, old: str, backend: str) -> str:
     """Cite the merged-away key in a document built with ``backend``; the build's log."""
     shutil.copy(root / "output" / "papers.bib", root / "papers.bib")
     if backend == "bibtex":
-        pre, post = "", f"\\bibliographystyle{{plain}}\\bibliography{{papers}}"
+        pre, post = "", "\\bibliographystyle{plain}\\bibliography{papers}"
     else:
-        pre, post = "\\usepackage[backend=biber]{biblatex}\\addbibresource{papers.bib}", (
-            "\\printbibliography"
+        pre, post = (
+            "\\usepackage[backend=biber]{biblatex}\\addbibresource{papers.bib}",
+            ("\\printbibliography"),
         )
-    doc = f"\\documentclass{{article}}{pre}\\begin{{document}}\\cite{{{old}}}{post}\\end{{document}}"
+    doc = (
+        f"\\documentclass{{article}}{pre}\\begin{{document}}\\cite{{{old}}}{post}\\end{{document}}"
+    )
     (root / "paper.tex").write_text(doc, encoding="utf-8")
     latex = [require_tool("pdflatex"), "-interaction=nonstopmode", "paper"]
     tool = require_tool(backend)

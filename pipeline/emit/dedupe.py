@@ -107,6 +107,12 @@ def merge_duplicates(
             keymap.merged[current[i][0].key] = survivor[0].key
             findings += _findings(current[i], merged)
     out = [replace.get(i, pair) for i, pair in enumerate(current) if i not in gone]
+    # a key merged in an earlier run stays an alias even when its work has left the lists
+    aliases: dict[str, set[str]] = {}
+    for key in keymap.merged:
+        aliases.setdefault(keymap.resolve(key), set()).add(key)
+    for record, _ in out:
+        record.aliases = sorted(set(record.aliases) | aliases.get(record.key, set()))
     return out, findings
 
 
@@ -115,7 +121,9 @@ def _findings(pair: Pair, merged: Pair) -> list[Finding]:
     into, into_rw = merged
     said = {"title": into.title} | ({"doi": into.doi} if into.doi else {})
     said |= {"arxiv": into.arxiv} if into.arxiv else {}
-    where = ", ".join(sorted({str(p) for p in into_rw.work.places} - {str(p) for p in rw.work.places}))
+    where = ", ".join(
+        sorted({str(p) for p in into_rw.work.places} - {str(p) for p in rw.work.places})
+    )
     return [
         Finding.at(
             place,

@@ -74,9 +74,7 @@ def run_resolve(settings: Settings) -> StageReport:
     finally:
         cache.close()
 
-    resolved, kept, not_downgraded = settle(
-        works, found, previous, set(ctx.affected), ctx.rejected
-    )
+    resolved, kept, not_downgraded = settle(works, found, previous, set(ctx.affected), ctx.rejected)
     findings = scrape_findings(settings) + ctx.findings
     complete_fixes(findings, resolved)
     findings += disagreements(resolved)

@@ -36,7 +36,9 @@ class KnownDoiResolver:
             record = crossref.get_work(ctx, value)
         except Unavailable as exc:
             ctx.unavailable(work, exc)  # then doi.org, which also answers for Crossref DOIs
-        url = next((x.url for x in work.links if value in x.url.lower()), f"https://doi.org/{value}")
+        url = next(
+            (x.url for x in work.links if value in x.url.lower()), f"https://doi.org/{value}"
+        )
         if record is not None:
             csl = crossref.to_csl(record, work.id)
             if not ctx.confirm(work, f"doi:{value}", url, csl):
