@@ -42,7 +42,15 @@ from tests.helpers.fast import settings_toml
 
 pytestmark = [pytest.mark.network, pytest.mark.slow]
 
-OUTPUTS = ["papers.bib", "papers.json", "README.md", "links.json", "link-report.md", "keys.json"]
+OUTPUTS = [
+    "papers.bib",
+    "papers.json",
+    "README.md",
+    "links.json",
+    "link-report.md",
+    "keys.json",
+    "review.json",
+]
 STAGES = ["scrape", "resolve", "check", "emit"]
 CSL_SCHEMA = SHARED / "schemas" / "csl-data.json"
 
