@@ -360,6 +360,9 @@ def test_the_five_lists_hold_each_paper_once(fakeweb: FakeWeb, project: Path) ->
     assert review == sorted(review, key=lambda f: (f["source"], f["line"], f["kind"]))
     report = (out / "link-report.md").read_text(encoding="utf-8")
     assert "`sources/rs-mllm.md:185`" in report and report.count("### List errors") >= 2
+    readme = (out / "README.md").read_text(encoding="utf-8").splitlines()
+    [llava] = [line for line in readme if line.startswith("- [RS-LLaVA")]
+    assert " · in rs-cross-modal-retrieval › " in llava and "; rs-mllm › " in llava
     before = (out / "review.json").read_bytes()
     run_emit(settings)
     assert (out / "review.json").read_bytes() == before
