@@ -51,12 +51,17 @@ class Ids:
 
 @dataclass(frozen=True)
 class Place:
-    """Where an entry stands: list id, file, 1-based line and section path."""
+    """Where an entry stands: list id, file, 1-based line and section path, and what the
+    list says there (``title``, ``date``, ``venue``: the findings compare them with the
+    registry and with the other lists)."""
 
     source: str
     file: str
     line: int
     section: tuple[str, ...] = ()
+    title: str = ""
+    date: str = ""
+    venue: str = ""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
@@ -68,6 +73,9 @@ class Place:
             file=data["file"],
             line=int(data["line"]),
             section=tuple(data.get("section") or ()),
+            title=str(data.get("title") or ""),
+            date=str(data.get("date") or ""),
+            venue=str(data.get("venue") or ""),
         )
 
 
@@ -89,7 +97,15 @@ class Entry:
 
     @property
     def place(self) -> Place:
-        return Place(self.source, self.file, self.line, tuple(self.section))
+        return Place(
+            self.source,
+            self.file,
+            self.line,
+            tuple(self.section),
+            self.title,
+            self.date or "",
+            self.venue or "",
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Entry:
@@ -167,6 +183,51 @@ class ResolvedWork:
             verified=bool(data.get("verified", False)),
             list_fields=list(data.get("list_fields") or []),
             preprint_of=data.get("preprint_of"),
+        )
+
+
+@dataclass
+class Finding:
+    """Something wrong in a list, for ``output/review.json`` (DESIGN.md, "Records").
+
+    ``kind``: ``wrong-paper-link`` (an identifier's record names another paper),
+    ``shared-id`` (entries sharing an id name different papers), ``duplicate-merged`` (two
+    works found to be one paper), ``disagreement`` (lists, or a list and the registry,
+    disagree on year, venue or first author). ``fix`` is ``{"old": url, "new": url}`` only
+    where the right link is known with confidence.
+    """
+
+    kind: str
+    source: str
+    file: str
+    line: int
+    work_id: str
+    list_says: dict[str, Any] = field(default_factory=dict)
+    registry_says: dict[str, Any] = field(default_factory=dict)
+    fix: dict[str, str] | None = None
+    message: str = ""
+
+    @classmethod
+    def at(cls, place: Place, kind: str, work_id: str, **rest: Any) -> Finding:
+        """A finding about the entry at ``place``."""
+        return cls(kind, place.source, place.file, place.line, work_id, **rest)
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.source, self.line, self.kind, self.work_id, self.message)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        fix = data.get("fix")
+        return cls(
+            kind=str(data["kind"]),
+            source=str(data.get("source") or ""),
+            file=str(data.get("file") or ""),
+            line=int(data.get("line") or 0),
+            work_id=str(data.get("work_id") or ""),
+            list_says=dict(data.get("list_says") or {}),
+            registry_says=dict(data.get("registry_says") or {}),
+            fix={"old": str(fix["old"]), "new": str(fix["new"])} if isinstance(fix, dict) else None,
+            message=str(data.get("message") or ""),
         )
 
 

@@ -12,7 +12,15 @@ import pytest
 from pipeline.errors import InputError
 from tests.helpers.emit import emit, fixture, make_project, outputs
 
-EXPECTED = {"README.md", "keys.json", "link-report.md", "links.json", "papers.bib", "papers.json"}
+EXPECTED = {
+    "README.md",
+    "keys.json",
+    "link-report.md",
+    "links.json",
+    "papers.bib",
+    "papers.json",
+    "review.json",
+}
 
 
 def test_emit_writes_everything_and_reports(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Ready patches for the lists (issue 15), made against the fake web end to end.
 
 Two small lists hold one line per case: every fix kind (a move, a renamed repository linked
-with a path and an anchor, http→https, a wrong paper link from review.json, a mojibake
+with a path and an anchor, http→https, a wrong paper link from the identity findings, a mojibake
 line) and every exclusion (blocked, timeout, failing, a move whose target is dead, a parked
 domain). One list is LF with tabs and trailing spaces, the other CRLF without a final
 newline. The stages run for real (scrape, resolve offline, check against the fake web,
@@ -129,13 +129,14 @@ def make_web(web: FakeWeb) -> None:
 
 
 def make_project(root: Path, review: dict[str, Any] | None = REVIEW) -> None:
+    """The two lists; ``review``: identity findings as resolve hands them to emit (resolve
+    runs offline here, so it finds none itself)."""
     (root / "sources").mkdir(parents=True)
     (root / "sources" / "sources.toml").write_text(TOML, encoding="utf-8")
     (root / "sources" / "fixme.md").write_bytes("".join(LF_LINES).encode("utf-8"))
     (root / "sources" / "crlf.md").write_bytes(CRLF)
     if review is not None:
-        (root / "output").mkdir()
-        (root / "output" / "review.json").write_text(json.dumps(review), encoding="utf-8")
+        (root / "findings.json").write_text(json.dumps(review["findings"]), encoding="utf-8")
 
 
 def settings_for(web: FakeWeb, root: Path) -> Settings:
@@ -147,6 +148,9 @@ def settings_for(web: FakeWeb, root: Path) -> Settings:
 def refresh(settings: Settings) -> None:
     run_scrape(settings, None)
     run_resolve(dataclasses.replace(settings, offline=True))
+    given = settings.root / "findings.json"
+    if given.exists():  # resolve's build/findings.json, as if it had found these
+        shutil.copy(given, settings.build_dir / "findings.json")
     checked = run_check(settings)
     if not settings.offline:  # --strict counts parked links as problems, as dead ones
         assert checked.problems == checked.counts["parked"] == 2

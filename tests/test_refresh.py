@@ -42,7 +42,15 @@ from tests.helpers.fast import settings_toml
 
 pytestmark = [pytest.mark.network, pytest.mark.slow]
 
-OUTPUTS = ["papers.bib", "papers.json", "README.md", "links.json", "link-report.md", "keys.json"]
+OUTPUTS = [
+    "papers.bib",
+    "papers.json",
+    "README.md",
+    "links.json",
+    "link-report.md",
+    "keys.json",
+    "review.json",
+]
 STAGES = ["scrape", "resolve", "check", "emit"]
 CSL_SCHEMA = SHARED / "schemas" / "csl-data.json"
 
@@ -142,7 +150,10 @@ def check_outputs(root: Path) -> dict[str, Any]:
     bib_keys = [entry.key for entry in library.entries]
     assert len(bib_keys) == len(set(bib_keys))
     assert set(bib_keys) == {item["id"] for item in papers}
-    assert len(papers) == len(works), "every work is in papers.json, once"
+    # every work is in papers.json once; works found to be one paper are one entry (issue 11)
+    merged = {k: v["merged_into"] for k, v in keys["keys"].items() if "merged_into" in v}
+    assert set(merged.values()) <= set(bib_keys) and not set(merged) & set(bib_keys)
+    assert len(papers) == len(works) - len(merged), "every work is in papers.json, once"
     assert keys, "the key map is kept"
 
     assert isinstance(links, dict) and links["links"]

@@ -15,7 +15,8 @@ from typing import Any
 
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
-from pipeline.emit import bibtex, csljson, readme, report
+from pipeline.emit import bibtex, csljson, readme, report, review
+from pipeline.emit.dedupe import merge_duplicates
 from pipeline.emit.fixfiles import write_fixes
 from pipeline.emit.inputs import EmitInput
 from pipeline.emit.keys import KeyMap, identifiers, work_identifiers
@@ -115,13 +116,14 @@ def _write(
         written += atomic_write_bytes(out / "links.json", new_links_bytes)
     written += atomic_write_text(out / "README.md", readme.render(data))
     written += atomic_write_text(out / "link-report.md", report.render(data))
+    written += atomic_write_text(out / "review.json", review.render_json(data.findings))
 
     return written
 
 
 def run_emit(settings: Settings) -> StageReport:
-    """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md
-    and the lists' patches in output/fixes/."""
+    """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md,
+    review.json and the lists' patches in output/fixes/."""
     started = time.monotonic()
     out = settings.output_dir
     resolved = _read_resolved(settings.build_dir / "resolved.json")
@@ -136,6 +138,9 @@ def run_emit(settings: Settings) -> StageReport:
     links = new_links or previous_links or LinkReport()
 
     current, retained = build_records(resolved, keymap, previous)
+    current, merged = merge_duplicates(current, keymap, previous)
+    retained = [r for r in retained if r.key not in keymap.merged]
+    findings = review.read_findings(settings.build_dir / "findings.json") + merged
     _apply_repo_facts([r for r, _ in current], links)
     everything = [r for r, _ in current] + retained
     data = EmitInput(
@@ -144,36 +149,47 @@ def run_emit(settings: Settings) -> StageReport:
         previous_links=previous_links or LinkReport(),
         sources=read_sources(settings),
         retained=retained,
+        findings=findings,
     )
 
-    fixed = write_fixes(settings, data.sources, links)
+    fixed = write_fixes(settings, data.sources, links, review.with_fix(findings))
     data.fixes, data.upstream_fixes = fixed.counts, fixed.upstream
     written = _write(out, everything, keymap, new_links_bytes, data) + fixed.files
-    statuses = [link.status for link in links.links]
-    dead = sum(s in (LinkStatus.DEAD, LinkStatus.PARKED) for s in statuses)
-    unverified = sum(not r.verified for r, _ in current)
-    counts = {
-        "works": len(current),
-        "bib_entries": len(everything),
-        "kept_from_previous": len(retained),
-        "unverified": unverified,
-        "links": len(statuses),
-        "dead": dead,
-        "fixes": sum(fixed.counts.values()),
-        "files_written": written,
-    }
-    line = (
-        f"emit: {len(everything)} BibTeX/CSL entries ({len(current)} works in the lists, "
-        f"{len(retained)} kept from the previous output, {unverified} unverified), "
-        f"{dead} dead or parked links; {sum(fixed.counts.values())} fix(es) in "
-        f"{len(fixed.counts)} patch(es); {written} file(s) changed"
-    )
+    counts, line = _summary(data, len(everything), fixed.counts, written)
     if new_links is None:
         line += "; no build/links.json (check not run): output/links.json left as it was"
     return StageReport(
         stage="emit",
         counts=counts,
-        problems=dead + unverified,
+        problems=counts["dead"] + counts["unverified"],
         seconds=round(time.monotonic() - started, 3),
         lines=[line],
     )
+
+
+def _summary(
+    data: EmitInput, entries: int, fixes: dict[str, int], written: int
+) -> tuple[dict[str, int], str]:
+    """The stage's counts and its summary line."""
+    statuses = [link.status for link in data.links.links]
+    dead = sum(s in (LinkStatus.DEAD, LinkStatus.PARKED) for s in statuses)
+    unverified = sum(not r.verified for r, _ in data.current)
+    by_kind = review.counts(data.findings)
+    counts = {
+        "works": len(data.current),
+        "bib_entries": entries,
+        "kept_from_previous": len(data.retained),
+        "unverified": unverified,
+        "links": len(statuses),
+        "dead": dead,
+        "fixes": sum(fixes.values()),
+        "files_written": written,
+    } | {f"findings {k}": n for k, n in by_kind.items()}
+    line = (
+        f"emit: {entries} BibTeX/CSL entries ({len(data.current)} works in the lists, "
+        f"{len(data.retained)} kept from the previous output, {unverified} unverified), "
+        f"{dead} dead or parked links; {sum(fixes.values())} fix(es) in "
+        f"{len(fixes)} patch(es); {written} file(s) changed"
+        "; list findings: " + ", ".join(f"{k} {n}" for k, n in by_kind.items())
+    )
+    return counts, line

@@ -334,6 +334,9 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     """The fields of one entry, in a fixed order, values already LaTeX-escaped."""
     kind = entry_type(record)
     fields: list[tuple[str, str]] = [("title", latex_title(record.title))]
+    aliases = [a for a in record.aliases if _KEY.fullmatch(a)]
+    if aliases:  # biblatex: \cite{oldkey} still finds this entry
+        fields.insert(0, ("ids", ",".join(aliases)))
     if record.original_title:  # biblatex keeps it; BibTeX styles print the English title
         fields.append(("origtitle", latex_escape(record.original_title)))
     authors = [n for n in record.authors if name_text(n.display)]
@@ -380,6 +383,9 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
         fields.append(("note", latex_escape("; ".join(notes))))
     return fields
 
+
+_KEY = re.compile(r"[A-Za-z0-9_.:-]+")
+"""What a citation key made by emit looks like (an alias is written only if it is one)."""
 
 # IEEE's rule for a work published in another language: its English title, then "(in …)".
 _LANGUAGES = {"zh": "Chinese", "ja": "Japanese", "ko": "Korean"}

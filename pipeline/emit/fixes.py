@@ -220,11 +220,16 @@ def read_entries(path: Path) -> dict[str, list[Spot]] | None:
 
 
 def read_review(path: Path) -> list[dict[str, Any]]:
-    """The findings of ``output/review.json`` that carry a fix (issue 11's shape)."""
+    """The findings of ``output/review.json`` that carry a fix."""
     data = read_json(path, default=None)
     findings = data.get("findings") if isinstance(data, dict) else None
+    return fixable(findings if isinstance(findings, list) else [])
+
+
+def fixable(findings: list[Any]) -> list[dict[str, Any]]:
+    """The findings (review.json's shape) that carry a fix and name a file and line."""
     out = []
-    for item in findings if isinstance(findings, list) else []:
+    for item in findings:
         fix = item.get("fix") if isinstance(item, dict) else None
         if not isinstance(fix, dict) or not fix.get("old") or not fix.get("new"):
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.catalog import SourceList
 from pipeline.config import Settings
@@ -36,9 +37,15 @@ class Written:
     upstream: set[str] = field(default_factory=set)
 
 
-def write_fixes(settings: Settings, sources: list[SourceList], links: LinkReport) -> Written:
+def write_fixes(
+    settings: Settings,
+    sources: list[SourceList],
+    links: LinkReport,
+    review: list[dict[str, Any]] | None = None,
+) -> Written:
     """Write (or remove) every list's patches; without ``build/entries.json`` (scrape not run)
-    the folder is left as it is."""
+    the folder is left as it is. ``review``: the findings with a fix (review.json's shape) of
+    this emit; None reads them from ``output/review.json``."""
     folder = fixes_dir(settings)
     spots = read_entries(settings.build_dir / "entries.json")
     if spots is None:
@@ -46,7 +53,8 @@ def write_fixes(settings: Settings, sources: list[SourceList], links: LinkReport
         upstream = {i for i in counts if (folder / f"{i}.upstream.patch").is_file()}
         return Written(counts=counts, upstream=upstream)
     fixes = url_fixes(links)
-    review = read_review(settings.output_dir / "review.json")
+    if review is None:
+        review = read_review(settings.output_dir / "review.json")
     done = Written()
     keep: set[str] = set()
     for source in sources:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pipeline.catalog import SourceList
 from pipeline.emit.records import Record
-from pipeline.models import LinkReport, ResolvedWork
+from pipeline.models import Finding, LinkReport, ResolvedWork
 
 
 @dataclass
@@ -22,3 +22,4 @@ class EmitInput:
     """List id → changes in its ``output/fixes/<id>.patch`` (lists with a patch only)."""
     upstream_fixes: set[str] = field(default_factory=set)
     """Lists whose patch has an upstream form (``<id>.upstream.patch``)."""
+    findings: list[Finding] = field(default_factory=list)

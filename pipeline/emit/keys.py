@@ -85,6 +85,9 @@ class KeyMap:
     """Keys made from unverified list text; replaced once if verification contradicts them."""
     replaced: dict[str, str] = field(default_factory=dict)
     """Provisional keys that were replaced → their successor (never reused)."""
+    merged: dict[str, str] = field(default_factory=dict)
+    """Keys of works found to be one paper with another → the surviving key (an alias in
+    the surviving entry's biblatex ``ids``)."""
 
     @classmethod
     def from_json(cls, data: Any) -> KeyMap:
@@ -97,6 +100,8 @@ class KeyMap:
                 keymap.provisional.add(str(key))
             if isinstance(value.get("replaced_by"), str):
                 keymap.replaced[str(key)] = value["replaced_by"]
+            if isinstance(value.get("merged_into"), str):
+                keymap.merged[str(key)] = value["merged_into"]
         return keymap
 
     def to_json(self) -> dict[str, Any]:
@@ -107,13 +112,24 @@ class KeyMap:
                 item["provisional"] = True
             if key in self.replaced:
                 item["replaced_by"] = self.replaced[key]
+            if key in self.merged:
+                item["merged_into"] = self.merged[key]
             keys[key] = item
         return {
             "about": "Citation key → every identifier its work has had; keys are never reused. "
             "A provisional key (from unverified list text) may be replaced once, when its "
-            "work is first verified.",
+            "work is first verified. A key merged_into another names the same paper (two "
+            "works found to be one): cite either; biblatex finds both.",
             "keys": keys,
         }
+
+    def resolve(self, key: str) -> str:
+        """The key that stands for ``key`` now, through ``replaced_by`` and ``merged_into``."""
+        seen = {key}
+        while (nxt := self.merged.get(key) or self.replaced.get(key)) and nxt not in seen:
+            seen.add(nxt)
+            key = nxt
+        return key
 
     def remember(self, key: str, ids: Iterable[str]) -> None:
         self.entries.setdefault(key, set()).update(ids)

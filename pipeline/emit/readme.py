@@ -118,6 +118,18 @@ class _Links:
         return text + (f" ({delta:+,})" if delta else "")
 
 
+def _listed_in(rw: ResolvedWork) -> str:
+    """``in rs-mllm › Datasets; rs-vlm › Captioning`` for a work listed in more than one
+    list or section (one paper, one line: the line names every place it came from)."""
+    seen: list[str] = []
+    for place in rw.work.places:
+        section = re.sub(r"<[^>]*>", "", place.section[-1]).strip() if place.section else ""
+        label = place.source + (f" › {section}" if section else "")
+        if label not in seen:
+            seen.append(label)
+    return "in " + "; ".join(md_text(x, 120) for x in seen) if len(seen) > 1 else ""
+
+
 def work_line(record: Record, rw: ResolvedWork, links: _Links) -> str:
     """``- [Title](url) — Authors, *Venue* Year · paper · code ⭐ · project · marks · `key```."""
     paper_urls = [link.url for link in rw.work.links if link.role == "paper"]
@@ -156,6 +168,9 @@ def work_line(record: Record, rw: ResolvedWork, links: _Links) -> str:
         extras += [links.show("code", u) for u in code[:2]]
     for role, label in (("project", "project"), ("dataset", "data")):
         extras += [links.show(label, link.url) for link in rw.work.links if link.role == role][:2]
+    listed = _listed_in(rw)
+    if listed:
+        extras.append(listed)
     if not record.verified:
         extras.append("unverified")
     extras.append(f"`{record.key}`")

@@ -94,6 +94,8 @@ class Record:
     resolved_by: str = "list"
     confidence: float = 0.0
     verified: bool = False
+    aliases: list[str] = field(default_factory=list)
+    """Keys of works found to be this one paper (``output/keys.json``: ``merged_into``)."""
 
     @property
     def year(self) -> int | None:
@@ -307,6 +309,8 @@ def to_item(record: Record) -> dict[str, Any]:
     custom["resolved_by"] = record.resolved_by
     custom["confidence"] = round(record.confidence, 3)
     custom["verified"] = record.verified
+    if record.aliases:
+        custom["aliases"] = record.aliases
     item["custom"] = custom
     return item
 
@@ -341,6 +345,7 @@ def from_item(item: dict[str, Any]) -> Record:
         resolved_by=clean_text(custom.get("resolved_by"), 40) or "list",
         confidence=float(custom.get("confidence") or 0.0),
         verified=bool(custom.get("verified", False)),
+        aliases=sorted({clean_text(a, 100) for a in custom.get("aliases") or [] if a}),
     )
     # to_item fills these two for preprints; undo so the round trip is exact.
     if _is_preprint(record) and record.publisher == "arXiv":

@@ -10,6 +10,10 @@ nothing already known is lost; the failed services are reported in ``degraded`` 
 A work verified before also keeps its last known record when this run finds only something
 less authoritative (:data:`RANK`: a published record beats OpenAlex beats the arXiv preprint):
 a record is never downgraded because one answer was missing or wrong.
+
+A record found through an identifier is applied only when it agrees with what the list says;
+what the lists get wrong (links to another paper, ids shared by different papers, years and
+venues they disagree on) goes to ``build/findings.json`` (:mod:`pipeline.resolve.findings`).
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import time
 
 from pipeline.cache import HttpCache
 from pipeline.config import Settings
-from pipeline.models import StageReport, Work
+from pipeline.models import Finding, StageReport, Work
 from pipeline.progress import progress
 from pipeline.resolve.base import Context, Found
 from pipeline.resolve.fetch import Fetcher
+from pipeline.resolve.findings import complete_fixes, disagreements, scrape_findings
 from pipeline.resolve.history import last_known, load_works, settle, verified_on_arxiv
 from pipeline.resolve.registry import resolvers
 from pipeline.store import write_json
@@ -69,7 +74,11 @@ def run_resolve(settings: Settings) -> StageReport:
     finally:
         cache.close()
 
-    resolved, kept, not_downgraded = settle(works, found, previous, set(ctx.affected))
+    resolved, kept, not_downgraded = settle(works, found, previous, set(ctx.affected), ctx.rejected)
+    findings = scrape_findings(settings) + ctx.findings
+    complete_fixes(findings, resolved)
+    findings += disagreements(resolved)
+    findings.sort(key=Finding.sort_key)
     counts = {"works": len(works)} | {route: 0 for route in ROUTES}
     for rw in resolved:
         counts[rw.resolved_by] = counts.get(rw.resolved_by, 0) + 1
@@ -79,6 +88,8 @@ def run_resolve(settings: Settings) -> StageReport:
     counts["last-known"] = kept
     write_json(settings.build_dir / "resolved.json", resolved)
     write_json(settings.build_dir / "resolve-review.json", ctx.reviews)
+    write_json(settings.build_dir / "findings.json", findings)
+    counts["findings"] = len(findings)
     degraded = sorted(fetcher.failed)
     return StageReport(
         stage="resolve",

@@ -10,9 +10,10 @@ from typing import Any, Protocol
 
 from pipeline.config import Settings
 from pipeline.errors import Unavailable
-from pipeline.models import Work
+from pipeline.models import Finding, Work
+from pipeline.resolve.csl import list_to_csl
 from pipeline.resolve.fetch import Fetcher
-from pipeline.resolve.match import Verdict, csl_year, judge
+from pipeline.resolve.match import Verdict, agreement, csl_year, judge
 
 log = logging.getLogger("pipeline.resolve")
 
@@ -54,6 +55,61 @@ class Context:
     arxiv_known: frozenset[str] = frozenset()
     """Canonical arXiv ids arXiv verified in an earlier run: a feed without entries for them
     is a failed answer, not "not found"."""
+    findings: list[Finding] = field(default_factory=list)
+    rejected: dict[str, set[str]] = field(default_factory=dict)
+    """Work id → identifiers (``arxiv:ID``, ``doi:DOI``, ``ieee:N``, ``pii:X``) whose record
+    named another paper: never applied, never written as the work's id."""
+
+    def agrees(self, work: Work, candidate: dict[str, Any]) -> bool:
+        """Whether a record found through one of ``work``'s ids agrees with the list (no
+        finding either way)."""
+        current = list_to_csl(work)
+        authors = current.get("author") or []
+        first = authors[0] if authors else None
+        return agreement(work.title, first, csl_year(current), candidate).accepted
+
+    def confirm(
+        self,
+        work: Work,
+        ident: str,
+        url: str,
+        candidate: dict[str, Any],
+        other_titles: tuple[str, ...] = (),
+    ) -> bool:
+        """Whether a record found through ``ident`` (one of ``work``'s ids, from ``url``)
+        agrees with what the list says; when it names another paper, a ``wrong-paper-link``
+        finding per place of the work, and the id is noted as rejected."""
+        current = list_to_csl(work)
+        authors = current.get("author") or []
+        verdict = agreement(
+            work.title, authors[0] if authors else None, csl_year(current), candidate, other_titles
+        )
+        if verdict.accepted:
+            return True
+        self.rejected.setdefault(work.id, set()).add(ident)
+        other = str(candidate.get("title") or "")
+        names = candidate.get("author") or []
+        said = {
+            "title": other,
+            "first_author": str(names[0].get("family") or "") if names else "",
+            "year": csl_year(candidate),
+        }
+        kind, _, value = ident.partition(":")
+        label = {"arxiv": "arXiv", "doi": "DOI", "ieee": "IEEE document", "pii": "PII"}
+        for place in work.places:
+            self.findings.append(
+                Finding.at(
+                    place,
+                    "wrong-paper-link",
+                    work.id,
+                    list_says={"title": place.title or work.title, "link": url},
+                    registry_says={k: v for k, v in said.items() if v} | {kind: value},
+                    message=f"this row links another paper: {label.get(kind, kind)} {value} "
+                    f"is {other!r} (title agreement {verdict.agreement:.2f})",
+                )
+            )
+        log.info("%s: %s names another paper (%r)", work.id, ident, other)
+        return False
 
     def unavailable(self, work: Work, error: Unavailable) -> None:
         """Note that a service could not answer for ``work``."""

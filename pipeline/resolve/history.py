@@ -83,10 +83,12 @@ def verified_on_arxiv(previous: dict[str, ResolvedWork]) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _from_found(work: Work, found: Found) -> ResolvedWork:
+def _from_found(work: Work, found: Found, rejected: set[str]) -> ResolvedWork:
     csl = found.csl
     csl["id"] = work.id
     key = arxiv_id(work)
+    if key and f"arxiv:{key}" in rejected:
+        key = None  # the list's arXiv link is another paper's: not this work's id
     if key:
         csl.setdefault("custom", {}).setdefault("arxiv", key)
     list_fields = fill_from_list(csl, work)
@@ -103,8 +105,13 @@ def _from_found(work: Work, found: Found) -> ResolvedWork:
     )
 
 
-def _from_list(work: Work) -> ResolvedWork:
+def _from_list(work: Work, rejected: set[str]) -> ResolvedWork:
     csl = list_to_csl(work)
+    if f"doi:{str(csl.get('DOI') or '').lower()}" in rejected:
+        del csl["DOI"]  # the list's DOI is another paper's
+    custom = csl.get("custom")
+    if isinstance(custom, dict) and f"arxiv:{custom.get('arxiv')}" in rejected:
+        del csl["custom"]
     fields = [f for f in csl if f not in {"id", "type", "custom"}]
     return ResolvedWork(work=work, csl=csl, list_fields=fields)
 
@@ -126,10 +133,13 @@ def settle(
     found: dict[str, Found],
     previous: dict[str, ResolvedWork],
     affected: set[str],
+    rejected: dict[str, set[str]] | None = None,
 ) -> tuple[list[ResolvedWork], int, list[str]]:
     """Each work's record: the last known one, this run's, or the list's own text. Returns the
     records, how many were kept from before, and the not-downgraded ones (``id (from, not to)``).
-    ``affected`` are the works whose lookups a failed service touched."""
+    ``affected`` are the works whose lookups a failed service touched; ``rejected`` the ids
+    whose records named another paper (by work id), never written as the work's."""
+    rejected = rejected or {}
     resolved: list[ResolvedWork] = []
     kept = 0
     not_downgraded: list[str] = []
@@ -144,7 +154,7 @@ def settle(
             kept += 1
             not_downgraded.append(f"{work.id} ({before.resolved_by}, not {hit.resolved_by})")
         elif hit is not None:
-            resolved.append(_from_found(work, hit))
+            resolved.append(_from_found(work, hit, rejected.get(work.id, set())))
         else:
-            resolved.append(_from_list(work))
+            resolved.append(_from_list(work, rejected.get(work.id, set())))
     return resolved, kept, not_downgraded

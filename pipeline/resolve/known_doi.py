@@ -1,4 +1,6 @@
-"""Works with a DOI: the registration agency's record of the published work itself."""
+"""Works with a DOI: the registration agency's record of the published work itself, applied
+only when it agrees with what the list says (:meth:`Context.confirm`): a DOI taken from a
+link may belong to another paper."""
 
 from __future__ import annotations
 
@@ -34,9 +36,18 @@ class KnownDoiResolver:
             record = crossref.get_work(ctx, value)
         except Unavailable as exc:
             ctx.unavailable(work, exc)  # then doi.org, which also answers for Crossref DOIs
+        url = next(
+            (x.url for x in work.links if value in x.url.lower()), f"https://doi.org/{value}"
+        )
         if record is not None:
-            return Found(crossref.to_csl(record, work.id), "crossref", method, 1.0)
+            csl = crossref.to_csl(record, work.id)
+            if not ctx.confirm(work, f"doi:{value}", url, csl):
+                return None
+            return Found(csl, "crossref", method, 1.0)
         item = doi.fetch_csl(ctx, value)
         if item is None:
             return None
-        return Found(crossref.to_csl(item, work.id), "doi", method, 1.0)
+        csl = crossref.to_csl(item, work.id)
+        if not ctx.confirm(work, f"doi:{value}", url, csl):
+            return None
+        return Found(csl, "doi", method, 1.0)

@@ -6,7 +6,8 @@
 * ``aaai``: found by a Crossref title query and confirmed by the DOI ending in that number
   (AAAI DOIs end ``.{article}``).
 
-The identifier ties the record to the link; the title only grades the confidence.
+The identifier ties the record to the link; the title grades the confidence, and a record
+that clearly names another paper than the list's is not applied (:meth:`Context.confirm`).
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ class LinkLookupResolver:
         if not items:
             return None
         csl = crossref.to_csl(items[0], work.id)
+        if not ctx.confirm(work, f"{hit.rule.kind}:{hit.value}", hit.url, csl):
+            return None
         similarity = title_similarity(work.title, str(csl.get("title") or ""))
         return Found(
             csl, "crossref", f"rule:{hit.rule.publisher}", round(0.9 + 0.1 * similarity, 3)

@@ -9,6 +9,9 @@ A candidate is accepted only when all three hold (issue 3, "Published version"):
 * the years are within ``YEAR_SLACK`` of each other (when both sides have a year).
 
 A candidate that fails but is close (similarity ≥ ``REVIEW_FLOOR``) goes to the review list.
+
+A record found through an identifier is judged by :func:`agreement` instead: the id makes it
+likely the same work, so only a record that clearly names another paper is refused.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from pipeline.ids.agreement import AGREE, WEAK, is_name, title_agreement
 from pipeline.ids.names import split_name
 from pipeline.ids.titles import fold
 
@@ -110,3 +114,55 @@ def csl_year(csl: dict[str, Any]) -> int | None:
     except (KeyError, IndexError, TypeError):
         return None
     return int(year) if isinstance(year, int | str) and str(year).isdigit() else None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Whether a record found through an identifier stands for the list's entry.
+
+    An identifier is strong evidence, so the bar is :data:`pipeline.ids.agreement.AGREE`,
+    not :data:`TITLE_THRESHOLD`; a weaker title is accepted when the first author and the
+    year the list gives agree too; a list title that is only a name ("RSICD") is no evidence
+    of another paper. ``title`` is the record title that agreed best.
+    """
+
+    agreement: float
+    author_ok: bool | None
+    year_ok: bool | None
+    name_only: bool
+    title: str
+
+    @property
+    def accepted(self) -> bool:
+        if self.name_only:
+            return True
+        if self.author_ok is False and self.year_ok is False and self.agreement < 0.95:
+            return False  # a like title by another first author in another year
+        if self.agreement >= AGREE:
+            return True
+        return self.agreement >= WEAK and bool(self.author_ok) and self.year_ok is not False
+
+
+def agreement(
+    title: str,
+    first_author: str | dict[str, Any] | None,
+    year: int | None,
+    candidate: dict[str, Any],
+    other_titles: tuple[str, ...] = (),
+) -> Agreement:
+    """Compare what the list says of a work with a record found through one of its ids;
+    ``other_titles`` are further titles of the record (an earlier arXiv version's)."""
+    titles = [str(candidate.get(f) or "") for f in ("title", "original-title")]
+    titles = [t for t in (*titles, *other_titles) if t]
+    best = max(titles, key=lambda t: title_agreement(title, t), default="")
+    authors = candidate.get("author") or []
+    author_ok = (
+        families_match(family_name(first_author), family_name(authors[0]))
+        if first_author is not None and authors
+        else None
+    )
+    other = csl_year(candidate)
+    year_ok = abs(year - other) <= YEAR_SLACK if year is not None and other is not None else None
+    return Agreement(
+        title_agreement(title, best) if best else 0.0, author_ok, year_ok, is_name(title), best
+    )

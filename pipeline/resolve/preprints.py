@@ -4,6 +4,11 @@
 published is emitted as the published work (keeping its arXiv id) when the wrong-match guard
 accepts the published record: the DOI arXiv states is checked by title and first author; a
 record found by title search must also be within a year of the preprint.
+
+Before any of that, the arXiv record must agree with what the list says (title, and first
+author and year where the list gives them; :meth:`Context.confirm`). A record that does not
+is checked once more against the title of its first version, which lists often copy; one that
+still names another paper is not applied, and the work goes on to the title searches.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.errors import FeedError, Unavailable
+from pipeline.ids import arxiv as ids
 from pipeline.models import Work
 from pipeline.resolve import arxiv, crossref
 from pipeline.resolve.base import Context, Found, choose, each_work
@@ -34,25 +40,55 @@ class ArxivResolver:
             if key is not None:
                 by_id.setdefault(key, []).append(work)
         found: dict[str, Found] = {}
+        answered: dict[str, arxiv.Entry] = {}
         batches = arxiv.fetch(ctx, list(by_id))
         while True:
             try:
-                batch, entries = next(batches)
+                _, entries = next(batches)
             except StopIteration:
                 break
             except (Unavailable, FeedError) as exc:
-                _batch_failed(ctx, by_id, found, exc)
+                _batch_failed(ctx, by_id, set(answered), exc)
                 break
-            answered = [w for key in batch if key in entries for w in by_id[key]]
+            answered.update(entries)
+        agreed = self._agreeing(ctx, by_id, answered)
 
-            def one(work: Work, entries: dict[str, arxiv.Entry] = entries) -> Found:
-                entry = entries[arxiv.arxiv_id(work) or ""]
-                return self._published(ctx, work, entry) or Found(
-                    arxiv.to_csl(entry, work.id), "arxiv", "arxiv-id", 1.0
-                )
+        def one(work: Work) -> Found:
+            entry = answered[arxiv.arxiv_id(work) or ""]
+            return self._published(ctx, work, entry) or Found(
+                arxiv.to_csl(entry, work.id), "arxiv", "arxiv-id", 1.0
+            )
 
-            found.update(each_work(ctx, answered, one))
+        found.update(each_work(ctx, agreed, one))
         return found
+
+    def _agreeing(
+        self, ctx: Context, by_id: dict[str, list[Work]], answered: dict[str, arxiv.Entry]
+    ) -> list[Work]:
+        """The works whose arXiv record agrees with the list: at once, or through the title
+        of the first version (lists copy v1; a paper may be renamed in v2). One batched
+        request for all first versions asked."""
+        agreed: list[Work] = []
+        doubtful: list[tuple[Work, str]] = []
+        for key, group in by_id.items():
+            if key not in answered:
+                continue
+            csl = arxiv.to_csl(answered[key], "")
+            for work in group:
+                if ctx.agrees(work, csl):
+                    agreed.append(work)
+                else:
+                    doubtful.append((work, key))
+        first = _first_versions(ctx, [w for w, _ in doubtful], sorted({k for _, k in doubtful}))
+        if first is None:
+            return agreed
+        for work, key in doubtful:
+            csl = arxiv.to_csl(answered[key], work.id)
+            v1 = first.get(key)
+            earlier = (v1.title,) if v1 is not None and v1.title != csl["title"] else ()
+            if ctx.confirm(work, f"arxiv:{key}", arxiv_link(work, key), csl, earlier):
+                agreed.append(work)
+        return agreed
 
     def _published(self, ctx: Context, work: Work, entry: arxiv.Entry) -> Found | None:
         """The published version of a preprint, if the guard accepts one."""
@@ -91,13 +127,37 @@ def _published_by_title(
     return [c for c in candidates if c["type"] in PUBLISHED_TYPES]
 
 
+def _first_versions(
+    ctx: Context, works: list[Work], keys: list[str]
+) -> dict[str, arxiv.Entry] | None:
+    """The first version's entry of each id (``2403.20213v1``), by id without version; None
+    when arXiv could not answer (the works are then affected, their last records kept)."""
+    if not keys:
+        return {}
+    got: dict[str, arxiv.Entry] = {}
+    try:
+        for _, entries in arxiv.fetch(ctx, [f"{key}v1" for key in keys]):
+            got.update({k[: -len("v1")]: e for k, e in entries.items()})
+    except (Unavailable, FeedError) as exc:
+        error = exc if isinstance(exc, Unavailable) else Unavailable("arxiv", "", str(exc))
+        for work in works:
+            ctx.unavailable(work, error)
+        return None
+    return got
+
+
+def arxiv_link(work: Work, key: str) -> str:
+    """The list's link that gave ``key`` (its abstract page when none did)."""
+    return next((link.url for link in work.links if key in link.url), ids.abs_url(key))
+
+
 def _batch_failed(
-    ctx: Context, by_id: dict[str, list[Work]], found: dict[str, Found], exc: Exception
+    ctx: Context, by_id: dict[str, list[Work]], answered: set[str], exc: Exception
 ) -> None:
     """A batch could not be had: the fetch is over, and every id not yet answered is affected."""
     error = exc if isinstance(exc, Unavailable) else Unavailable("arxiv", "", str(exc))
-    for group in by_id.values():
-        if not any(w.id in found for w in group):
+    for key, group in by_id.items():
+        if key not in answered:
             for work in group:
                 ctx.unavailable(work, error)
     if isinstance(exc, FeedError):

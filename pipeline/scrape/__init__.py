@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.errors import InputError, SourceError
-from pipeline.models import Entry, StageReport, Work
+from pipeline.models import Entry, Finding, StageReport, Work
 from pipeline.scrape.markdown import Parsed, parse_list
-from pipeline.scrape.merge import merge_entries
+from pipeline.scrape.merge import merge_with_findings
 from pipeline.store import write_json
 
 __all__ = ["Decoded", "ScrapeResult", "decode_list", "run_scrape", "scrape_files"]
@@ -30,6 +30,7 @@ class ScrapeResult:
     works: list[Work]
     warnings: list[str]
     per_list: dict[str, int]
+    findings: list[Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -116,7 +117,8 @@ def scrape_files(settings: Settings, files: list[Path] | None = None) -> ScrapeR
         entries.extend(kept)
         per_list[source] = per_list.get(source, 0) + len(kept)
         warnings.extend(decoded.warnings + parsed.warnings)
-    return ScrapeResult(entries, merge_entries(entries), warnings, per_list)
+    works, findings = merge_with_findings(entries)
+    return ScrapeResult(entries, works, warnings, per_list, findings)
 
 
 def run_scrape(settings: Settings, files: list[Path] | None) -> StageReport:
@@ -127,6 +129,7 @@ def run_scrape(settings: Settings, files: list[Path] | None) -> StageReport:
         log.warning("%s", warning)
     write_json(settings.build_dir / "entries.json", result.entries)
     write_json(settings.build_dir / "works.json", result.works)
+    write_json(settings.build_dir / "scrape-findings.json", result.findings)
     lists = ", ".join(f"{name} {count}" for name, count in result.per_list.items())
     return StageReport(
         stage="scrape",
@@ -135,10 +138,12 @@ def run_scrape(settings: Settings, files: list[Path] | None) -> StageReport:
             "works": len(result.works),
             "lists": len(result.per_list),
             "warnings": len(result.warnings),
+            "findings": len(result.findings),
         },
         seconds=time.monotonic() - started,
         lines=[
             f"scrape: {len(result.entries)} entries from {len(result.per_list)} lists "
-            f"({lists}) → {len(result.works)} works; {len(result.warnings)} warnings",
+            f"({lists}) → {len(result.works)} works; {len(result.warnings)} warnings"
+            + (f"; {len(result.findings)} shared-id findings" if result.findings else ""),
         ],
     )

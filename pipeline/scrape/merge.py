@@ -9,6 +9,13 @@ Work ids are stable strings, the first that applies: ``arxiv:ID``, ``doi:DOI``, 
 ``title:<16 hex of sha1(normalized title)>``. When two works would get the same id (two
 rows linking one IEEE page with different titles), the later ones fall back to the next
 kind, and as a last resort get ``~2``, ``~3`` … suffixes, so ids stay unique.
+
+Entries that share an arXiv id or DOI but whose titles clearly name different papers
+(:func:`pipeline.ids.agreement.titles_agree`) are not merged either: a row that copied its
+neighbour's link must not make its paper vanish. The id stays with the work most entries give
+it to (the first such work on a tie); the others lose it (their link is kept) and each entry
+of theirs gets a ``shared-id`` finding. Entries sharing an IEEE page are never merged; when
+their titles name different papers they get the same finding.
 """
 
 from __future__ import annotations
@@ -17,8 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.ids import WORK_ID_KINDS
+from pipeline.ids.agreement import titles_agree
 from pipeline.ids.titles import identity_title, title_key
-from pipeline.models import Entry, Ids, Kind, Link, Place, Work
+from pipeline.models import Entry, Finding, Ids, Kind, Link, Work
 
 _KEYS = WORK_ID_KINDS
 """Identifiers that must agree for two entries to be one work."""
@@ -40,6 +48,10 @@ class _Group:
             for key in _KEYS
         )
 
+    def agrees(self, other: _Group) -> bool:
+        """Some title of one group may name the paper of some title of the other."""
+        return any(titles_agree(a.title, b.title) for a in self.entries for b in other.entries)
+
     def absorb(self, other: _Group) -> None:
         self.entries.extend(other.entries)
         self.keys.extend(other.keys)
@@ -58,14 +70,24 @@ def _entry_group(entry: Entry) -> _Group:
 
 def merge_entries(entries: Iterable[Entry]) -> list[Work]:
     """Group entries into works, in order of first appearance."""
+    return merge_with_findings(entries)[0]
+
+
+def merge_with_findings(entries: Iterable[Entry]) -> tuple[list[Work], list[Finding]]:
+    """Group entries into works, in order of first appearance; plus the ``shared-id``
+    findings (entries sharing an id whose titles name different papers)."""
     groups: dict[int, _Group] = {}
     owner: dict[tuple[str, str], int] = {}
+    clashes: set[tuple[str, str]] = set()
     for number, entry in enumerate(entries):
         gid = number
         groups[gid] = _entry_group(entry)
         for key in list(groups[gid].keys):
             other = owner.get(key)
             if other is None or other == gid or not groups[other].compatible(groups[gid]):
+                continue
+            if key[0] != "title" and not groups[other].agrees(groups[gid]):
+                clashes.add(key)
                 continue
             # keep the earlier group so works stay in order of first appearance
             first, second = min(other, gid), max(other, gid)
@@ -77,9 +99,55 @@ def merge_entries(entries: Iterable[Entry]) -> list[Work]:
             gid = first
         for key in groups[gid].keys:
             owner.setdefault(key, gid)
+    findings = _split_shared(list(groups.values()), clashes)
     works = [_work(group) for group in groups.values()]
     _assign_ids(works)
-    return works
+    by_entry = {id(e): w.id for w, g in zip(works, groups.values(), strict=True) for e in g.entries}
+    for finding, entry in findings:
+        finding.work_id = by_entry[id(entry)]
+    return works, [f for f, _ in findings]
+
+
+def _split_shared(
+    groups: list[_Group], clashes: set[tuple[str, str]]
+) -> list[tuple[Finding, Entry]]:
+    """Give each clashing id to one group, take it from the others; a finding per entry that
+    lost it. IEEE pages shared by groups naming different papers get findings too."""
+    found: list[tuple[Finding, Entry]] = []
+    ieee: dict[str, list[_Group]] = {}
+    for group in groups:
+        if "ieee" in group.ids:
+            ieee.setdefault(group.ids["ieee"], []).append(group)
+    for value, holders in ieee.items():
+        if len(holders) > 1 and not all(h.agrees(holders[0]) for h in holders[1:]):
+            clashes.add(("ieee", value))
+    for kind, value in sorted(clashes):
+        holders = [g for g in groups if g.ids.get(kind) == value]
+        keeper = max(holders, key=lambda g: len(g.entries))  # max keeps the first of equals
+        for group in holders:
+            if group is keeper:
+                continue
+            if kind != "ieee":  # a shared IEEE page was never a merge key: nothing to take
+                del group.ids[kind]
+                group.keys = [k for k in group.keys if k != (kind, value)]
+            found += [(_shared_finding(e, kind, value, keeper), e) for e in group.entries]
+    return found
+
+
+def _shared_finding(entry: Entry, kind: str, value: str, keeper: _Group) -> Finding:
+    other = keeper.entries[0]
+    label = {"arxiv": "arXiv", "doi": "DOI", "ieee": "IEEE document"}[kind]
+    return Finding.at(
+        entry.place,
+        "shared-id",
+        "",
+        list_says={"title": entry.title, kind: value},
+        registry_says={},
+        message=(
+            f"links {label} {value}, which {other.file}:{other.line} gives to "
+            f"{other.title!r}: one of the two rows links another paper"
+        ),
+    )
 
 
 def _score(entry: Entry) -> tuple[int, int, int, int]:
@@ -108,7 +176,7 @@ def _work(group: _Group) -> Work:
         for repo in entry.ids.github:
             if repo not in github:
                 github.append(repo)
-    places = [Place(e.source, e.file, e.line, tuple(e.section)) for e in entries]
+    places = [e.place for e in entries]
     if len(places) > 1:
         places.sort(key=lambda p: (p.file, p.line))
     return Work(

@@ -18,7 +18,11 @@ HEAD = """<?xml version='1.0' encoding='UTF-8'?>
 """
 
 
-def entry(key: str, r: Record) -> str:
+def entry(key: str, r: Record, version: int | None = None) -> str:
+    """The Atom entry of ``key``; a version asked for (``2403.20213v1``) titles it as that
+    version was titled (arXiv answers a versioned id with that version)."""
+    title = r.versions.get(version, r.title) if version else r.title
+    tag = f"v{version or len(r.versions) + 1}"
     stamp = f"{r.year:04d}-{r.month:02d}-{r.day:02d}T17:59:59Z"
     authors = "".join(
         f"    <author>\n      <name>{escape(f'{g} {f}'.strip())}</name>\n    </author>\n"
@@ -36,8 +40,8 @@ def entry(key: str, r: Record) -> str:
         )
     return (
         "  <entry>\n"
-        f"    <id>http://arxiv.org/abs/{key}v1</id>\n"
-        f"    <title>{escape(r.title)}</title>\n"
+        f"    <id>http://arxiv.org/abs/{key}{tag}</id>\n"
+        f"    <title>{escape(title)}</title>\n"
         f"    <updated>{stamp}</updated>\n"
         f'    <link href="https://arxiv.org/abs/{key}v1" rel="alternate" type="text/html"/>\n'
         f'    <link href="https://arxiv.org/pdf/{key}v1" rel="related" type="application/pdf" title="pdf"/>\n'
@@ -94,8 +98,9 @@ def register(app: web.Application, fake: FakeWeb) -> None:
         entries = []
         for raw in ids:
             key = re.sub(r"v\d+$", "", raw)
+            version = int(raw[len(key) + 1 :]) if raw != key else None
             if key in records:
-                entries.append(entry(key, records[key]))
+                entries.append(entry(key, records[key], version))
         return web.Response(
             text=feed(request.query_string, entries, start, per_page), content_type=atom
         )

@@ -65,6 +65,9 @@ class Record:
     venue_type: str = "journal"
     english_title: str | None = None
     """Chinese journals deposit the English title beside the original (Crossref ``title``)."""
+    versions: dict[int, str] = field(default_factory=dict)
+    """arXiv only: titles of earlier versions (``{1: "…"}``) where a paper was renamed; the
+    record's ``title`` is its latest version's."""
 
     @property
     def first_family(self) -> str:
@@ -489,6 +492,51 @@ def _decoys(world: World) -> None:
         )
 
 
+H2RSVLM_ARXIV = "2403.20213"
+H2RSVLM_V1 = "H2RSVLM: Towards Helpful and Honest Remote Sensing Large Vision Language Model"
+VHM_TITLE = "VHM: Versatile and Honest Vision Language Model for Remote Sensing Image Analysis"
+TEMPORAL_ARXIV = "2412.02573"
+TEMPORAL_TITLE = "Remote Sensing Temporal Vision-Language Models: A Comprehensive Survey"
+RS_GPT4V_TITLE = (
+    "RS-GPT4V: A Unified Multimodal Instruction-Following Dataset for Remote Sensing Image "
+    "Understanding"
+)
+
+
+def _as_registries_have_them(world: World) -> None:
+    """Records as the real services title them, where the lists' first mention does not:
+
+    * arXiv 2403.20213 was renamed in v2: v1 "H2RSVLM: …" (what the lists copy), now "VHM: …",
+      published at AAAI 2025 (arXiv states the DOI of the AAAI record the lists also link);
+    * arXiv 2412.02573 is the temporal VLM survey (rs-mllm.md:138 puts its link beside another
+      survey's title; the world would otherwise take that title);
+    * RS-GPT4V, which rs-mllm.md:185 links to another paper's arXiv id, is known to OpenAlex.
+    """
+    renamed = world.arxiv.get(H2RSVLM_ARXIV)
+    aaai = next((d for d, r in world.crossref.items() if r.title == VHM_TITLE), None)
+    if renamed is not None:
+        renamed.versions = {1: H2RSVLM_V1}
+        renamed.title = VHM_TITLE
+        if aaai is not None:
+            renamed.arxiv_doi = aaai
+            world.crossref[aaai].authors = renamed.authors
+    temporal = world.arxiv.get(TEMPORAL_ARXIV)
+    if temporal is not None:
+        temporal.title = TEMPORAL_TITLE
+        temporal.authors = fake_authors(fold(TEMPORAL_TITLE))
+    world.openalex_only.append(
+        Record(
+            title=RS_GPT4V_TITLE,
+            authors=fake_authors(fold(RS_GPT4V_TITLE)),
+            year=2024,
+            kind="posted-content",
+            container="arXiv (Cornell University)",
+            agency="openalex",
+            venue_type="repository",
+        )
+    )
+
+
 ZENODO_DOI = "10.5281/zenodo.11003436"  # ChatEarthNet's data, linked from rs-mllm.md
 # A Chinese paper of the lists as its journal deposits it: the English title beside the
 # original, and the journal's English name.
@@ -521,6 +569,7 @@ def build_world() -> World:
     )
     _published_versions(world)
     _decoys(world)
+    _as_registries_have_them(world)
     for record in world.crossref.values():
         if record.title in ENGLISH_TITLES:
             record.english_title, record.container = ENGLISH_TITLES[record.title]
