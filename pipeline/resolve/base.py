@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from pipeline.config import Settings
 from pipeline.errors import Unavailable
 from pipeline.models import Work
-from pipeline.resolve.fetch import Fetcher
+from pipeline.resolve.fetch import BUDGET, Fetcher
 from pipeline.resolve.match import Verdict, csl_year, judge
 
 log = logging.getLogger("pipeline.resolve")
@@ -54,11 +54,21 @@ class Context:
     arxiv_known: frozenset[str] = frozenset()
     """Canonical arXiv ids arXiv verified in an earlier run: a feed without entries for them
     is a failed answer, not "not found"."""
+    published: dict[str, str | None] = field(default_factory=dict)
+    """arXiv id → the DOI of its published version Semantic Scholar gives (None: it knows the
+    paper and no published version). An id absent is one it does not know or did not answer."""
+    unanswered: set[str] = field(default_factory=set)
+    """arXiv ids Semantic Scholar gave no answer about (refused, short or failed batch): never
+    taken as "no published version"."""
+    unfinished: set[str] = field(default_factory=set)
+    """Works a lookup of which the time budget stopped: no later resolver is asked about them."""
 
     def unavailable(self, work: Work, error: Unavailable) -> None:
         """Note that a service could not answer for ``work``."""
         log.info("%s: %s", work.id, error)
         self.affected.setdefault(work.id, set()).add(error.service)
+        if error.service == BUDGET:
+            self.unfinished.add(work.id)
 
     def review(
         self,

@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.errors import FeedError, Unavailable
 from pipeline.models import Work
 from pipeline.resolve import arxiv, crossref
+from pipeline.resolve import batch as batchmod
 from pipeline.resolve.base import Context, Found, choose, each_work
 
 PUBLISHED_TYPES = {"article-journal", "paper-conference", "chapter"}
@@ -23,6 +24,9 @@ class ArxivResolver:
     """Works with an arXiv id, fetched in batches; published versions looked up after."""
 
     name = "arxiv"
+
+    def __init__(self) -> None:
+        self.pace = batchmod.Pace()
 
     def wants(self, work: Work) -> bool:
         return arxiv.arxiv_id(work) is not None
@@ -44,6 +48,8 @@ class ArxivResolver:
                 _batch_failed(ctx, by_id, found, exc)
                 break
             answered = [w for key in batch if key in entries for w in by_id[key]]
+            # The DOIs arXiv states, in one Crossref batch (most Semantic Scholar named).
+            batchmod.dois(ctx, [e.doi for e in entries.values() if e.doi], self.pace)
 
             def one(work: Work, entries: dict[str, arxiv.Entry] = entries) -> Found:
                 entry = entries[arxiv.arxiv_id(work) or ""]
@@ -59,11 +65,20 @@ class ArxivResolver:
         preprint = arxiv.to_csl(entry, work.id)
         first = preprint["author"][0] if preprint.get("author") else None
         short = preprint["custom"]["arxiv"]
+        key = arxiv.arxiv_id(work) or ""
         try:
-            if entry.doi:
-                record = crossref.get_work(ctx, entry.doi.lower())
+            stated = entry.doi.lower() if entry.doi else None
+            method, check_year = "arxiv-doi", False
+            if stated is None and key in ctx.published:
+                # Semantic Scholar's word: a DOI to confirm, or no published version at all.
+                stated, method, check_year = ctx.published[key], "s2-doi", True
+                if stated is None:
+                    return None
+            if stated is None and key in ctx.unanswered:
+                raise Unavailable("semanticscholar", key, "no answer about this preprint")
+            if stated is not None:
+                record = crossref.get_work(ctx, stated)
                 candidates = [crossref.to_csl(record, work.id)] if record else []
-                method, check_year = "arxiv-doi", False
             elif ctx.settings.resolve.find_published:
                 candidates = _published_by_title(ctx, work, preprint, first)
                 method, check_year = "published-title", True
