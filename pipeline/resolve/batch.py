@@ -4,7 +4,8 @@
   filters of one name are OR-ed). Every item is filed under its ``/works/{doi}`` URL; when the
   list is complete (``total-results`` = items), a DOI it lacks is filed as Crossref's 404, so
   :func:`pipeline.resolve.crossref.get_work` answers from the cache and doi.org gets the
-  DataCite DOIs as before.
+  DataCite DOIs as before. A lone DOI is left to ``/works/{doi}``: a batch of one costs the
+  same request and says less (no 404 of its own).
 * **ScienceDirect PIIs** go to one ``filter=alternative-id:A,alternative-id:B,…`` request per
   batch, each PII's items filed under the single ``filter=alternative-id:…`` query.
 * **Preprints** go to Semantic Scholar's paper batch (:mod:`.semanticscholar`): the DOI of
@@ -100,6 +101,8 @@ def dois(ctx: Context, wanted: Iterable[str], pace: Pace) -> int:
         if not ctx.fetcher.answers_without_network(crossref.work_url(ctx, d))
     ]
     asked = 0
+    if len(todo) < 2:
+        return asked  # a batch of one is the single lookup's one request, less direct
     for batch in _chunks(todo, DOI_BATCH):
         if not ctx.fetcher.may_ask("crossref"):
             break
@@ -123,6 +126,8 @@ def piis(ctx: Context, wanted: Iterable[str], pace: Pace) -> None:
     """File Crossref's ``alternative-id`` answer for every PII not answered yet."""
     single = {p: crossref.query_url(ctx, filters={"alternative-id": p}) for p in wanted}
     todo = [p for p, url in single.items() if not ctx.fetcher.answers_without_network(url)]
+    if len(todo) < 2:
+        return  # a batch of one is the single query's one request
     for batch in _chunks(todo, DOI_BATCH):
         if not ctx.fetcher.may_ask("crossref"):
             break

@@ -3,8 +3,9 @@
 request order, ``null`` for an id it does not know, ``externalIds`` (``ArXiv``, ``DOI``,
 ``CorpusId``) naming each paper. At most 500 ids a request (400 beyond, as the service does).
 
-It knows every arXiv record of the world; a preprint's ``DOI`` is its published version's
-(the one arXiv states, RSGPT's found-by-title one, ``data["s2_published"]`` overrides) or
+It knows every arXiv record of the world but those in ``data["s2_unknown"]``; a preprint's
+``DOI`` is its published version's (the one arXiv states, else a Crossref record with the same
+title and first author, as the service links them; ``data["s2_published"]`` overrides) or
 arXiv's own ``10.48550`` DOI. ``data["s2_mode"]`` bends the answers as the real service may:
 ``shuffle`` (out of order), ``short`` (the last entry left out). Each batch's ids are kept in
 ``data["s2_batches"]``.
@@ -20,15 +21,15 @@ from aiohttp import web
 from tests.fakeweb.core import FakeWeb
 from tests.fakeweb.world import (
     DECOY_SIMILAR_DOI,
-    RSGPT_ARXIV,
-    RSGPT_DOI,
     SIMILAR_TITLE_ARXIV,
     Record,
     build_world,
     digest,
+    fold,
 )
 
 LIMIT = 500
+PUBLISHED = {"journal-article", "proceedings-article", "book-chapter"}
 
 
 def paper(key: str, r: Record, doi: str) -> dict[str, Any]:
@@ -49,23 +50,32 @@ def paper(key: str, r: Record, doi: str) -> dict[str, Any]:
 def register(app: web.Application, fake: FakeWeb) -> None:
     world = build_world()
     records: dict[str, Record] = fake.data.setdefault("arxiv", dict(world.arxiv))
+    # GeoChat: the service links a wrong DOI (the guard must refuse it).
     published: dict[str, str] = fake.data.setdefault(
-        # GeoChat: the service links a wrong DOI (the guard must refuse it).
-        "s2_published", {RSGPT_ARXIV: RSGPT_DOI, SIMILAR_TITLE_ARXIV: DECOY_SIMILAR_DOI}
+        "s2_published", {SIMILAR_TITLE_ARXIV: DECOY_SIMILAR_DOI}
     )
+    unknown: set[str] = fake.data.setdefault("s2_unknown", set())
 
-    def answer(asked: str) -> dict[str, Any] | None:
+    def linked() -> dict[tuple[str, str], str]:
+        """Published Crossref records by (folded title, first family): how S2 links them."""
+        out: dict[tuple[str, str], str] = {}
+        for doi, r in sorted(fake.data.get("crossref", {}).items()):
+            if r.kind in PUBLISHED and r.doi:
+                out.setdefault((fold(r.title), r.first_family), doi)
+        return out
+
+    def answer(asked: str, links: dict[tuple[str, str], str]) -> dict[str, Any] | None:
         kind, _, value = asked.partition(":")
-        if kind.upper() == "ARXIV" and value in records:
-            r = records[value]
-            doi = published.get(value) or r.arxiv_doi or f"10.48550/arXiv.{value}"
-            return paper(value, r, doi)
-        if kind.upper() == "DOI":
-            for key, r in records.items():
-                doi = published.get(key) or r.arxiv_doi
-                if doi and doi.lower() == value.lower():
-                    return paper(key, r, doi)
-        return None
+        if kind.upper() != "ARXIV" or value not in records or value in unknown:
+            return None
+        r = records[value]
+        doi = (
+            published.get(value)
+            or r.arxiv_doi
+            or links.get((fold(r.title), r.first_family))
+            or f"10.48550/arXiv.{value}"
+        )
+        return paper(value, r, doi)
 
     async def batch(request: web.Request) -> web.Response:
         try:
@@ -75,7 +85,8 @@ def register(app: web.Application, fake: FakeWeb) -> None:
         if len(ids) > LIMIT:
             return web.json_response({"error": "Cannot process more than 500 ids"}, status=400)
         fake.data.setdefault("s2_batches", []).append(list(ids))
-        out = [answer(str(i)) for i in ids]
+        links = linked()
+        out = [answer(str(i), links) for i in ids]
         mode = fake.data.get("s2_mode")
         if mode == "shuffle":
             out = out[::-1]
