@@ -8,7 +8,6 @@ message and an exit code (DESIGN.md: 0 done, 1 strict found problems, 2 bad usag
 from __future__ import annotations
 
 import dataclasses
-
 import functools
 import logging
 import sys

@@ -107,9 +107,7 @@ def test_batches_keep_to_crossrefs_rate_limit_headers(fakeweb: FakeWeb, tmp_path
     assert pace.gap == pytest.approx(0.02)  # an unreadable header changes nothing
 
 
-def test_a_failed_doi_batch_falls_back_and_caches_nothing(
-    fakeweb: FakeWeb, tmp_path: Path
-) -> None:
+def test_a_failed_doi_batch_falls_back_and_caches_nothing(fakeweb: FakeWeb, tmp_path: Path) -> None:
     works = doi_works(fakeweb, 4)
     fakeweb.add_fault("status", r"filter=doi", status=403)
     settings = fast_settings(fakeweb, tmp_path)
@@ -134,7 +132,9 @@ def test_piis_go_in_one_request(fakeweb: FakeWeb, tmp_path: Path) -> None:
     _report, resolved = run(settings, works)
     (call,) = fakeweb.requests_to("/crossref/")
     assert parse_qs(call.query)["filter"][0].count("alternative-id:") == 3
-    assert {rw.csl["DOI"] for rw in resolved.values()} == {f"10.1016/j.rse.batch.{i}" for i in range(3)}
+    assert {rw.csl["DOI"] for rw in resolved.values()} == {
+        f"10.1016/j.rse.batch.{i}" for i in range(3)
+    }
     fakeweb.clear()
     assert run(settings, works)[0].requests == 0
 
@@ -205,9 +205,7 @@ def test_nulls_of_an_ordered_answer_are_known_unknowns() -> None:
     assert list(match(keys, [None, entry])) == ["ARXIV:2"]  # short: nulls unproven
 
 
-def test_a_refused_semantic_scholar_answer_is_not_cached(
-    fakeweb: FakeWeb, tmp_path: Path
-) -> None:
+def test_a_refused_semantic_scholar_answer_is_not_cached(fakeweb: FakeWeb, tmp_path: Path) -> None:
     works = _rsgpt_and_others(fakeweb)
     fakeweb.add_fault("status", "/s2/", status=403)
     settings = fast_settings(fakeweb, tmp_path)

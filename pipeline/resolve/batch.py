@@ -60,7 +60,9 @@ class Pace:
         """``x-rate-limit-limit`` requests per ``x-rate-limit-interval`` (``1s``, ``60s``)."""
         try:
             limit = int(headers.get("x-rate-limit-limit") or 0)
-            interval = re.fullmatch(r"(\d+(?:\.\d+)?)s?", headers.get("x-rate-limit-interval") or "")
+            interval = re.fullmatch(
+                r"(\d+(?:\.\d+)?)s?", headers.get("x-rate-limit-interval") or ""
+            )
         except (TypeError, ValueError):
             return
         if limit > 0 and interval is not None:

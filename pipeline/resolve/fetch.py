@@ -113,9 +113,7 @@ BUDGET = "budget"
 class Fetcher:
     """Cached, retried, counted GET requests to the metadata services."""
 
-    def __init__(
-        self, settings: Settings, cache: HttpCache, deadline: float | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, cache: HttpCache, deadline: float | None = None) -> None:
         self.settings = settings
         self.options = settings.resolve
         self.cache = cache
