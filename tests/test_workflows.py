@@ -424,7 +424,10 @@ def test_unchanged_output_publishes_nothing(runner: Runner) -> None:
     assert "changed=false" in runner.outputs()
     assert "works: 7" in runner.summary_file.read_text(encoding="utf-8")
     assert not (runner.temp / "publish" / "output").exists()
-    assert runner.calls.read_text(encoding="utf-8").splitlines() == ["sources update", "refresh"]
+    assert runner.calls.read_text(encoding="utf-8").splitlines() == [
+        "sources update",
+        "refresh --time-budget 2400",
+    ]
 
 
 def test_install_step_picks_the_pipeline(runner: Runner) -> None:

@@ -190,9 +190,9 @@ class Fetcher:
         cached = self.cache.get(request_key("GET", url, {}))
         return to_response(cached) if cached is not None else None
 
-    def spent(self) -> bool:
-        """Whether the time budget has run out."""
-        return self.deadline is not None and time.monotonic() >= self.deadline
+    def spent(self, after: float = 0.0) -> bool:
+        """Whether the time budget has run out (or will have, ``after`` seconds from now)."""
+        return self.deadline is not None and time.monotonic() + after >= self.deadline
 
     def file(self, url: str, status: int, body: bytes) -> None:
         """Store ``body`` as the answer to ``GET url``: one item of a batch answer, filed
@@ -225,14 +225,18 @@ class Fetcher:
             self._streak[service.name] = 0
         return response
 
+    def budget_spent(self, url: str) -> Unavailable:
+        """The answer to a lookup the time budget stops (noted for the summary)."""
+        self.out_of_time = True
+        return Unavailable(BUDGET, url, "time budget spent; the next run continues")
+
     def _may_send(self, service: Service, url: str) -> None:
         if self.settings.offline:
             raise Unavailable(service.name, url, "not in the cache (offline)")
         if service.name in self.down:
             raise Unavailable(service.name, url, "service failed earlier in this run")
         if self.spent():
-            self.out_of_time = True
-            raise Unavailable(BUDGET, url, "time budget spent; the next run continues")
+            raise self.budget_spent(url)
 
     def _get(
         self, full: str, hdrs: dict[str, str], key: str, check: Check | None, store: bool
