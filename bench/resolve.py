@@ -272,8 +272,8 @@ def budget_runs(
     port: int, env: dict[str, str], args: argparse.Namespace, works: list[Work], cold: float
 ) -> list[object]:
     """Runs with a third of the cold time each, on a fresh cache, until one finishes."""
-    budget = round(cold / 3, 1)
-    print(f"\ntime budget {budget} s (a third of the cold run), fresh cache:")
+    budget = round(cold * args.budget_share, 1)
+    print(f"\ntime budget {budget} s ({args.budget_share:.2f} of the cold run), fresh cache:")
     before = server_log(port)
     with tempfile.TemporaryDirectory() as tmp:
         settings = bench_settings(Path(tmp), env, args)
@@ -306,6 +306,7 @@ def main() -> None:
     parser.add_argument("--arxiv-delay", type=float, default=3.0)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--budget-runs", action="store_true")
+    parser.add_argument("--budget-share", type=float, default=1 / 3)
     parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:

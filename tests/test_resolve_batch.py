@@ -290,3 +290,13 @@ def test_a_time_budget_run_finishes_over_runs_asking_nothing_twice(
     assert [ResolvedWork.from_json(x).csl for x in got] == [
         ResolvedWork.from_json(x).csl for x in expected
     ]
+
+
+def test_a_doi_with_a_comma_is_asked_alone(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    works = doi_works(fakeweb, 2)
+    odd = "10.5555/odd,comma"
+    fakeweb.data["crossref"][odd] = Record("Odd DOI paper", fake_authors("odd"), 2020, doi=odd)
+    works.append(Work(id="doi:odd", kind="paper", title="Odd DOI paper", ids=Ids(doi=odd)))
+    _report, resolved = run(fast_settings(fakeweb, tmp_path), works)
+    assert [len(crossref_dois(c)) for c in fakeweb.requests_to("/crossref/works")] == [2, 0]
+    assert resolved["doi:odd"].resolved_by == "crossref"

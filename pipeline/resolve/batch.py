@@ -97,10 +97,11 @@ def _items(ctx: Context, filters: list[str], pace: Pace) -> list[dict[str, Any]]
 
 def dois(ctx: Context, wanted: Iterable[str], pace: Pace) -> int:
     """File Crossref's answer for every DOI not answered yet; returns the requests' count."""
+    # A comma separates filters: a DOI holding one is left to its single lookup.
     todo = [
         d
         for d in dict.fromkeys(comparable(x) for x in wanted if x)
-        if not ctx.fetcher.answers_without_network(crossref.work_url(ctx, d))
+        if "," not in d and not ctx.fetcher.answers_without_network(crossref.work_url(ctx, d))
     ]
     asked = 0
     if len(todo) < 2:
@@ -126,7 +127,9 @@ def dois(ctx: Context, wanted: Iterable[str], pace: Pace) -> int:
 
 def piis(ctx: Context, wanted: Iterable[str], pace: Pace) -> None:
     """File Crossref's ``alternative-id`` answer for every PII not answered yet."""
-    single = {p: crossref.query_url(ctx, filters={"alternative-id": p}) for p in wanted}
+    single = {
+        p: crossref.query_url(ctx, filters={"alternative-id": p}) for p in wanted if "," not in p
+    }
     todo = [p for p, url in single.items() if not ctx.fetcher.answers_without_network(url)]
     if len(todo) < 2:
         return  # a batch of one is the single query's one request
