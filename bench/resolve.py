@@ -1,6 +1,7 @@
 """Resolve benchmark: 1,000 works against the fake web at 100 ms latency.
 
     .venv/bin/python -m bench.resolve [--works 1000] [--latency-ms 100] [--arxiv-delay 3]
+                                      [--budget-runs]
 
 The fake web runs in its own process (so its fuzzy title matching does not share the GIL
 with the stage) holding the five lists' world plus synthetic works in a fixed mix:
@@ -12,8 +13,12 @@ with the stage) holding the five lists' world plus synthetic works in a fixed mi
 * 10 % works no service knows (Crossref and OpenAlex both asked).
 
 Printed: machine, cold-run wall time and requests (total, per work, per service) beside the
-minimum a run of this design must make (one arXiv request per 100 ids, one lookup per other
-question, no retries), then a warm-cache run (no requests expected).
+minimum a run of this design must make (one arXiv request per 100 ids, one Semantic Scholar
+request per 500 preprints, one Crossref request per 50 DOIs, one lookup per title question,
+no retries), then a warm-cache run (no requests expected). ``--budget-runs``: then, on a fresh
+cache, runs with ``time_budget`` a third of the cold wall time until one finishes, each with
+its requests, and whether any request (or Semantic Scholar id) was asked twice over them and
+the records equal the cold run's.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import json
 import math
 import os
 import platform
@@ -28,12 +34,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.config import load_settings  # noqa: E402
+from aiohttp import web  # noqa: E402
+
+from pipeline.config import Settings, load_settings  # noqa: E402
 from pipeline.models import Ids, Link, Work  # noqa: E402
 from pipeline.resolve import run_resolve  # noqa: E402
 from pipeline.store import write_json  # noqa: E402
@@ -155,17 +164,40 @@ def plan(n: int) -> tuple[list[Work], dict[str, list[tuple[str, Record]]], dict[
         else:
             works.append(Work(id=f"w{i}", kind="paper", title=title + " unknown", date="2020"))
     n_rest = n - n_arxiv - n_doi - n_ieee - n_oa
+    n_published = len(crossref) - n_doi - n_ieee
     minimum = {
         "arxiv": math.ceil(n_arxiv / 100),
-        "crossref": n_arxiv + n_doi + n_ieee + n_oa + n_rest,  # published search, DOI, queries
+        "semanticscholar": math.ceil(n_arxiv / 500),
+        # DOI batches (known and published DOIs), then one query per IEEE link and title
+        "crossref": math.ceil((n_doi + n_published) / 50) + n_ieee + n_oa + n_rest,
         "openalex": n_oa + n_rest,
     }
     return works, {"arxiv": arxiv, "crossref": crossref, "openalex": openalex}, minimum
 
 
+class BenchWeb(FakeWeb):
+    """The fake web plus ``GET /_bench/requests``: every request so far, as
+    ``METHOD path?query`` (and each Semantic Scholar batch's ids), so the parent can tell
+    whether any was asked twice."""
+
+    def build_app(self) -> web.Application:
+        app = super().build_app()
+
+        async def log(_request: web.Request) -> web.Response:
+            with self._lock:
+                seen = [
+                    f"{r.method} {r.path_qs}" for r in self.requests if r.path != "/_bench/requests"
+                ]
+            ids = [i for batch in self.data.get("s2_batches", []) for i in batch]
+            return web.json_response({"requests": seen, "s2_ids": ids})
+
+        app.router.add_get("/_bench/requests", log)
+        return app
+
+
 def serve(port: int, latency_ms: int, n: int) -> None:
     """Child process: the fake web with the synthetic records, until killed."""
-    web = FakeWeb(latency_ms=latency_ms, port=port).start()
+    web = BenchWeb(latency_ms=latency_ms, port=port).start()
     _works, records, _minimum = plan(n)
     web.data["arxiv"].update(dict(records["arxiv"]))
     web.data["crossref"].update(dict(records["crossref"]))
@@ -189,12 +221,92 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs (nproc), {cpu}, Python {platform.python_version()}"
 
 
+def bench_settings(root: Path, env: dict[str, str], args: argparse.Namespace) -> Settings:
+    settings = load_settings(root=root, environ=env)
+    return dataclasses.replace(
+        settings,
+        cache_dir=root / ".cache",
+        arxiv_delay=args.arxiv_delay,
+        resolve=dataclasses.replace(settings.resolve, workers=args.workers),
+    )
+
+
+def server_log(port: int) -> dict[str, list[str]]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_bench/requests") as answer:
+        data: dict[str, list[str]] = json.loads(answer.read())
+    return data
+
+
+def records(settings: Settings) -> list[object]:
+    data = json.loads((settings.build_dir / "resolved.json").read_text(encoding="utf-8"))
+    return [item["csl"] for item in data]
+
+
+def cold_and_warm(settings: Settings, works: list[Work], minimum: dict[str, int]) -> float:
+    """The cold and the warm run; returns the cold run's wall time."""
+    cold = 0.0
+    for label in ("cold cache", "warm cache"):
+        started = time.perf_counter()
+        report = run_resolve(settings)
+        wall = time.perf_counter() - started
+        cold = cold or wall
+        routes = {k: v for k, v in report.counts.items() if v}
+        print(
+            f"\n{label}: {wall:.1f} s wall, {report.requests} requests "
+            f"({report.requests / len(works):.2f} per work)"
+        )
+        print(f"  routes: {routes}")
+        if label == "cold cache":
+            total = sum(minimum.values())
+            print(
+                f"  minimum for this design: {total} ({total / len(works):.2f} per work) "
+                f"= {minimum}"
+            )
+        for line in report.lines:
+            if line.startswith("resolve requests:"):
+                print(f"  {line}")
+    return cold
+
+
+def budget_runs(
+    port: int, env: dict[str, str], args: argparse.Namespace, works: list[Work], cold: float
+) -> list[object]:
+    """Runs with a third of the cold time each, on a fresh cache, until one finishes."""
+    budget = round(cold * args.budget_share, 1)
+    print(f"\ntime budget {budget} s ({args.budget_share:.2f} of the cold run), fresh cache:")
+    before = server_log(port)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = bench_settings(Path(tmp), env, args)
+        settings = dataclasses.replace(
+            settings, resolve=dataclasses.replace(settings.resolve, time_budget=budget)
+        )
+        write_json(settings.build_dir / "works.json", works)
+        for number in range(1, 9):
+            started = time.perf_counter()
+            report = run_resolve(settings)
+            wall = time.perf_counter() - started
+            spent = any("time budget spent" in line for line in report.lines)
+            print(f"  run {number}: {wall:.1f} s, {report.requests} requests, finished {not spent}")
+            if not spent:
+                break
+        after = server_log(port)
+        asked = after["requests"][len(before["requests"]) :]
+        ids = after["s2_ids"][len(before["s2_ids"]) :]
+        print(
+            f"  over the runs: {len(asked)} requests, {len(asked) - len(set(asked))} repeated; "
+            f"{len(ids)} Semantic Scholar ids, {len(ids) - len(set(ids))} repeated"
+        )
+        return records(settings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--works", type=int, default=1000)
     parser.add_argument("--latency-ms", type=int, default=100)
     parser.add_argument("--arxiv-delay", type=float, default=3.0)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--budget-runs", action="store_true")
+    parser.add_argument("--budget-share", type=float, default=1 / 3)
     parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -204,22 +316,9 @@ def main() -> None:
     from tests.fakeweb.core import free_port
 
     port = free_port()
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bench.resolve",
-            "--serve",
-            str(port),
-            "--latency-ms",
-            str(args.latency_ms),
-            "--works",
-            str(args.works),
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    command = [sys.executable, "-m", "bench.resolve", "--serve", str(port)]
+    command += ["--latency-ms", str(args.latency_ms), "--works", str(args.works)]
+    child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None
         if child.stdout.readline().strip() != "ready":
@@ -227,41 +326,19 @@ def main() -> None:
         works, _records, minimum = plan(args.works)
         env = FakeWeb(port=port).env()
         with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            settings = load_settings(root=root, environ=env)
-            settings = dataclasses.replace(
-                settings,
-                cache_dir=root / ".cache",
-                arxiv_delay=args.arxiv_delay,
-                resolve=dataclasses.replace(settings.resolve, workers=args.workers),
-            )
+            settings = bench_settings(Path(tmp), env, args)
             write_json(settings.build_dir / "works.json", works)
-            print(f"machine: {machine()}")
+            print(f"machine: {machine()}, load average {os.getloadavg()[0]:.2f}")
             print(
                 f"{len(works)} works, fake web at {args.latency_ms} ms latency, "
                 f"arXiv delay {args.arxiv_delay} s, {args.workers} workers"
             )
-            for label in ("cold cache", "warm cache"):
-                started = time.perf_counter()
-                report = run_resolve(settings)
-                wall = time.perf_counter() - started
-                routes = {k: v for k, v in report.counts.items() if v}
-                print(
-                    f"\n{label}: {wall:.1f} s wall, {report.requests} requests "
-                    f"({report.requests / len(works):.2f} per work)"
-                )
-                print(f"  routes: {routes}")
-                if label == "cold cache":
-                    total = sum(minimum.values())
-                    print(
-                        f"  minimum for this design: {total} ({total / len(works):.2f} per work) "
-                        f"= {minimum}"
-                    )
-                for line in report.lines:
-                    if line.startswith("resolve requests:"):
-                        print(f"  {line}")
+            cold = cold_and_warm(settings, works, minimum)
             size = sum(f.stat().st_size for f in settings.cache_path.glob("http.sqlite3*"))
             print(f"\ncache: {size / 1e6:.1f} MB for {len(works)} works")
+            if args.budget_runs:
+                same = budget_runs(port, env, args, works, cold) == records(settings)
+                print(f"  records equal to the cold run's: {same}")
     finally:
         child.terminate()
         child.wait(10)

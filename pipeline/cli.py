@@ -7,6 +7,7 @@ message and an exit code (DESIGN.md: 0 done, 1 strict found problems, 2 bad usag
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import sys
@@ -147,13 +148,33 @@ def scrape(settings: Settings, files: tuple[Path, ...]) -> None:
     finish(settings, [run_scrape(settings, list(files) or None)])
 
 
+TIME_BUDGET = click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Stop asking the metadata services after SECONDS; the next run continues.",
+)
+
+
+def with_budget(settings: Settings, seconds: float | None) -> Settings:
+    """``--time-budget`` over ``[resolve] time_budget`` (the flag wins, like every flag)."""
+    if seconds is None:
+        return settings
+    return dataclasses.replace(
+        settings, resolve=dataclasses.replace(settings.resolve, time_budget=seconds)
+    )
+
+
 @cli.command()
+@TIME_BUDGET
 @common_options
-def resolve(settings: Settings) -> None:
-    """Resolve every work to metadata (arXiv, Crossref, doi.org, OpenAlex): build/resolved.json."""
+def resolve(settings: Settings, time_budget: float | None) -> None:
+    """Resolve every work to metadata (arXiv, Crossref, doi.org, OpenAlex, Semantic Scholar):
+    build/resolved.json."""
     from pipeline.refresh import run_network_stage
     from pipeline.resolve import run_resolve
 
+    settings = with_budget(settings, time_budget)
     finish(settings, [run_network_stage("resolve", run_resolve, settings)])
 
 
@@ -177,11 +198,13 @@ def emit(settings: Settings) -> None:
 
 
 @cli.command()
+@TIME_BUDGET
 @common_options
-def refresh(settings: Settings) -> None:
+def refresh(settings: Settings, time_budget: float | None) -> None:
     """Run scrape, resolve, check and emit in order (what `make refresh` runs)."""
     from pipeline.refresh import run_refresh
 
+    settings = with_budget(settings, time_budget)
     finish(settings, run_refresh(settings))
 
 

@@ -33,6 +33,9 @@ class Endpoints:
     """OpenAlex API root (https://docs.openalex.org)."""
     github: str = "https://api.github.com"
     """GitHub REST root; GraphQL is ``{github}/graphql``."""
+    s2: str = "https://api.semanticscholar.org/graph/v1"
+    """Semantic Scholar Graph API root; the paper batch is ``{s2}/paper/batch``
+    (https://api.semanticscholar.org/api-docs/graph)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,11 @@ class ResolveSettings:
     """Search Crossref for the published version of preprints arXiv gives no DOI for."""
     workers: int = 3
     """Per-work lookups in flight at once (Crossref's polite pool allows 3 concurrent)."""
+    time_budget: float | None = None
+    """Seconds the stage may spend asking services; when they are spent it stops asking,
+    writes what it knows (unfinished works keep their last known record) and the next run
+    continues from the cache. None: no limit. The scheduled workflow sets it below the job's
+    time limit (GitHub Actions cancels a job after its ``timeout-minutes``, losing its work)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,9 @@ class Settings:
     """Seconds between arXiv API calls: "make no more than one request every three seconds"
     (arXiv API Terms of Use)."""
     openalex_key: str | None = None
+    s2_key: str | None = field(default=None, repr=False)
+    """Semantic Scholar API key (``x-api-key``), sent only to ``endpoints.s2``; never logged.
+    Without one the service shares a rate limit among all keyless callers."""
     resolve: ResolveSettings = field(default_factory=ResolveSettings)
     """Resolver timeouts, retries and cache age (tests shrink the waits)."""
     remap: tuple[tuple[str, str], ...] = ()
@@ -148,6 +159,7 @@ ENV_ENDPOINTS = {
     "PIPELINE_DOI_RESOLVER": "doi",
     "PIPELINE_OPENALEX_API": "openalex",
     "PIPELINE_GITHUB_API": "github",
+    "PIPELINE_S2_API": "s2",
 }
 
 
@@ -216,6 +228,8 @@ def load_settings(
         changes["arxiv_delay"] = _float("PIPELINE_ARXIV_DELAY", env["PIPELINE_ARXIV_DELAY"])
     if env.get("PIPELINE_OPENALEX_KEY"):
         changes["openalex_key"] = env["PIPELINE_OPENALEX_KEY"]
+    if env.get("PIPELINE_S2_KEY"):
+        changes["s2_key"] = env["PIPELINE_S2_KEY"].strip()
     if env.get("PIPELINE_REMAP"):
         changes["remap"] = parse_remap(env["PIPELINE_REMAP"])
     if "PIPELINE_ALLOW_PRIVATE_HOSTS" in env:

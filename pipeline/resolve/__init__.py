@@ -25,6 +25,7 @@ from pipeline.cache import HttpCache
 from pipeline.config import Settings
 from pipeline.models import Finding, StageReport, Work
 from pipeline.progress import progress
+from pipeline.resolve import batch
 from pipeline.resolve.base import Context, Found
 from pipeline.resolve.fetch import Fetcher
 from pipeline.resolve.findings import complete_fixes, disagreements, scrape_findings
@@ -40,14 +41,21 @@ ROUTES = ("arxiv", "crossref", "doi", "openalex", "list")
 
 
 def resolve_works(works: list[Work], ctx: Context) -> dict[str, Found]:
-    """Run the resolvers in order; each gets the works still unresolved that it wants.
+    """Ask the batch questions (:mod:`.batch`), then run the resolvers in order; each gets the
+    works still unresolved that it wants.
 
     Progress counts works settled: found by a resolver, or left when no resolver is left.
     """
     found: dict[str, Found] = {}
     with progress("resolve", total=len(works), settings=ctx.settings) as bar:
+        batch.prefetch(ctx, works)
         for resolver in resolvers():
-            pending = [w for w in works if w.id not in found and resolver.wants(w)]
+            # A work the time budget stopped is not handed on: the next run finishes it.
+            pending = [
+                w
+                for w in works
+                if w.id not in found and w.id not in ctx.unfinished and resolver.wants(w)
+            ]
             if pending:
                 log.info("%s: %d works", resolver.name, len(pending))
                 before = len(found)
@@ -63,8 +71,9 @@ def run_resolve(settings: Settings) -> StageReport:
     works = load_works(settings)
     previous = last_known(settings)
     cache = HttpCache(settings.cache_path)
+    budget = settings.resolve.time_budget
     try:
-        fetcher = Fetcher(settings, cache)
+        fetcher = Fetcher(settings, cache, None if budget is None else started + budget)
         ctx = Context(settings, fetcher, arxiv_known=verified_on_arxiv(previous))
         found = resolve_works(works, ctx)
         if not settings.offline:
@@ -116,9 +125,16 @@ def _lines(
         + f"; {fetcher.requests} requests"
     ]
     if fetcher.by_service:
+        per_work = fetcher.requests / max(1, counts["works"])
         lines.append(
             "resolve requests: "
             + ", ".join(f"{k} {v}" for k, v in sorted(fetcher.by_service.items()))
+            + f"; {per_work:.2f} per work"
+        )
+    if fetcher.out_of_time:
+        lines.append(
+            f"resolve: time budget spent; {len(ctx.unfinished)} works unfinished kept their "
+            "last known record, the next run continues"
         )
     for review in ctx.reviews:
         lines.append(

@@ -170,6 +170,8 @@ class Client:
         check = feed_check(url, self.known)
         if self._last_request is not None and not self.fetcher.answers_without_network(url, check):
             wait = self.delay - (time.monotonic() - self._last_request)
+            if wait > 0 and self.fetcher.spent(after=wait):
+                raise self.fetcher.budget_spent(url)  # refused after the wait anyway: no wait
             if wait > 0:
                 time.sleep(wait)
         response = self.fetcher.get(url, check=check)

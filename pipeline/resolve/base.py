@@ -12,7 +12,7 @@ from pipeline.config import Settings
 from pipeline.errors import Unavailable
 from pipeline.models import Finding, Work
 from pipeline.resolve.csl import list_to_csl
-from pipeline.resolve.fetch import Fetcher
+from pipeline.resolve.fetch import BUDGET, Fetcher
 from pipeline.resolve.match import Verdict, agreement, csl_year, judge
 
 log = logging.getLogger("pipeline.resolve")
@@ -59,6 +59,14 @@ class Context:
     rejected: dict[str, set[str]] = field(default_factory=dict)
     """Work id → identifiers (``arxiv:ID``, ``doi:DOI``, ``ieee:N``, ``pii:X``) whose record
     named another paper: never applied, never written as the work's id."""
+    published: dict[str, str | None] = field(default_factory=dict)
+    """arXiv id → the DOI of its published version Semantic Scholar gives (None: it knows the
+    paper and no published version). An id absent is one it does not know or did not answer."""
+    unanswered: set[str] = field(default_factory=set)
+    """arXiv ids Semantic Scholar gave no answer about (refused, short or failed batch): never
+    taken as "no published version"."""
+    unfinished: set[str] = field(default_factory=set)
+    """Works a lookup of which the time budget stopped: no later resolver is asked about them."""
 
     def agrees(self, work: Work, candidate: dict[str, Any]) -> bool:
         """Whether a record found through one of ``work``'s ids agrees with the list (no
@@ -115,6 +123,8 @@ class Context:
         """Note that a service could not answer for ``work``."""
         log.info("%s: %s", work.id, error)
         self.affected.setdefault(work.id, set()).add(error.service)
+        if error.service == BUDGET:
+            self.unfinished.add(work.id)
 
     def review(
         self,

@@ -20,17 +20,18 @@ from pipeline.ids.doi import quoted, same_doi
 from pipeline.ids.titles import cjk_language
 from pipeline.resolve.base import Context
 from pipeline.resolve.csl import CSL_TYPES
-from pipeline.resolve.fetch import Check
+from pipeline.resolve.fetch import Check, full_url
 
 ROWS = 5
 """Candidates read from a title query: the right one is near the top or not there."""
 
 
-def _params(ctx: Context, extra: Mapping[str, str]) -> dict[str, str]:
-    params = dict(extra)
+def params(ctx: Context, extra: Mapping[str, str]) -> dict[str, str]:
+    """``extra`` and, when configured, ``mailto`` (the polite pool)."""
+    out = dict(extra)
     if ctx.settings.mailto:
-        params["mailto"] = ctx.settings.mailto
-    return params
+        out["mailto"] = ctx.settings.mailto
+    return out
 
 
 def _message(body: bytes, kind: str) -> dict[str, Any] | None:
@@ -68,16 +69,39 @@ def list_check(body: bytes) -> str | None:
     return None
 
 
+def work_url(ctx: Context, doi: str) -> str:
+    """The full ``/works/{doi}`` URL :func:`get_work` asks (and a DOI batch files under)."""
+    return full_url(f"{ctx.settings.endpoints.crossref}/works/{quoted(doi)}", params(ctx, {}))
+
+
 def get_work(ctx: Context, doi: str) -> dict[str, Any] | None:
     """The Crossref record of ``doi``; None when Crossref does not hold it (404).
 
     Raises :class:`~pipeline.errors.Unavailable` when Crossref cannot answer or answers about something else.
     """
-    url = f"{ctx.settings.endpoints.crossref}/works/{quoted(doi)}"
-    response = ctx.fetcher.get(url, params=_params(ctx, {}), check=work_check(doi))
+    response = ctx.fetcher.get(work_url(ctx, doi), check=work_check(doi))
     if response.status_code != 200:
         return None  # 404/410: Crossref does not hold it (DataCite DOIs)
     return _message(response.content, "work")
+
+
+def query_url(
+    ctx: Context,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    filters: Mapping[str, str] | None = None,
+    rows: int = ROWS,
+) -> str:
+    """The full ``/works?…`` URL :func:`query` asks (and a PII batch files under)."""
+    args: dict[str, str] = {"rows": str(rows)}
+    if title:
+        args["query.bibliographic"] = title
+    if author:
+        args["query.author"] = author
+    if filters:
+        args["filter"] = ",".join(f"{k}:{v}" for k, v in filters.items())
+    return full_url(f"{ctx.settings.endpoints.crossref}/works", params(ctx, args))
 
 
 def query(
@@ -89,15 +113,8 @@ def query(
     rows: int = ROWS,
 ) -> list[dict[str, Any]]:
     """Items of a ``/works`` query (bibliographic title, first author, filters)."""
-    params: dict[str, str] = {"rows": str(rows)}
-    if title:
-        params["query.bibliographic"] = title
-    if author:
-        params["query.author"] = author
-    if filters:
-        params["filter"] = ",".join(f"{k}:{v}" for k, v in filters.items())
-    url = f"{ctx.settings.endpoints.crossref}/works"
-    response = ctx.fetcher.get(url, params=_params(ctx, params), check=list_check)
+    url = query_url(ctx, title=title, author=author, filters=filters, rows=rows)
+    response = ctx.fetcher.get(url, check=list_check)
     if response.status_code != 200:
         return []
     message = _message(response.content, "work-list") or {}

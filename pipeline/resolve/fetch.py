@@ -13,7 +13,14 @@ resolvers need on top of it:
 * a circuit breaker per service: after ``breaker_after`` requests that failed even after
   their retries, the service is not asked again in this run, so a dead service costs a few
   requests rather than one per work and the run's time stays bounded;
-* the bookkeeping the stage report needs: requests made, services that failed.
+* the bookkeeping the stage report needs: requests made, services that failed;
+* a time budget (``deadline``): once it has passed no request is sent any more, a lookup
+  that would need one raises :class:`Unavailable` (service ``budget``) and its work keeps
+  its last known record; what was answered is in the cache, so the next run asks only the
+  rest;
+* :meth:`Fetcher.file`: a batch answer (Crossref's ``filter=doi:…``, Semantic Scholar's
+  paper batch) filed under each single lookup's cache key, so a warm, incremental or
+  resumed run asks only what no earlier batch answered.
 
 A stale cached answer is returned when the network fails (last known beats nothing).
 Only a 200 that passes the checks, or a 404/410, is a service's word on a request; any other
@@ -83,6 +90,11 @@ class Service:
     valid: Callable[[bytes], bool]
 
 
+def full_url(url: str, params: Mapping[str, str] | None = None) -> str:
+    """``url`` with ``params`` encoded as :meth:`Fetcher.get` sends it (its cache key)."""
+    return requests.Request("GET", url, params=dict(params or {})).prepare().url or url
+
+
 def to_response(cached: CachedResponse) -> requests.Response:
     """A requests.Response built from a cached answer, so callers see one kind of answer."""
     response = requests.Response()
@@ -94,10 +106,14 @@ def to_response(cached: CachedResponse) -> requests.Response:
     return response
 
 
+BUDGET = "budget"
+"""The ``service`` of the :class:`Unavailable` a lookup gets once the time budget is spent."""
+
+
 class Fetcher:
     """Cached, retried, counted GET requests to the metadata services."""
 
-    def __init__(self, settings: Settings, cache: HttpCache) -> None:
+    def __init__(self, settings: Settings, cache: HttpCache, deadline: float | None = None) -> None:
         self.settings = settings
         self.options = settings.resolve
         self.cache = cache
@@ -108,7 +124,12 @@ class Fetcher:
             Service("crossref", ep.crossref, _valid_json),
             Service("doi", ep.doi, _valid_json),
             Service("openalex", ep.openalex, _valid_json),
+            Service("semanticscholar", ep.s2, _valid_json),
         ]
+        self.deadline = deadline
+        """``time.monotonic()`` after which no request is sent (the run's time budget)."""
+        self.out_of_time = False
+        """Whether a lookup was refused because the time budget was spent."""
         self.requests = 0
         """Network requests made (every attempt counts)."""
         self.by_service: dict[str, int] = {}
@@ -132,13 +153,16 @@ class Fetcher:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         check: Check | None = None,
+        *,
+        store: bool = True,
     ) -> requests.Response:
         """GET through the cache; raises :class:`Unavailable` when no answer can be had.
 
         A 200 body ``check`` refuses is treated like garbage: retried, never cached, and a
-        cached answer it refuses is not used.
+        cached answer it refuses is not used. ``store=False``: a batch question, whose answer
+        is filed item by item (:meth:`file`) instead.
         """
-        full = requests.Request("GET", url, params=dict(params or {})).prepare().url or url
+        full = full_url(url, params)
         hdrs = dict(headers or {})
         key = request_key("GET", full, hdrs)
         # One lock per request key: concurrent lookups that need the same answer wait for
@@ -146,7 +170,7 @@ class Fetcher:
         with self._lock:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
-            return self._get(full, hdrs, key, check)
+            return self._get(full, hdrs, key, check, store)
 
     def answers_without_network(self, url: str, check: Check | None = None) -> bool:
         """Whether :meth:`get` would answer ``url`` (with ``check``) from the cache alone."""
@@ -155,8 +179,67 @@ class Fetcher:
             return False
         return self.settings.offline or cached.age() < self.options.cache_max_age
 
+    def may_ask(self, service: str) -> bool:
+        """Whether a request to ``service`` would be sent now (online, not broken, in time)."""
+        return not self.settings.offline and service not in self.down and not self.spent()
+
+    def stored(self, url: str, check: Check | None = None) -> requests.Response | None:
+        """The cached answer :meth:`get` would give for ``url`` without a request, if any."""
+        if not self.answers_without_network(url, check):
+            return None
+        cached = self.cache.get(request_key("GET", url, {}))
+        return to_response(cached) if cached is not None else None
+
+    def spent(self, after: float = 0.0) -> bool:
+        """Whether the time budget has run out (or will have, ``after`` seconds from now)."""
+        return self.deadline is not None and time.monotonic() + after >= self.deadline
+
+    def file(self, url: str, status: int, body: bytes) -> None:
+        """Store ``body`` as the answer to ``GET url``: one item of a batch answer, filed
+        where the single lookup would look for it."""
+        self.cache.put(
+            request_key("GET", url, {}),
+            CachedResponse(
+                url=url,
+                status=status,
+                body=body,
+                headers={"content-type": "application/json"},
+                fetched_at=time.time(),
+                etag=None,
+            ),
+        )
+
+    def post(
+        self, url: str, payload: bytes, headers: Mapping[str, str], check: Check | None = None
+    ) -> requests.Response:
+        """A POST (a batch question), retried and counted like a GET but never cached: its
+        answers are filed item by item (:meth:`file`). Raises :class:`Unavailable`."""
+        service = self.service_for(url)
+        self._may_send(service, url)
+        try:
+            response = self._send(service, url, dict(headers), check, payload)
+        except Unavailable:
+            self._note_failure(service.name)
+            raise
+        with self._lock:
+            self._streak[service.name] = 0
+        return response
+
+    def budget_spent(self, url: str) -> Unavailable:
+        """The answer to a lookup the time budget stops (noted for the summary)."""
+        self.out_of_time = True
+        return Unavailable(BUDGET, url, "time budget spent; the next run continues")
+
+    def _may_send(self, service: Service, url: str) -> None:
+        if self.settings.offline:
+            raise Unavailable(service.name, url, "not in the cache (offline)")
+        if service.name in self.down:
+            raise Unavailable(service.name, url, "service failed earlier in this run")
+        if self.spent():
+            raise self.budget_spent(url)
+
     def _get(
-        self, full: str, hdrs: dict[str, str], key: str, check: Check | None
+        self, full: str, hdrs: dict[str, str], key: str, check: Check | None, store: bool
     ) -> requests.Response:
         service = self.service_for(full)
         cached = self.cache.get(key)
@@ -173,10 +256,10 @@ class Fetcher:
             return to_response(cached)
         if self.settings.offline:
             raise Unavailable(service.name, full, "not in the cache (offline)")
-        if service.name in self.down:
+        if service.name in self.down or self.spent():
             if cached is not None:
                 return to_response(cached)
-            raise Unavailable(service.name, full, "service failed earlier in this run")
+            self._may_send(service, full)
         if cached is not None and cached.etag:
             hdrs["If-None-Match"] = cached.etag
         try:
@@ -193,7 +276,7 @@ class Fetcher:
         if response.status_code == 304 and cached is not None:
             self.cache.touch(key)
             return to_response(cached)
-        if response.status_code == 200 or response.status_code in DEFINITIVE_MISSES:
+        if store and (response.status_code == 200 or response.status_code in DEFINITIVE_MISSES):
             self.cache.put(
                 key,
                 CachedResponse(
@@ -227,7 +310,12 @@ class Fetcher:
         return float(min(backoff, self.options.retry_after_cap))
 
     def _send(
-        self, service: Service, url: str, headers: dict[str, str], check: Check | None
+        self,
+        service: Service,
+        url: str,
+        headers: dict[str, str],
+        check: Check | None,
+        payload: bytes | None = None,
     ) -> requests.Response:
         retrying = Retrying(
             retry=retry_if_exception_type(Transient),
@@ -239,20 +327,35 @@ class Fetcher:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._attempt(service, url, headers, check)
+                    return self._attempt(service, url, headers, check, payload)
         except (Transient, Refused) as exc:
             raise Unavailable(service.name, url, exc.reason) from None
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _attempt(
-        self, service: Service, url: str, headers: dict[str, str], check: Check | None
+        self,
+        service: Service,
+        url: str,
+        headers: dict[str, str],
+        check: Check | None,
+        payload: bytes | None = None,
     ) -> requests.Response:
         with self._lock:
             self.requests += 1
             self.by_service[service.name] = self.by_service.get(service.name, 0) + 1
         timeout = self.options.timeout
         try:
-            response = self.session.get(url, headers=headers, timeout=(timeout, timeout))
+            if payload is None:
+                response = self.session.get(url, headers=headers, timeout=(timeout, timeout))
+            else:
+                # No redirects: a key sent to the service's host must not follow one elsewhere.
+                response = self.session.post(
+                    url,
+                    data=payload,
+                    headers=headers,
+                    timeout=(timeout, timeout),
+                    allow_redirects=False,
+                )
             body = response.content  # read it all here so a cut-off body fails inside the retry
         except requests.RequestException as exc:
             raise Transient(f"{type(exc).__name__}: {exc}") from None

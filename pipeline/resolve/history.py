@@ -21,7 +21,7 @@ from pipeline.resolve.base import Found
 from pipeline.resolve.csl import fill_from_list, list_to_csl
 from pipeline.store import read_json
 
-ARXIV_METHODS = frozenset({"arxiv-id", "arxiv-doi", "published-title"})
+ARXIV_METHODS = frozenset({"arxiv-id", "arxiv-doi", "s2-doi", "published-title"})
 """Methods of records found through an arXiv entry."""
 
 RANK = {"list": 0, "arxiv": 1, "openalex": 2, "doi": 3, "crossref": 3}

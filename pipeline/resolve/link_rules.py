@@ -20,6 +20,7 @@ from pipeline.ids.names import first_author
 from pipeline.ids.publishers import AAAI_PREFIX, IEEE_PREFIX, ieee_confirms
 from pipeline.models import Work
 from pipeline.resolve import crossref
+from pipeline.resolve.arxiv import arxiv_id
 from pipeline.resolve.base import Context, Found, each_work
 from pipeline.resolve.leads import Hit, hits
 from pipeline.resolve.match import title_similarity
@@ -38,6 +39,17 @@ def _ieee_confirms(number: str) -> Callable[[dict[str, Any]], bool]:
 
 def _aaai_confirms(number: str) -> Callable[[dict[str, Any]], bool]:
     return lambda item: str(item.get("DOI") or "").lower().endswith(f".{number}")
+
+
+def _named(ctx: Context, work: Work, prefix: str) -> list[dict[str, Any]]:
+    """The Crossref record of the DOI Semantic Scholar named for the work's preprint, when it
+    is under ``prefix`` (filed by the DOI batch: no title search, no request)."""
+    key = arxiv_id(work)
+    doi = ctx.published.get(key) if key else None
+    if not doi or not doi.startswith(prefix + "/"):
+        return []
+    record = crossref.get_work(ctx, doi)
+    return [record] if record else []
 
 
 class LinkLookupResolver:
@@ -77,10 +89,15 @@ class LinkLookupResolver:
         else:
             prefix = IEEE_PREFIX if hit.rule.kind == "ieee" else AAAI_PREFIX
             confirm = (_ieee_confirms if hit.rule.kind == "ieee" else _aaai_confirms)(hit.value)
-            items = crossref.query(
-                ctx, title=work.title, author=first_author(work.authors), filters={"prefix": prefix}
-            )
-            items = [i for i in items if confirm(i)]
+            items = [i for i in _named(ctx, work, prefix) if confirm(i)]
+            if not items:
+                items = crossref.query(
+                    ctx,
+                    title=work.title,
+                    author=first_author(work.authors),
+                    filters={"prefix": prefix},
+                )
+                items = [i for i in items if confirm(i)]
         if not items:
             return None
         csl = crossref.to_csl(items[0], work.id)

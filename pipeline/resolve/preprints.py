@@ -20,6 +20,7 @@ from pipeline.errors import FeedError, Unavailable
 from pipeline.ids import arxiv as ids
 from pipeline.models import Work
 from pipeline.resolve import arxiv, crossref
+from pipeline.resolve import batch as batchmod
 from pipeline.resolve.base import Context, Found, choose, each_work
 
 PUBLISHED_TYPES = {"article-journal", "paper-conference", "chapter"}
@@ -29,6 +30,9 @@ class ArxivResolver:
     """Works with an arXiv id, fetched in batches; published versions looked up after."""
 
     name = "arxiv"
+
+    def __init__(self) -> None:
+        self.pace = batchmod.Pace()
 
     def wants(self, work: Work) -> bool:
         return arxiv.arxiv_id(work) is not None
@@ -52,6 +56,10 @@ class ArxivResolver:
                 break
             answered.update(entries)
         agreed = self._agreeing(ctx, by_id, answered)
+        # The DOIs arXiv states for the agreeing works, in Crossref batches (most of them
+        # Semantic Scholar also names).
+        stated = {answered[arxiv.arxiv_id(w) or ""].doi for w in agreed}
+        batchmod.dois(ctx, sorted(d for d in stated if d), self.pace)
 
         def one(work: Work) -> Found:
             entry = answered[arxiv.arxiv_id(work) or ""]
@@ -95,11 +103,20 @@ class ArxivResolver:
         preprint = arxiv.to_csl(entry, work.id)
         first = preprint["author"][0] if preprint.get("author") else None
         short = preprint["custom"]["arxiv"]
+        key = arxiv.arxiv_id(work) or ""
         try:
-            if entry.doi:
-                record = crossref.get_work(ctx, entry.doi.lower())
+            stated = entry.doi.lower() if entry.doi else None
+            method, check_year = "arxiv-doi", False
+            if stated is None and key in ctx.published:
+                # Semantic Scholar's word: a DOI to confirm, or no published version at all.
+                stated, method, check_year = ctx.published[key], "s2-doi", True
+                if stated is None:
+                    return None
+            if stated is None and key in ctx.unanswered:
+                raise Unavailable("semanticscholar", key, "no answer about this preprint")
+            if stated is not None:
+                record = crossref.get_work(ctx, stated)
                 candidates = [crossref.to_csl(record, work.id)] if record else []
-                method, check_year = "arxiv-doi", False
             elif ctx.settings.resolve.find_published:
                 candidates = _published_by_title(ctx, work, preprint, first)
                 method, check_year = "published-title", True

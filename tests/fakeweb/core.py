@@ -21,7 +21,7 @@ from aiohttp import web
 
 # Modules under tests/fakeweb that register routes; a module that does not exist yet is skipped
 # so that services can be added one at a time.
-SERVICES = ["arxiv", "crossref", "doi", "openalex", "github", "sites"]
+SERVICES = ["arxiv", "crossref", "doi", "openalex", "semanticscholar", "github", "sites"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -150,6 +150,7 @@ class FakeWeb:
             "PIPELINE_DOI_RESOLVER": f"{self.url}/doi",
             "PIPELINE_OPENALEX_API": f"{self.url}/openalex",
             "PIPELINE_GITHUB_API": f"{self.url}/github",
+            "PIPELINE_S2_API": f"{self.url}/s2/graph/v1",
             "PIPELINE_ARXIV_DELAY": "0",
             "PIPELINE_ALLOW_PRIVATE_HOSTS": "1",
             # Every http(s) link in the lists goes to the fake web's ordinary sites.

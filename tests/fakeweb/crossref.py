@@ -83,15 +83,24 @@ def _filters(raw: str) -> list[tuple[str, str]]:
     return out
 
 
-def _keep(r: Record, filters: list[tuple[str, str]]) -> bool:
-    for key, value in filters:
-        if key == "alternative-id" and value.upper() not in {a.upper() for a in r.alternative_id}:
-            return False
-        if key == "prefix" and not (r.doi or "").startswith(value + "/"):
-            return False
-        if key == "type" and r.kind != value:
-            return False
+def _one(r: Record, key: str, value: str) -> bool:
+    if key == "alternative-id":
+        return value.upper() in {a.upper() for a in r.alternative_id}
+    if key == "prefix":
+        return (r.doi or "").startswith(value + "/")
+    if key == "type":
+        return r.kind == value
+    if key == "doi":
+        return (r.doi or "").lower() == value.lower()
     return True
+
+
+def _keep(r: Record, filters: list[tuple[str, str]]) -> bool:
+    """Filters of one name are OR-ed, different names AND-ed (Crossref's rule)."""
+    by_key: dict[str, list[str]] = {}
+    for key, value in filters:
+        by_key.setdefault(key, []).append(value)
+    return all(any(_one(r, key, v) for v in values) for key, values in by_key.items())
 
 
 def register(app: web.Application, fake: FakeWeb) -> None:
@@ -115,6 +124,12 @@ def register(app: web.Application, fake: FakeWeb) -> None:
         q = request.query
         rows = int(q.get("rows", "20"))
         filters = _filters(q.get("filter", ""))
+        if len(filters) > 100:
+            return web.Response(status=400, text="Too many filters", headers=_headers(request))
+        if any(key == "doi" for key, _ in filters):
+            fake.data.setdefault("crossref_doi_batches", []).append(
+                [v for k, v in filters if k == "doi"]
+            )
         text = " ".join(x for x in (q.get("query.bibliographic"), q.get("query")) if x)
         author = q.get("query.author", "")
         scored: list[tuple[float, Record]] = []

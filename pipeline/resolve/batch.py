@@ -1,0 +1,175 @@
+"""Batch questions asked before the per-work resolvers, so each of them finds its answer filed.
+
+* **DOIs** go to Crossref ``/works?filter=doi:A,doi:B,…`` (:data:`DOI_BATCH` a request;
+  filters of one name are OR-ed). Every item is filed under its ``/works/{doi}`` URL; when the
+  list is complete (``total-results`` = items), a DOI it lacks is filed as Crossref's 404, so
+  :func:`pipeline.resolve.crossref.get_work` answers from the cache and doi.org gets the
+  DataCite DOIs as before. A lone DOI is left to ``/works/{doi}``: a batch of one costs the
+  same request and says less (no 404 of its own).
+* **ScienceDirect PIIs** go to one ``filter=alternative-id:A,alternative-id:B,…`` request per
+  batch, each PII's items filed under the single ``filter=alternative-id:…`` query.
+* **Preprints** go to Semantic Scholar's paper batch (:mod:`.semanticscholar`): the DOI of
+  each published version it names lands in ``Context.published`` and in the DOI batch.
+
+Crossref's answers carry ``x-rate-limit-limit`` / ``x-rate-limit-interval`` (requests per
+interval); :class:`Pace` keeps batch requests that far apart. A failed batch files nothing: its
+works fall back to their single lookups, which the fetcher's breaker bounds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pipeline.errors import Unavailable
+from pipeline.ids.doi import comparable
+from pipeline.models import Work
+from pipeline.resolve import crossref, semanticscholar
+from pipeline.resolve.arxiv import arxiv_id
+from pipeline.resolve.base import Context
+from pipeline.resolve.fetch import full_url
+from pipeline.resolve.leads import hits, known_doi
+
+DOI_BATCH = 50
+"""DOIs (or PIIs) per Crossref filter request: long filters are refused (URL length)."""
+
+NOT_FOUND = b"Resource not found."
+
+
+class Pace:
+    """Keeps requests to one service as far apart as its rate-limit headers ask."""
+
+    def __init__(self) -> None:
+        self.gap = 0.0
+        self.last: float | None = None
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            if self.last is not None:
+                delay = self.gap - (time.monotonic() - self.last)
+                if delay > 0:
+                    time.sleep(delay)
+            self.last = time.monotonic()
+
+    def learn(self, headers: Any) -> None:
+        """``x-rate-limit-limit`` requests per ``x-rate-limit-interval`` (``1s``, ``60s``)."""
+        try:
+            limit = int(headers.get("x-rate-limit-limit") or 0)
+            interval = re.fullmatch(
+                r"(\d+(?:\.\d+)?)s?", headers.get("x-rate-limit-interval") or ""
+            )
+        except (TypeError, ValueError):
+            return
+        if limit > 0 and interval is not None:
+            self.gap = float(interval.group(1)) / limit
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _items(ctx: Context, filters: list[str], pace: Pace) -> list[dict[str, Any]] | None:
+    """The items of one filter request, or None when it gave no complete answer."""
+    url = full_url(
+        f"{ctx.settings.endpoints.crossref}/works",
+        crossref.params(ctx, {"filter": ",".join(filters), "rows": str(2 * len(filters))}),
+    )
+    pace.wait()
+    try:
+        response = ctx.fetcher.get(url, check=crossref.list_check, store=False)
+    except Unavailable:
+        return None
+    pace.learn(response.headers)
+    message = json.loads(response.content).get("message") if response.status_code == 200 else None
+    if not isinstance(message, dict):
+        return None
+    items = [i for i in message.get("items") or [] if isinstance(i, dict)]
+    if message.get("total-results") != len(items):
+        return None  # cut short: absent DOIs would prove nothing
+    return items
+
+
+def dois(ctx: Context, wanted: Iterable[str], pace: Pace) -> int:
+    """File Crossref's answer for every DOI not answered yet; returns the requests' count."""
+    # A comma separates filters: a DOI holding one is left to its single lookup.
+    todo = [
+        d
+        for d in dict.fromkeys(comparable(x) for x in wanted if x)
+        if "," not in d and not ctx.fetcher.answers_without_network(crossref.work_url(ctx, d))
+    ]
+    asked = 0
+    if len(todo) < 2:
+        return asked  # a batch of one is the single lookup's one request, less direct
+    for batch in _chunks(todo, DOI_BATCH):
+        if not ctx.fetcher.may_ask("crossref"):
+            break
+        asked += 1
+        items = _items(ctx, [f"doi:{d}" for d in batch], pace)
+        if items is None:
+            continue
+        by_doi = {comparable(i.get("DOI") or ""): i for i in items}
+        for doi in batch:
+            item = by_doi.get(doi)
+            url = crossref.work_url(ctx, doi)
+            if item is None:
+                ctx.fetcher.file(url, 404, NOT_FOUND)
+            else:
+                envelope = {"status": "ok", "message-type": "work", "message": item}
+                ctx.fetcher.file(url, 200, json.dumps(envelope).encode())
+    return asked
+
+
+def piis(ctx: Context, wanted: Iterable[str], pace: Pace) -> None:
+    """File Crossref's ``alternative-id`` answer for every PII not answered yet."""
+    single = {
+        p: crossref.query_url(ctx, filters={"alternative-id": p}) for p in wanted if "," not in p
+    }
+    todo = [p for p, url in single.items() if not ctx.fetcher.answers_without_network(url)]
+    if len(todo) < 2:
+        return  # a batch of one is the single query's one request
+    for batch in _chunks(todo, DOI_BATCH):
+        if not ctx.fetcher.may_ask("crossref"):
+            break
+        items = _items(ctx, [f"alternative-id:{p}" for p in batch], pace)
+        if items is None:
+            continue
+        for pii in batch:
+            mine = [
+                i
+                for i in items
+                if pii.upper() in {str(a).upper() for a in i.get("alternative-id") or []}
+            ]
+            message = {"items": mine, "total-results": len(mine), "items-per-page": len(mine)}
+            envelope = {"status": "ok", "message-type": "work-list", "message": message}
+            ctx.fetcher.file(single[pii], 200, json.dumps(envelope).encode())
+
+
+def published(ctx: Context, works: Sequence[Work]) -> list[str]:
+    """Ask Semantic Scholar about every preprint without a known DOI; note what it says in
+    ``ctx.published`` / ``ctx.unanswered``. Returns the published DOIs it named."""
+    keys = {
+        semanticscholar.key_of(key): key
+        for w in works
+        if known_doi(w) is None and (key := arxiv_id(w)) is not None
+    }
+    answers, unanswered = semanticscholar.lookup(ctx, list(keys))
+    for key, answer in answers.items():
+        if answer.entry is not None:  # unknown to it: a title search may still find one
+            ctx.published[keys[key]] = answer.published_doi
+    ctx.unanswered.update(keys[k] for k in unanswered)
+    return [d for d in ctx.published.values() if d]
+
+
+def prefetch(ctx: Context, works: Sequence[Work]) -> None:
+    """The batch questions of a run, each asked once, before any per-work lookup."""
+    pace = Pace()
+    found = published(ctx, works)
+    known = [k[0] for w in works if (k := known_doi(w)) is not None]
+    dois(ctx, [*known, *found], pace)
+    piis(ctx, [h.value for w in works for h in hits(w) if h.rule.kind == "pii"], pace)
