@@ -128,7 +128,7 @@ def test_bibtex_and_pdflatex_keep_the_payloads_as_text(root: Path, tmp_path: Pat
     bibtex = require_tool("bibtex")
     (tmp_path / "papers.bib").write_bytes((root / "output" / "papers.bib").read_bytes())
     (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{url}\n\\usepackage[numbers]{natbib}\n"
+        "\\documentclass{article}\n\\usepackage[numbers]{natbib}\n"
         "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plainnat}\n"
         "\\bibliography{papers}\n\\end{document}\n",
         encoding="utf-8",
