@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
-
-from pipeline.ids.titles import fold
+from pipeline.ids.titles import fold, ratio
 
 AGREE = 0.85
 """Agreement at or above which an identifier's record stands for the list's entry."""
@@ -92,11 +90,9 @@ def _names(a: str, b: str) -> tuple[str, str] | None:
 def title_agreement(a: str, b: str) -> float:
     """How surely two titles name the same paper, in [0, 1]; see the module docstring."""
     wa, wb = words(a), words(b)
-    if not wa or not wb:
-        return 0.0
-    if wa == wb:
-        return 1.0
-    score = float(fuzz.ratio(wa, wb)) / 100.0
+    score = ratio(wa, wb)
+    if not wa or not wb or wa == wb:
+        return score
     names = _names(a, b)
     if names is not None:
         na, nb = names

@@ -16,6 +16,8 @@ import hashlib
 import re
 import unicodedata
 
+from rapidfuzz import fuzz
+
 from pipeline.text import ascii_fold, clean_text, fix_text
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -49,6 +51,14 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return " ".join(_FOLD_WORD.findall(bare))
+
+
+def ratio(a: str, b: str) -> float:
+    """Similarity in [0, 1] of two already reduced titles (0 when either is empty, 1 when
+    equal, else rapidfuzz's character ratio)."""
+    if not a or not b:
+        return 0.0
+    return 1.0 if a == b else float(fuzz.ratio(a, b)) / 100.0
 
 
 def cjk_language(text: str) -> str:

@@ -19,11 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from pipeline.ids.agreement import AGREE, WEAK, is_name, title_agreement
 from pipeline.ids.names import split_name
-from pipeline.ids.titles import fold
+from pipeline.ids.titles import fold, ratio
 
 TITLE_THRESHOLD = 0.95
 REVIEW_FLOOR = 0.80
@@ -32,12 +30,7 @@ YEAR_SLACK = 1
 
 def title_similarity(a: str, b: str) -> float:
     """Similarity of two titles in [0, 1] after :func:`fold`."""
-    fa, fb = fold(a), fold(b)
-    if not fa or not fb:
-        return 0.0
-    if fa == fb:
-        return 1.0
-    return float(fuzz.ratio(fa, fb)) / 100.0
+    return ratio(fold(a), fold(b))
 
 
 def family_name(author: str | dict[str, Any]) -> str:
