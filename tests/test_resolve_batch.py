@@ -276,14 +276,16 @@ def test_a_time_budget_run_finishes_over_runs_asking_nothing_twice(
     settings = _scraped(other, fakeweb, time_budget=cold.seconds / 3)
     fakeweb.clear()
     fakeweb.data["s2_batches"].clear()
-    runs, lines = 0, []
-    while runs < 6:
+    # How many runs it takes depends on the machine's speed (a benchmark's question:
+    # bench/resolve --budget-runs); what must hold is that the budget cut the first run,
+    # that the runs finish, and that nothing is asked twice on the way.
+    runs, lines, finished = 0, [], False
+    while runs < 12 and not finished:
         runs += 1
         report = run_resolve(settings)
         lines.append(report.lines)
-        if not any("time budget spent" in line for line in report.lines):
-            break
-    assert 2 <= runs <= 4, lines
+        finished = not any("time budget spent" in line for line in report.lines)
+    assert finished and runs >= 2, lines
     signatures = [_signature(r) for r in fakeweb.requests if r.method == "GET"]
     assert len(signatures) == len(set(signatures))  # no GET asked twice over the runs
     asked = [i for batch in fakeweb.data["s2_batches"] for i in batch]
