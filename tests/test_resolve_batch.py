@@ -304,3 +304,21 @@ def test_a_doi_with_a_comma_is_asked_alone(fakeweb: FakeWeb, tmp_path: Path) -> 
     _report, resolved = run(fast_settings(fakeweb, tmp_path), works)
     assert [len(crossref_dois(c)) for c in fakeweb.requests_to("/crossref/works")] == [2, 0]
     assert resolved["doi:odd"].resolved_by == "crossref"
+
+
+def test_a_resumed_run_need_not_wait_for_arxiv_after_a_cached_page(
+    fakeweb: FakeWeb, tmp_path: Path
+) -> None:
+    # An hour between arXiv requests and ten minutes of budget: the first run gets one page
+    # and stops before the second. The next run reads that page from the cache, which asked
+    # arXiv nothing, so it asks for the second page at once instead of stopping again.
+    works, _published = preprints(fakeweb, 150, published_every=10**6)
+    settings = dataclasses.replace(
+        fast_settings(fakeweb, tmp_path, time_budget=600.0), arxiv_delay=3600.0
+    )
+    first, _resolved = run(settings, works)
+    assert any("time budget spent" in line for line in first.lines), first.lines
+    second = run_resolve(settings)
+    assert not any("time budget spent" in line for line in second.lines), second.lines
+    pages = fakeweb.requests_to("/arxiv/api/query")
+    assert len(pages) == 2 and len({p.query for p in pages}) == 2

@@ -168,14 +168,16 @@ class Client:
     def page(self, url: str, *, first: bool) -> Page:
         """One page; raises :class:`FeedError` for an error status or an unexpected empty page."""
         check = feed_check(url, self.known)
-        if self._last_request is not None and not self.fetcher.answers_without_network(url, check):
+        asks = not self.fetcher.answers_without_network(url, check)
+        if asks and self._last_request is not None:
             wait = self.delay - (time.monotonic() - self._last_request)
             if wait > 0 and self.fetcher.spent(after=wait):
                 raise self.fetcher.budget_spent(url)  # refused after the wait anyway: no wait
             if wait > 0:
                 time.sleep(wait)
         response = self.fetcher.get(url, check=check)
-        self._last_request = time.monotonic()
+        if asks:  # a page the cache answered asked arXiv nothing: the next one need not wait
+            self._last_request = time.monotonic()
         if response.status_code != 200:
             raise FeedError(url, f"HTTP {response.status_code}")
         page = parse_page(response.content)

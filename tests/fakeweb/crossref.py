@@ -9,12 +9,13 @@ from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import web
-from rapidfuzz import fuzz
 
 from tests.fakeweb.core import FakeWeb
+from tests.fakeweb.search import search_titles
 from tests.fakeweb.world import Record, build_world
 
 MIN_SCORE = 40.0
+AUTHOR_BONUS = 5.0
 
 
 def message(r: Record, score: float = 1.0) -> dict[str, Any]:
@@ -132,19 +133,17 @@ def register(app: web.Application, fake: FakeWeb) -> None:
             )
         text = " ".join(x for x in (q.get("query.bibliographic"), q.get("query")) if x)
         author = q.get("query.author", "")
+        kept = [r for r in records.values() if not filters or _keep(r, filters)]
         scored: list[tuple[float, Record]] = []
-        for record in records.values():
-            if not _keep(record, filters):
-                continue
-            if text:
-                score = float(fuzz.token_set_ratio(text.lower(), record.title.lower()))
-                if author and any(author.lower() in f"{g} {f}".lower() for g, f in record.authors):
-                    score += 5
-                if score < MIN_SCORE:
-                    continue
-            else:
-                score = 1.0
-            scored.append((score, record))
+        if not text:
+            scored = [(1.0, r) for r in kept]
+        for _title, base, index in search_titles(text, kept, MIN_SCORE - AUTHOR_BONUS):
+            record = kept[index]
+            score = float(base)
+            if author and any(author.lower() in f"{g} {f}".lower() for g, f in record.authors):
+                score += AUTHOR_BONUS
+            if score >= MIN_SCORE:
+                scored.append((score, record))
         scored.sort(key=lambda pair: (-pair[0], pair[1].doi or ""))
         items = [message(r, round(s, 3)) for s, r in scored[:rows]]
         body = {

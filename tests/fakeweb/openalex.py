@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from rapidfuzz import fuzz
 
 from tests.fakeweb.core import FakeWeb
+from tests.fakeweb.search import search_titles
 from tests.fakeweb.world import Record, build_world, digest
 
 MIN_SCORE = 60.0
@@ -97,11 +97,12 @@ def register(app: web.Application, fake: FakeWeb) -> None:
         for part in q.get("filter", "").split(","):
             if part.startswith(("title.search:", "display_name.search:")):
                 text = part.split(":", 1)[1]
-        scored = []
-        for record in records:
-            score = float(fuzz.token_set_ratio(text.lower(), record.title.lower())) if text else 1.0
-            if score >= MIN_SCORE:
-                scored.append((score, record))
+        if text:
+            scored = [
+                (score, records[i]) for _t, score, i in search_titles(text, records, MIN_SCORE)
+            ]
+        else:
+            scored = [(1.0, r) for r in records]
         scored.sort(key=lambda pair: (-pair[0], pair[1].title))
         body = {
             "meta": {
