@@ -17,6 +17,7 @@ from pipeline.config import Settings
 from pipeline.models import Ids, Link, ResolvedWork, Work
 from pipeline.resolve import run_resolve
 from pipeline.resolve.batch import DOI_BATCH, Pace
+from pipeline.resolve.openalex import DOI_BATCH as OPENALEX_BATCH
 from pipeline.resolve.semanticscholar import BATCH as S2_BATCH
 from pipeline.resolve.semanticscholar import match
 from pipeline.scrape import run_scrape
@@ -92,6 +93,62 @@ def test_a_doi_crossref_lacks_goes_to_doi_org(fakeweb: FakeWeb, tmp_path: Path) 
     assert [len(crossref_dois(c)) for c in fakeweb.requests_to("/crossref/")] == [4]
     assert len(fakeweb.requests_to("/doi/")) == 1
     assert resolved["doi:zenodo"].resolved_by == "doi" and report.degraded == []
+
+
+def datacite_works(web: FakeWeb, n: int) -> list[Work]:
+    """``n`` works with a DataCite DOI: doi.org and OpenAlex hold them, Crossref does not."""
+    works = []
+    for i in range(n):
+        doi = f"10.5281/zenodo.{900000 + i}"
+        title = f"Remote sensing caption dataset number {i}"
+        record = Record(
+            title, fake_authors(title), 2024, doi=doi, kind="dataset", agency="datacite"
+        )
+        web.data["doi"][doi] = record
+        web.data["openalex"].append(record)
+        works.append(Work(id=f"doi:{doi}", kind="dataset", title=title, ids=Ids(doi=doi)))
+    return works
+
+
+def test_dois_crossref_lacks_go_to_openalex_fifty_a_request_with_a_key(
+    fakeweb: FakeWeb, tmp_path: Path
+) -> None:
+    indexed = datacite_works(fakeweb, OPENALEX_BATCH + 10)
+    lone = "10.5281/zenodo.lone"  # doi.org holds it, OpenAlex does not
+    fakeweb.data["doi"][lone] = Record("Lone dataset", fake_authors("Lone"), 2024, doi=lone)
+    unindexed = [Work(id="doi:lone", kind="dataset", title="Lone dataset", ids=Ids(doi=lone))]
+    works = doi_works(fakeweb, 2) + indexed + unindexed
+    settings = dataclasses.replace(fast_settings(fakeweb, tmp_path), openalex_key="k3y")
+    report, resolved = run(settings, works)
+    assert [len(crossref_dois(c)) for c in fakeweb.requests_to("/crossref/")] == [50, 13]
+    batches = fakeweb.data["openalex_doi_batches"]
+    assert [len(b) for b in batches] == [OPENALEX_BATCH, 11]  # what Crossref lacks, 50 a request
+    assert all("api_key=k3y" in r.query for r in fakeweb.requests_to("/openalex/"))
+    assert [r.path for r in fakeweb.requests_to("/doi/")] == [f"/doi/{lone}"]
+    assert {resolved[w.id].resolved_by for w in indexed} == {"openalex"}
+    assert resolved["doi:lone"].resolved_by == "doi" and report.degraded == []
+    assert resolved[indexed[0].id].csl["DOI"] == indexed[0].ids.doi
+    assert report.requests == 2 + 2 + 1
+    fakeweb.clear()
+    assert run_resolve(settings).requests == 0
+
+
+def test_a_refused_openalex_doi_batch_files_nothing(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    works = datacite_works(fakeweb, 3)
+    fakeweb.add_fault("status", r"^/openalex/works\?.*filter=doi", status=403)
+    settings = dataclasses.replace(fast_settings(fakeweb, tmp_path), openalex_key="k3y")
+    _report, resolved = run(settings, works)
+    assert len(fakeweb.requests_to("/openalex/")) == 1  # refused, not retried
+    assert len(fakeweb.requests_to("/doi/")) == 3  # each work's own lookup still finds it
+    assert {rw.resolved_by for rw in resolved.values()} == {"doi"}
+
+
+def test_without_a_key_openalex_is_not_asked_about_dois(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    works = datacite_works(fakeweb, 3)
+    _report, resolved = run(fast_settings(fakeweb, tmp_path), works)
+    assert fakeweb.requests_to("/openalex/") == []
+    assert len(fakeweb.requests_to("/doi/")) == 3
+    assert {rw.resolved_by for rw in resolved.values()} == {"doi"}
 
 
 def test_batches_keep_to_crossrefs_rate_limit_headers(fakeweb: FakeWeb, tmp_path: Path) -> None:

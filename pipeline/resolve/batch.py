@@ -6,6 +6,11 @@
   :func:`pipeline.resolve.crossref.get_work` answers from the cache and doi.org gets the
   DataCite DOIs as before. A lone DOI is left to ``/works/{doi}``: a batch of one costs the
   same request and says less (no 404 of its own).
+* **DOIs Crossref does not hold** (DataCite: Zenodo, figshare), when an OpenAlex key is set,
+  go to OpenAlex ``/works?filter=doi:A|B|…`` (:data:`~.openalex.DOI_BATCH` a request), each
+  work filed under its ``/works/doi:{doi}`` URL and an absent one as a 404, so doi.org is
+  asked only about what neither holds. Without a key OpenAlex's daily budget is too small to
+  spend on what doi.org answers anyway.
 * **ScienceDirect PIIs** go to one ``filter=alternative-id:A,alternative-id:B,…`` request per
   batch, each PII's items filed under the single ``filter=alternative-id:…`` query.
 * **Preprints** go to Semantic Scholar's paper batch (:mod:`.semanticscholar`): the DOI of
@@ -28,7 +33,7 @@ from typing import Any
 from pipeline.errors import Unavailable
 from pipeline.ids.doi import comparable
 from pipeline.models import Work
-from pipeline.resolve import crossref, semanticscholar
+from pipeline.resolve import crossref, openalex, semanticscholar
 from pipeline.resolve.arxiv import arxiv_id
 from pipeline.resolve.base import Context
 from pipeline.resolve.fetch import full_url
@@ -95,21 +100,20 @@ def _items(ctx: Context, filters: list[str], pace: Pace) -> list[dict[str, Any]]
     return items
 
 
-def dois(ctx: Context, wanted: Iterable[str], pace: Pace) -> int:
-    """File Crossref's answer for every DOI not answered yet; returns the requests' count."""
+def dois(ctx: Context, wanted: Iterable[str], pace: Pace) -> list[str]:
+    """File Crossref's answer for every DOI not answered yet; returns those it does not hold."""
     # A comma separates filters: a DOI holding one is left to its single lookup.
     todo = [
         d
         for d in dict.fromkeys(comparable(x) for x in wanted if x)
         if "," not in d and not ctx.fetcher.answers_without_network(crossref.work_url(ctx, d))
     ]
-    asked = 0
+    missing: list[str] = []
     if len(todo) < 2:
-        return asked  # a batch of one is the single lookup's one request, less direct
+        return missing  # a batch of one is the single lookup's one request, less direct
     for batch in _chunks(todo, DOI_BATCH):
         if not ctx.fetcher.may_ask("crossref"):
             break
-        asked += 1
         items = _items(ctx, [f"doi:{d}" for d in batch], pace)
         if items is None:
             continue
@@ -119,10 +123,48 @@ def dois(ctx: Context, wanted: Iterable[str], pace: Pace) -> int:
             url = crossref.work_url(ctx, doi)
             if item is None:
                 ctx.fetcher.file(url, 404, NOT_FOUND)
+                missing.append(doi)
             else:
                 envelope = {"status": "ok", "message-type": "work", "message": item}
                 ctx.fetcher.file(url, 200, json.dumps(envelope).encode())
-    return asked
+    return missing
+
+
+def openalex_dois(ctx: Context, wanted: Sequence[str]) -> None:
+    """File OpenAlex's answer for each DOI Crossref does not hold (with a key, two or more)."""
+    if not ctx.settings.openalex_key:
+        return
+    # "|" separates the values of an OpenAlex filter and "," the filters.
+    todo = [
+        d
+        for d in wanted
+        if not {",", "|"} & set(d)
+        and not ctx.fetcher.answers_without_network(openalex.work_url(ctx, d))
+    ]
+    if len(todo) < 2:
+        return  # a lone DOI goes to doi.org, the agency itself, in the same one request
+    for batch in _chunks(todo, openalex.DOI_BATCH):
+        if not ctx.fetcher.may_ask("openalex"):
+            break
+        try:
+            response = ctx.fetcher.get(
+                openalex.doi_list_url(ctx, batch), check=openalex.results_check, store=False
+            )
+        except Unavailable:
+            continue  # filed nothing: doi.org answers these works one by one
+        data = json.loads(response.content) if response.status_code == 200 else None
+        if not isinstance(data, dict):
+            continue
+        results = [r for r in data.get("results") or [] if isinstance(r, dict)]
+        if (data.get("meta") or {}).get("count") != len(results):
+            continue  # cut short: absent DOIs would prove nothing
+        by_doi = {comparable(r.get("doi") or ""): r for r in results}
+        for doi in batch:
+            url, work = openalex.work_url(ctx, doi), by_doi.get(doi)
+            if work is None:
+                ctx.fetcher.file(url, 404, NOT_FOUND)
+            else:
+                ctx.fetcher.file(url, 200, json.dumps(work).encode())
 
 
 def piis(ctx: Context, wanted: Iterable[str], pace: Pace) -> None:
@@ -171,5 +213,7 @@ def prefetch(ctx: Context, works: Sequence[Work]) -> None:
     pace = Pace()
     found = published(ctx, works)
     known = [k[0] for w in works if (k := known_doi(w)) is not None]
-    dois(ctx, [*known, *found], pace)
+    missing = set(dois(ctx, [*known, *found], pace))
+    # Published versions are confirmed through Crossref only: OpenAlex is asked about known DOIs.
+    openalex_dois(ctx, [d for d in dict.fromkeys(comparable(k) for k in known) if d in missing])
     piis(ctx, [h.value for w in works for h in hits(w) if h.rule.kind == "pii"], pace)

@@ -9,14 +9,15 @@ from typing import Any
 
 from pipeline.errors import Unavailable
 from pipeline.models import Work
-from pipeline.resolve import crossref, doi
+from pipeline.resolve import crossref, doi, openalex
 from pipeline.resolve.base import Context, Found, each_work
 from pipeline.resolve.leads import known_doi
 
 
 class KnownDoiResolver:
-    """Works with a DOI: Crossref first, doi.org content negotiation for other agencies
-    (DataCite: Zenodo, figshare) or when Crossref is down."""
+    """Works with a DOI: Crossref first; a DOI Crossref does not hold (DataCite: Zenodo,
+    figshare) from OpenAlex's DOI batch when it filed one (with a key); else, and when
+    Crossref is down, doi.org content negotiation."""
 
     name = "crossref-doi"
 
@@ -44,6 +45,12 @@ class KnownDoiResolver:
             if not ctx.confirm(work, f"doi:{value}", url, csl):
                 return None
             return Found(csl, "crossref", method, 1.0)
+        indexed = openalex.filed_work(ctx, value)
+        if indexed is not None:
+            csl = openalex.to_csl(indexed, work.id)
+            if not ctx.confirm(work, f"doi:{value}", url, csl):
+                return None
+            return Found(csl, "openalex", method, 1.0)
         item = doi.fetch_csl(ctx, value)
         if item is None:
             return None

@@ -1,22 +1,31 @@
-"""OpenAlex title search: the last resort for works Crossref does not find (CVF open access,
-OpenReview). Without an API key the service allows only a small daily budget, so it is asked
-only for what every other resolver missed (https://docs.openalex.org).
+"""OpenAlex: title search, the last resort for works Crossref does not find (CVF open access,
+OpenReview), and with an API key the DOIs Crossref does not hold, 50 a request
+(https://docs.openalex.org). Without a key the service allows only a small daily budget, so it
+is asked only for what every other resolver missed.
 
 A search answer must hold a ``results`` list (anything else is a failed answer); each result
-is a candidate only, applied when the wrong-match guard accepts it.
+is a candidate only, applied when the wrong-match guard accepts it. A DOI batch's results are
+filed one by one under the single-work URL (``/works/doi:{doi}``), where
+:func:`filed_work` finds them.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from pipeline.ids.doi import comparable
+from pipeline.ids.doi import comparable, quoted, same_doi
 from pipeline.ids.names import csl_name
 from pipeline.resolve.base import Context
 from pipeline.resolve.csl import CSL_TYPES, date_parts
+from pipeline.resolve.fetch import Check, full_url
 
 PER_PAGE = 5
+
+DOI_BATCH = 50
+"""DOIs OR-ed in one ``filter=doi:A|B|…`` request: the most OpenAlex takes in one filter
+("Fetch multiple DOIs in one OpenAlex API request", blog.ourresearch.org)."""
 
 
 def results_check(body: bytes) -> str | None:
@@ -27,22 +36,64 @@ def results_check(body: bytes) -> str | None:
     return None
 
 
+def params(ctx: Context, extra: Mapping[str, str]) -> dict[str, str]:
+    """``extra`` and, when configured, ``api_key`` and ``mailto``."""
+    out = dict(extra)
+    if ctx.settings.openalex_key:
+        out["api_key"] = ctx.settings.openalex_key
+    if ctx.settings.mailto:
+        out["mailto"] = ctx.settings.mailto
+    return out
+
+
 def search(ctx: Context, title: str) -> list[dict[str, Any]]:
     """Works whose title matches ``title`` (``filter=title.search:``), best first."""
     # Commas separate filters in OpenAlex syntax, so they are dropped from the search text.
-    params = {"filter": f"title.search:{title.replace(',', ' ')}", "per-page": str(PER_PAGE)}
-    if ctx.settings.openalex_key:
-        params["api_key"] = ctx.settings.openalex_key
-    if ctx.settings.mailto:
-        params["mailto"] = ctx.settings.mailto
+    extra = {"filter": f"title.search:{title.replace(',', ' ')}", "per-page": str(PER_PAGE)}
     response = ctx.fetcher.get(
-        f"{ctx.settings.endpoints.openalex}/works", params=params, check=results_check
+        f"{ctx.settings.endpoints.openalex}/works", params=params(ctx, extra), check=results_check
     )
     if response.status_code != 200:
         return []
     data = json.loads(response.content)
     results = data.get("results") if isinstance(data, dict) else None
     return [r for r in results or [] if isinstance(r, dict)]
+
+
+def work_url(ctx: Context, doi: str) -> str:
+    """The single-work URL of ``doi`` (``/works/doi:{doi}``), where a DOI batch files it."""
+    return full_url(f"{ctx.settings.endpoints.openalex}/works/doi:{quoted(doi)}", params(ctx, {}))
+
+
+def doi_list_url(ctx: Context, dois: list[str]) -> str:
+    """One ``filter=doi:A|B|…`` request for ``dois`` (at most :data:`DOI_BATCH`)."""
+    extra = {"filter": "doi:" + "|".join(dois), "per-page": str(DOI_BATCH)}
+    return full_url(f"{ctx.settings.endpoints.openalex}/works", params(ctx, extra))
+
+
+def work_check(doi: str) -> Check:
+    """A single-work answer must be a titled work about ``doi`` itself."""
+
+    def check(body: bytes) -> str | None:
+        data = json.loads(body)
+        if not isinstance(data, dict) or not (data.get("display_name") or data.get("title")):
+            return "no OpenAlex work with a title in the answer"
+        if not same_doi(data.get("doi"), doi):
+            return f"an OpenAlex work about DOI {data.get('doi')!r}, not {doi!r}"
+        return None
+
+    return check
+
+
+def filed_work(ctx: Context, doi: str) -> dict[str, Any] | None:
+    """The work a DOI batch filed for ``doi``; None when none is filed or OpenAlex lacks it.
+
+    Never asks: a lone DOI goes to doi.org, the registration agency itself."""
+    response = ctx.fetcher.stored(work_url(ctx, doi), work_check(doi))
+    if response is None or response.status_code != 200:
+        return None
+    data = json.loads(response.content)
+    return data if isinstance(data, dict) else None
 
 
 def to_csl(work: dict[str, Any], work_id: str) -> dict[str, Any]:

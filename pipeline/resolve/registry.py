@@ -5,8 +5,9 @@ that finds nothing (or whose service is down) passes the work on to the next. Th
 follows authority and cost:
 
 1. ``crossref-doi``  a DOI the list states or a link rule computes (MDPI, nature.com, ACM,
-   T&F, Springer, Wiley, doi.org) is the published record itself: one Crossref request, or
-   doi.org content negotiation for DataCite DOIs and when Crossref is down;
+   T&F, Springer, Wiley, doi.org) is the published record itself: Crossref, 50 DOIs a
+   request; DOIs Crossref does not hold from OpenAlex, 50 a request (with a key), and
+   doi.org content negotiation for the rest and when Crossref is down;
 2. ``rules``         publisher links that need a lookup (ScienceDirect PII, IEEE Xplore
    document number, AAAI article), confirmed by the identifier, not by title alone;
 3. ``arxiv``         arXiv ids, 100 per request, then the published version through the

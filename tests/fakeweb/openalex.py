@@ -6,6 +6,7 @@ the list shape of ``../shared/api-samples/openalex/works_list_5_results.json`` (
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -14,13 +15,18 @@ from tests.fakeweb.search import search_titles
 from tests.fakeweb.world import Record, build_world, digest
 
 MIN_SCORE = 60.0
+DOI_VALUES = 50
+"""Values OpenAlex takes OR-ed in one filter."""
+
+
+def doi_of(r: Record) -> str:
+    """The DOI OpenAlex gives a record: its own, or arXiv's DataCite DOI."""
+    return f"10.48550/arxiv.{r.arxiv}".lower() if r.arxiv else (r.doi or "").lower()
 
 
 def work(r: Record, score: float) -> dict[str, Any]:
     wid = f"https://openalex.org/W{digest(r.title) % 10**10}"
-    doi = f"https://doi.org/{r.doi}" if r.doi else None
-    if r.arxiv:
-        doi = f"https://doi.org/10.48550/arxiv.{r.arxiv}"
+    doi = f"https://doi.org/{doi_of(r)}" if doi_of(r) else None
     source = {
         "id": f"https://openalex.org/S{digest(r.container or 'arXiv') % 10**9}",
         "display_name": r.container or ("arXiv (Cornell University)" if r.arxiv else None),
@@ -90,14 +96,35 @@ def work(r: Record, score: float) -> dict[str, Any]:
 def register(app: web.Application, fake: FakeWeb) -> None:
     records: list[Record] = fake.data.setdefault("openalex", build_world().openalex_records())
 
+    def by_doi(value: str) -> Record | None:
+        wanted = value.lower().removeprefix("https://doi.org/")
+        return next((r for r in records if doi_of(r) == wanted), None)
+
+    async def single(request: web.Request) -> web.Response:
+        record = by_doi(unquote(request.match_info["doi"]))
+        if record is None:
+            return web.Response(status=404, text="404 Not Found")
+        return web.json_response(work(record, 1.0))
+
     async def works(request: web.Request) -> web.Response:
         q = request.query
         per_page = int(q.get("per-page", q.get("per_page", "25")))
-        text = q.get("search", "")
+        if per_page > 200:
+            return web.json_response({"error": "per-page is at most 200"}, status=400)
+        text, dois = q.get("search", ""), []
         for part in q.get("filter", "").split(","):
             if part.startswith(("title.search:", "display_name.search:")):
                 text = part.split(":", 1)[1]
-        if text:
+            if part.startswith("doi:"):
+                # https://doi.org/… values are split on the pipe too (OR of up to 50 values)
+                dois = part.split(":", 1)[1].replace("https://doi.org/", "").split("|")
+        if len(dois) > DOI_VALUES:
+            return web.json_response({"error": "too many values in one filter"}, status=400)
+        if dois:
+            fake.data.setdefault("openalex_doi_batches", []).append(dois)
+            found = (by_doi(d) for d in dict.fromkeys(d.lower() for d in dois))
+            scored = [(1.0, r) for r in found if r is not None]
+        elif text:
             scored = [
                 (score, records[i]) for _t, score, i in search_titles(text, records, MIN_SCORE)
             ]
@@ -118,3 +145,4 @@ def register(app: web.Application, fake: FakeWeb) -> None:
         return web.json_response(body)
 
     app.router.add_get("/openalex/works", works)
+    app.router.add_get("/openalex/works/doi:{doi:.+}", single)
