@@ -1,10 +1,12 @@
 """Resolve benchmark: 1,000 works against the fake web at 100 ms latency.
 
     .venv/bin/python -m bench.resolve [--works 1000] [--latency-ms 100] [--arxiv-delay 3]
-                                      [--budget-runs]
+                                      [--rate-scale 1] [--budget-runs]
 
 The fake web runs in its own process (so its fuzzy title matching does not share the GIL
-with the stage) holding the five lists' world plus synthetic works in a fixed mix:
+with the stage), serving Crossref's rate limits (3 list and 10 single requests a second in the
+polite pool; ``--rate-scale`` multiplies them, and OpenAlex's and Semantic Scholar's rates the
+stage keeps to) and holding the five lists' world plus synthetic works in a fixed mix:
 
 * 40 % arXiv preprints (a quarter state a published DOI, a sixth more are found by title),
 * 30 % known DOIs (MDPI links: the DOI is computed from the URL),
@@ -18,7 +20,8 @@ request per 500 preprints, one Crossref request per 50 DOIs, one lookup per titl
 no retries), then a warm-cache run (no requests expected). ``--budget-runs``: then, on a fresh
 cache, runs with ``time_budget`` a third of the cold wall time until one finishes, each with
 its requests, and whether any request (or Semantic Scholar id) was asked twice over them and
-the records equal the cold run's.
+the records equal the cold run's. Every run is a process of its own, as scheduled runs are;
+its wall time is the stage's (``run_resolve``), not the interpreter's start.
 """
 
 from __future__ import annotations
@@ -195,9 +198,10 @@ class BenchWeb(FakeWeb):
         return app
 
 
-def serve(port: int, latency_ms: int, n: int) -> None:
+def serve(port: int, latency_ms: int, n: int, rate_scale: float) -> None:
     """Child process: the fake web with the synthetic records, until killed."""
     web = BenchWeb(latency_ms=latency_ms, port=port).start()
+    web.data["crossref_rate_scale"] = rate_scale
     _works, records, _minimum = plan(n)
     web.data["arxiv"].update(dict(records["arxiv"]))
     web.data["crossref"].update(dict(records["crossref"]))
@@ -227,7 +231,12 @@ def bench_settings(root: Path, env: dict[str, str], args: argparse.Namespace) ->
         settings,
         cache_dir=root / ".cache",
         arxiv_delay=args.arxiv_delay,
-        resolve=dataclasses.replace(settings.resolve, workers=args.workers),
+        resolve=dataclasses.replace(
+            settings.resolve,
+            workers=args.workers,
+            openalex_rate=settings.resolve.openalex_rate * args.rate_scale,
+            s2_rate=settings.resolve.s2_rate * args.rate_scale,
+        ),
     )
 
 
@@ -242,17 +251,52 @@ def records(settings: Settings) -> list[object]:
     return [item["csl"] for item in data]
 
 
-def cold_and_warm(settings: Settings, works: list[Work], minimum: dict[str, int]) -> float:
+@dataclasses.dataclass
+class Run:
+    """What one run of the stage reported: wall time (of the stage, in its own process),
+    requests, counts and summary lines."""
+
+    wall: float
+    requests: int
+    counts: dict[str, int]
+    lines: list[str]
+
+
+def run_once(root: Path, port: int, args: argparse.Namespace, budget: float | None = None) -> Run:
+    """One run of the stage in a fresh process, as a scheduled run is: nothing it remembers
+    in memory (parsed URLs, folded titles) carries over to the next."""
+    command = [sys.executable, "-m", "bench.resolve", "--run", str(root), "--port", str(port)]
+    command += ["--arxiv-delay", str(args.arxiv_delay), "--workers", str(args.workers)]
+    command += ["--rate-scale", str(args.rate_scale)]
+    if budget is not None:
+        command += ["--budget", str(budget)]
+    done = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True)
+    return Run(**json.loads(done.stdout.splitlines()[-1]))
+
+
+def child_run(args: argparse.Namespace) -> None:
+    """``--run ROOT``: the stage once, its report as one JSON line on stdout."""
+    settings = bench_settings(Path(args.run), FakeWeb(port=args.port).env(), args)
+    if args.budget is not None:
+        resolve = dataclasses.replace(settings.resolve, time_budget=args.budget)
+        settings = dataclasses.replace(settings, resolve=resolve)
+    started = time.perf_counter()
+    report = run_resolve(settings)
+    wall = time.perf_counter() - started
+    print(json.dumps(dataclasses.asdict(Run(wall, report.requests, report.counts, report.lines))))
+
+
+def cold_and_warm(
+    root: Path, port: int, args: argparse.Namespace, works: list[Work], minimum: dict[str, int]
+) -> float:
     """The cold and the warm run; returns the cold run's wall time."""
     cold = 0.0
     for label in ("cold cache", "warm cache"):
-        started = time.perf_counter()
-        report = run_resolve(settings)
-        wall = time.perf_counter() - started
-        cold = cold or wall
+        report = run_once(root, port, args)
+        cold = cold or report.wall
         routes = {k: v for k, v in report.counts.items() if v}
         print(
-            f"\n{label}: {wall:.1f} s wall, {report.requests} requests "
+            f"\n{label}: {report.wall:.1f} s wall, {report.requests} requests "
             f"({report.requests / len(works):.2f} per work)"
         )
         print(f"  routes: {routes}")
@@ -277,16 +321,14 @@ def budget_runs(
     before = server_log(port)
     with tempfile.TemporaryDirectory() as tmp:
         settings = bench_settings(Path(tmp), env, args)
-        settings = dataclasses.replace(
-            settings, resolve=dataclasses.replace(settings.resolve, time_budget=budget)
-        )
         write_json(settings.build_dir / "works.json", works)
         for number in range(1, 9):
-            started = time.perf_counter()
-            report = run_resolve(settings)
-            wall = time.perf_counter() - started
+            report = run_once(Path(tmp), port, args, budget)
             spent = any("time budget spent" in line for line in report.lines)
-            print(f"  run {number}: {wall:.1f} s, {report.requests} requests, finished {not spent}")
+            print(
+                f"  run {number}: {report.wall:.1f} s, {report.requests} requests, "
+                f"finished {not spent}"
+            )
             if not spent:
                 break
         after = server_log(port)
@@ -307,10 +349,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--budget-runs", action="store_true")
     parser.add_argument("--budget-share", type=float, default=1 / 3)
+    parser.add_argument(
+        "--rate-scale",
+        type=float,
+        default=1.0,
+        help="the services' rate limits times this (1: as they are; 100: services that "
+        "answer as fast as asked, to measure the pipeline rather than the limits)",
+    )
     parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--run", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--budget", type=float, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.run:
+        child_run(args)
+        return
     if args.serve:
-        serve(args.serve, args.latency_ms, args.works)
+        serve(args.serve, args.latency_ms, args.works, args.rate_scale)
         return
 
     from tests.fakeweb.core import free_port
@@ -318,6 +373,7 @@ def main() -> None:
     port = free_port()
     command = [sys.executable, "-m", "bench.resolve", "--serve", str(port)]
     command += ["--latency-ms", str(args.latency_ms), "--works", str(args.works)]
+    command += ["--rate-scale", str(args.rate_scale)]
     child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None
@@ -331,9 +387,12 @@ def main() -> None:
             print(f"machine: {machine()}, load average {os.getloadavg()[0]:.2f}")
             print(
                 f"{len(works)} works, fake web at {args.latency_ms} ms latency, "
-                f"arXiv delay {args.arxiv_delay} s, {args.workers} workers"
+                f"arXiv delay {args.arxiv_delay} s, {args.workers} workers, rate limits "
+                f"x{args.rate_scale:g} (Crossref {3 * args.rate_scale:g} list and "
+                f"{10 * args.rate_scale:g} single requests a second, OpenAlex "
+                f"{10 * args.rate_scale:g})"
             )
-            cold = cold_and_warm(settings, works, minimum)
+            cold = cold_and_warm(Path(tmp), port, args, works, minimum)
             size = sum(f.stat().st_size for f in settings.cache_path.glob("http.sqlite3*"))
             print(f"\ncache: {size / 1e6:.1f} MB for {len(works)} works")
             if args.budget_runs:

@@ -95,7 +95,12 @@ class ResolveSettings:
     find_published: bool = True
     """Search Crossref for the published version of preprints arXiv gives no DOI for."""
     workers: int = 3
-    """Per-work lookups in flight at once (Crossref's polite pool allows 3 concurrent)."""
+    """Per-work lookups run at once in each lane, and requests in flight to one service at
+    most (Crossref's polite pool allows 3 concurrent, its public pool 1: then 1)."""
+    openalex_rate: float = 10.0
+    """OpenAlex requests a second at most (its documented limit; it sends no rate headers)."""
+    s2_rate: float = 1.0
+    """Semantic Scholar requests a second at most (its shared pool's rule without a key)."""
     time_budget: float | None = None
     """Seconds the stage may spend asking services; when they are spent it stops asking,
     writes what it knows (unfinished works keep their last known record) and the next run

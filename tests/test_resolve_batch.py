@@ -5,7 +5,6 @@ and resumed runs ask nothing twice; odd Semantic Scholar answers; the time budge
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import math
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from pipeline.config import Settings
 from pipeline.models import Ids, Link, ResolvedWork, Work
 from pipeline.resolve import run_resolve
-from pipeline.resolve.batch import DOI_BATCH, Pace
+from pipeline.resolve.batch import DOI_BATCH
 from pipeline.resolve.openalex import DOI_BATCH as OPENALEX_BATCH
 from pipeline.resolve.semanticscholar import BATCH as S2_BATCH
 from pipeline.resolve.semanticscholar import match
@@ -149,19 +148,6 @@ def test_without_a_key_openalex_is_not_asked_about_dois(fakeweb: FakeWeb, tmp_pa
     assert fakeweb.requests_to("/openalex/") == []
     assert len(fakeweb.requests_to("/doi/")) == 3
     assert {rw.resolved_by for rw in resolved.values()} == {"doi"}
-
-
-def test_batches_keep_to_crossrefs_rate_limit_headers(fakeweb: FakeWeb, tmp_path: Path) -> None:
-    run(fast_settings(fakeweb, tmp_path), doi_works(fakeweb, 3 * DOI_BATCH))
-    calls = fakeweb.requests_to("/crossref/")
-    assert len(calls) == 3
-    # The fake polite pool says 10 requests per 1 s: batches at least 0.1 s apart.
-    assert all(b.time - a.time >= 0.095 for a, b in itertools.pairwise(calls))
-    pace = Pace()
-    pace.learn({"x-rate-limit-limit": "50", "x-rate-limit-interval": "1s"})
-    assert pace.gap == pytest.approx(0.02)
-    pace.learn({"x-rate-limit-limit": "garbage"})
-    assert pace.gap == pytest.approx(0.02)  # an unreadable header changes nothing
 
 
 def test_a_failed_doi_batch_falls_back_and_caches_nothing(fakeweb: FakeWeb, tmp_path: Path) -> None:

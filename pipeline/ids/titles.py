@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -45,6 +46,7 @@ _CJK = re.compile(f"[{_CJK_CHARS}]")
 _FOLD_WORD = re.compile(f"[a-z0-9]+|[\u1100-\u11ff{_CJK_CHARS}]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the guard folds the same titles again and again
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits (accents dropped) and CJK runs, separated by
     single spaces."""

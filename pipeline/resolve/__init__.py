@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from pipeline.cache import HttpCache
 from pipeline.config import Settings
 from pipeline.models import Finding, StageReport, Work
-from pipeline.progress import progress
+from pipeline.progress import Progress, progress
 from pipeline.resolve import batch
+from pipeline.resolve.arxiv import arxiv_id
 from pipeline.resolve.base import Context, Found
 from pipeline.resolve.fetch import Fetcher
 from pipeline.resolve.findings import complete_fixes, disagreements, scrape_findings
@@ -41,28 +43,67 @@ ROUTES = ("arxiv", "crossref", "doi", "openalex", "list")
 
 
 def resolve_works(works: list[Work], ctx: Context) -> dict[str, Found]:
-    """Ask the batch questions (:mod:`.batch`), then run the resolvers in order; each gets the
-    works still unresolved that it wants.
+    """Ask the batch questions (:mod:`.batch`), then hand every work to the resolvers in the
+    registry's order until one finds it.
+
+    Works with an arXiv id go in a lane of their own, one resolver at a time over all of them
+    (arXiv answers 100 ids a request, 3 s apart). The rest go beside them, each work through
+    the resolvers on its own, so that while one work waits for a service another is
+    answered from the cache or asks another service, and arXiv's pauses hold up nobody. The
+    fetcher keeps the requests in flight to one service within ``workers``.
 
     Progress counts works settled: found by a resolver, or left when no resolver is left.
     """
-    found: dict[str, Found] = {}
     with progress("resolve", total=len(works), settings=ctx.settings) as bar:
         batch.prefetch(ctx, works)
-        for resolver in resolvers():
-            # A work the time budget stopped is not handed on: the next run finishes it.
-            pending = [
-                w
-                for w in works
-                if w.id not in found and w.id not in ctx.unfinished and resolver.wants(w)
-            ]
-            if pending:
-                log.info("%s: %d works", resolver.name, len(pending))
-                before = len(found)
-                found.update(resolver.resolve(pending, ctx))
-                bar.advance(len(found) - before)
+        on_arxiv = [w for w in works if arxiv_id(w) is not None]
+        rest = [w for w in works if arxiv_id(w) is None]
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="lane") as pool:
+            lane = pool.submit(_by_resolver, on_arxiv, ctx, bar)
+            found = _by_work(rest, ctx, bar) | lane.result()
         bar.advance(len(works) - len(found))
     return found
+
+
+def _by_resolver(works: list[Work], ctx: Context, bar: Progress) -> dict[str, Found]:
+    """Each resolver in turn over the works still unresolved that it wants."""
+    found: dict[str, Found] = {}
+    for resolver in resolvers():
+        # A work the time budget stopped is not handed on: the next run finishes it.
+        pending = [
+            w
+            for w in works
+            if w.id not in found and w.id not in ctx.unfinished and resolver.wants(w)
+        ]
+        if pending:
+            log.info("%s: %d works", resolver.name, len(pending))
+            before = len(found)
+            found.update(resolver.resolve(pending, ctx))
+            bar.advance(len(found) - before)
+    return found
+
+
+def _by_work(works: list[Work], ctx: Context, bar: Progress) -> dict[str, Found]:
+    """Each work through the resolvers in turn, ``2 * workers`` works at a time."""
+    chain = resolvers()
+
+    def one(work: Work) -> Found | None:
+        for resolver in chain:
+            if work.id in ctx.unfinished:
+                return None  # the time budget stopped it: the next run finishes it
+            if resolver.wants(work):
+                hit = resolver.resolve([work], ctx).get(work.id)
+                if hit is not None:
+                    bar.advance()
+                    return hit
+        return None
+
+    # Twice the fetcher's limit per service: a work waiting its turn for Crossref does not
+    # keep another from asking OpenAlex meanwhile.
+    threads = 2 * max(1, ctx.settings.resolve.workers)
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="resolve") as pool:
+        results = list(pool.map(one, works))
+    return {w.id: r for w, r in zip(works, results, strict=True) if r is not None}
 
 
 def run_resolve(settings: Settings) -> StageReport:

@@ -16,17 +16,13 @@
 * **Preprints** go to Semantic Scholar's paper batch (:mod:`.semanticscholar`): the DOI of
   each published version it names lands in ``Context.published`` and in the DOI batch.
 
-Crossref's answers carry ``x-rate-limit-limit`` / ``x-rate-limit-interval`` (requests per
-interval); :class:`Pace` keeps batch requests that far apart. A failed batch files nothing: its
-works fall back to their single lookups, which the fetcher's breaker bounds.
+The fetcher keeps every request to the service's rate limit (:mod:`.pace`). A failed batch
+files nothing: its works fall back to their single lookups, which the fetcher's breaker bounds.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import threading
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -45,52 +41,21 @@ DOI_BATCH = 50
 NOT_FOUND = b"Resource not found."
 
 
-class Pace:
-    """Keeps requests to one service as far apart as its rate-limit headers ask."""
-
-    def __init__(self) -> None:
-        self.gap = 0.0
-        self.last: float | None = None
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self._lock:
-            if self.last is not None:
-                delay = self.gap - (time.monotonic() - self.last)
-                if delay > 0:
-                    time.sleep(delay)
-            self.last = time.monotonic()
-
-    def learn(self, headers: Any) -> None:
-        """``x-rate-limit-limit`` requests per ``x-rate-limit-interval`` (``1s``, ``60s``)."""
-        try:
-            limit = int(headers.get("x-rate-limit-limit") or 0)
-            interval = re.fullmatch(
-                r"(\d+(?:\.\d+)?)s?", headers.get("x-rate-limit-interval") or ""
-            )
-        except (TypeError, ValueError):
-            return
-        if limit > 0 and interval is not None:
-            self.gap = float(interval.group(1)) / limit
-
-
 def _chunks(items: Sequence[str], size: int) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
 
 
-def _items(ctx: Context, filters: list[str], pace: Pace) -> list[dict[str, Any]] | None:
+def _items(ctx: Context, filters: list[str]) -> list[dict[str, Any]] | None:
     """The items of one filter request, or None when it gave no complete answer."""
     url = full_url(
         f"{ctx.settings.endpoints.crossref}/works",
         crossref.params(ctx, {"filter": ",".join(filters), "rows": str(2 * len(filters))}),
     )
-    pace.wait()
     try:
         response = ctx.fetcher.get(url, check=crossref.list_check, store=False)
     except Unavailable:
         return None
-    pace.learn(response.headers)
     message = json.loads(response.content).get("message") if response.status_code == 200 else None
     if not isinstance(message, dict):
         return None
@@ -100,7 +65,7 @@ def _items(ctx: Context, filters: list[str], pace: Pace) -> list[dict[str, Any]]
     return items
 
 
-def dois(ctx: Context, wanted: Iterable[str], pace: Pace) -> list[str]:
+def dois(ctx: Context, wanted: Iterable[str]) -> list[str]:
     """File Crossref's answer for every DOI not answered yet; returns those it does not hold."""
     # A comma separates filters: a DOI holding one is left to its single lookup.
     todo = [
@@ -114,7 +79,7 @@ def dois(ctx: Context, wanted: Iterable[str], pace: Pace) -> list[str]:
     for batch in _chunks(todo, DOI_BATCH):
         if not ctx.fetcher.may_ask("crossref"):
             break
-        items = _items(ctx, [f"doi:{d}" for d in batch], pace)
+        items = _items(ctx, [f"doi:{d}" for d in batch])
         if items is None:
             continue
         by_doi = {comparable(i.get("DOI") or ""): i for i in items}
@@ -167,7 +132,7 @@ def openalex_dois(ctx: Context, wanted: Sequence[str]) -> None:
                 ctx.fetcher.file(url, 200, json.dumps(work).encode())
 
 
-def piis(ctx: Context, wanted: Iterable[str], pace: Pace) -> None:
+def piis(ctx: Context, wanted: Iterable[str]) -> None:
     """File Crossref's ``alternative-id`` answer for every PII not answered yet."""
     single = {
         p: crossref.query_url(ctx, filters={"alternative-id": p}) for p in wanted if "," not in p
@@ -178,7 +143,7 @@ def piis(ctx: Context, wanted: Iterable[str], pace: Pace) -> None:
     for batch in _chunks(todo, DOI_BATCH):
         if not ctx.fetcher.may_ask("crossref"):
             break
-        items = _items(ctx, [f"alternative-id:{p}" for p in batch], pace)
+        items = _items(ctx, [f"alternative-id:{p}" for p in batch])
         if items is None:
             continue
         for pii in batch:
@@ -210,10 +175,9 @@ def published(ctx: Context, works: Sequence[Work]) -> list[str]:
 
 def prefetch(ctx: Context, works: Sequence[Work]) -> None:
     """The batch questions of a run, each asked once, before any per-work lookup."""
-    pace = Pace()
     found = published(ctx, works)
     known = [k[0] for w in works if (k := known_doi(w)) is not None]
-    missing = set(dois(ctx, [*known, *found], pace))
+    missing = set(dois(ctx, [*known, *found]))
     # Published versions are confirmed through Crossref only: OpenAlex is asked about known DOIs.
     openalex_dois(ctx, [d for d in dict.fromkeys(comparable(k) for k in known) if d in missing])
-    piis(ctx, [h.value for w in works for h in hits(w) if h.rule.kind == "pii"], pace)
+    piis(ctx, [h.value for w in works for h in hits(w) if h.rule.kind == "pii"])

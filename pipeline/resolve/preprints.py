@@ -31,9 +31,6 @@ class ArxivResolver:
 
     name = "arxiv"
 
-    def __init__(self) -> None:
-        self.pace = batchmod.Pace()
-
     def wants(self, work: Work) -> bool:
         return arxiv.arxiv_id(work) is not None
 
@@ -59,7 +56,7 @@ class ArxivResolver:
         # The DOIs arXiv states for the agreeing works, in Crossref batches (most of them
         # Semantic Scholar also names).
         stated = {answered[arxiv.arxiv_id(w) or ""].doi for w in agreed}
-        batchmod.dois(ctx, sorted(d for d in stated if d), self.pace)
+        batchmod.dois(ctx, sorted(d for d in stated if d))
 
         def one(work: Work) -> Found:
             entry = answered[arxiv.arxiv_id(work) or ""]

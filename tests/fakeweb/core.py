@@ -26,6 +26,10 @@ SERVICES = ["arxiv", "crossref", "doi", "openalex", "semanticscholar", "github",
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+ARRIVED = web.RequestKey("arrived", float)
+"""When a request reached the server (``time.monotonic()``), before any added latency."""
+
+
 @dataclass
 class RequestRecord:
     """One request as the server saw it."""
@@ -186,6 +190,7 @@ class FakeWeb:
             headers=dict(request.headers),
             time=time.monotonic(),
         )
+        request[ARRIVED] = record.time  # before the added latency: a rate limit counts it
         with self._lock:
             self.requests.append(record)
             fault = next((f for f in self.faults if f.matches(record.path_qs)), None)

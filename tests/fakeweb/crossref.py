@@ -5,12 +5,13 @@ envelope, ``title`` and ``container-title`` as lists, ``issued.date-parts``, ``r
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import web
 
-from tests.fakeweb.core import FakeWeb
+from tests.fakeweb.core import ARRIVED, FakeWeb
 from tests.fakeweb.search import search_titles
 from tests.fakeweb.world import Record, build_world
 
@@ -65,14 +66,58 @@ def message(r: Record, score: float = 1.0) -> dict[str, Any]:
     return msg
 
 
-def _headers(request: web.Request) -> dict[str, str]:
-    polite = "mailto" in request.query
-    return {
-        "x-api-pool": "polite" if polite else "public",
-        "x-rate-limit-limit": "10" if polite else "5",
-        "x-rate-limit-interval": "1s",
-        "x-concurrency-limit": "3" if polite else "1",
-    }
+LIMITS = {
+    ("polite", "single"): 10,
+    ("polite", "list"): 3,
+    ("public", "single"): 5,
+    ("public", "list"): 1,
+}
+"""Requests a second since 1 December 2025 (Crossref blog, "Announcing changes to REST API
+rate limits"): single records (``/works/{doi}``) and lists (queries, filters) per pool."""
+CONCURRENCY = {"polite": 3, "public": 1}
+
+
+class RateLimit:
+    """Crossref's limits as it serves them: in the headers of every answer, and a 429 for a
+    request over them. ``fake.data["crossref_rate_scale"]`` multiplies them: the tests
+    default to 100 (the fake answers at once), a test of the pacing and the bench set 1."""
+
+    WINDOW = 0.9
+    """Seconds over which a limit per second is counted (a little under one, so a client
+    that spaces its requests exactly 1/limit apart is never refused for jitter)."""
+
+    def __init__(self, fake: FakeWeb) -> None:
+        self.fake = fake
+        self.arrivals: dict[tuple[str, str], list[float]] = {}
+        self.refused = 0
+
+    def limit(self, pool: str, kind: str) -> int:
+        return int(LIMITS[pool, kind] * float(self.fake.data.get("crossref_rate_scale", 100)))
+
+    def headers(self, request: web.Request, kind: str) -> dict[str, str]:
+        pool = "polite" if "mailto" in request.query else "public"
+        return {
+            "x-api-pool": pool,
+            "x-rate-limit-limit": str(self.limit(pool, kind)),
+            "x-rate-limit-interval": "1s",
+            "x-concurrency-limit": str(CONCURRENCY[pool]),
+        }
+
+    def admit(self, request: web.Request, kind: str) -> bool:
+        """Whether a request arriving now is within its pool's limit for its kind."""
+        pool = "polite" if "mailto" in request.query else "public"
+        now = request.get(ARRIVED, time.monotonic())
+        recent = [t for t in self.arrivals.get((pool, kind), []) if now - t < self.WINDOW]
+        if len(recent) >= self.limit(pool, kind):
+            self.refused += 1
+            self.fake.data["crossref_refused"] = self.refused
+            return False
+        self.arrivals[pool, kind] = [*recent, now]
+        return True
+
+    def refuse(self, request: web.Request, kind: str) -> web.Response:
+        headers = self.headers(request, kind) | {"Retry-After": "1"}
+        return web.Response(status=429, text="Rate limit exceeded", headers=headers)
 
 
 def _filters(raw: str) -> list[tuple[str, str]]:
@@ -108,7 +153,14 @@ def register(app: web.Application, fake: FakeWeb) -> None:
     world = build_world()
     records: dict[str, Record] = fake.data.setdefault("crossref", dict(world.crossref))
 
+    rate = RateLimit(fake)
+
+    def _headers(request: web.Request) -> dict[str, str]:
+        return rate.headers(request, "single" if "/works/" in request.path else "list")
+
     async def work(request: web.Request) -> web.Response:
+        if not rate.admit(request, "single"):
+            return rate.refuse(request, "single")
         doi = unquote(request.match_info["doi"]).lower()
         record = records.get(doi)
         if record is None:
@@ -122,6 +174,8 @@ def register(app: web.Application, fake: FakeWeb) -> None:
         return web.json_response(body, headers=_headers(request))
 
     async def works(request: web.Request) -> web.Response:
+        if not rate.admit(request, "list"):
+            return rate.refuse(request, "list")
         q = request.query
         rows = int(q.get("rows", "20"))
         filters = _filters(q.get("filter", ""))

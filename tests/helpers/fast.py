@@ -17,6 +17,9 @@ FAST_RESOLVE_FIELDS: dict[str, float | int] = {
     "retry_budget": 3.0,
     "retry_after_cap": 0.02,
     "breaker_after": 3,
+    # The fake services answer at once; Crossref's limits come in the fake's answers.
+    "openalex_rate": 1000.0,
+    "s2_rate": 1000.0,
 }
 """``[resolve]`` settings of the resolve fault tests."""
 
