@@ -253,10 +253,11 @@ def records(settings: Settings) -> list[object]:
 
 @dataclasses.dataclass
 class Run:
-    """What one run of the stage reported: wall time (of the stage, in its own process),
-    requests, counts and summary lines."""
+    """What one run of the stage reported: wall and CPU time (of the stage, in its own
+    process, all its threads), requests, counts and summary lines."""
 
     wall: float
+    cpu: float
     requests: int
     counts: dict[str, int]
     lines: list[str]
@@ -280,10 +281,11 @@ def child_run(args: argparse.Namespace) -> None:
     if args.budget is not None:
         resolve = dataclasses.replace(settings.resolve, time_budget=args.budget)
         settings = dataclasses.replace(settings, resolve=resolve)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = run_resolve(settings)
-    wall = time.perf_counter() - started
-    print(json.dumps(dataclasses.asdict(Run(wall, report.requests, report.counts, report.lines))))
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    run = Run(wall, cpu, report.requests, report.counts, report.lines)
+    print(json.dumps(dataclasses.asdict(run)))
 
 
 def cold_and_warm(
@@ -296,8 +298,8 @@ def cold_and_warm(
         cold = cold or report.wall
         routes = {k: v for k, v in report.counts.items() if v}
         print(
-            f"\n{label}: {report.wall:.1f} s wall, {report.requests} requests "
-            f"({report.requests / len(works):.2f} per work)"
+            f"\n{label}: {report.wall:.1f} s wall ({report.cpu:.1f} s CPU), "
+            f"{report.requests} requests ({report.requests / len(works):.2f} per work)"
         )
         print(f"  routes: {routes}")
         if label == "cold cache":
