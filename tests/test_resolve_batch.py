@@ -365,3 +365,17 @@ def test_a_resumed_run_need_not_wait_for_arxiv_after_a_cached_page(
     assert not any("time budget spent" in line for line in second.lines), second.lines
     pages = fakeweb.requests_to("/arxiv/api/query")
     assert len(pages) == 2 and len({p.query for p in pages}) == 2
+
+
+def test_arxivs_pauses_hold_up_no_other_lookup(fakeweb: FakeWeb, tmp_path: Path) -> None:
+    # 150 preprints: two arXiv pages a second apart. Works known only by title are searched
+    # in Crossref meanwhile, not after arXiv is done.
+    works, _published = preprints(fakeweb, 150, published_every=10**6)
+    titled = [Work(id=f"t{i}", kind="paper", title=f"A title-only work {i}") for i in range(20)]
+    settings = dataclasses.replace(fast_settings(fakeweb, tmp_path), arxiv_delay=1.0)
+    _report, resolved = run(settings, works + titled)
+    pages = fakeweb.requests_to("/arxiv/api/query")
+    searches = [r for r in fakeweb.requests_to("/crossref/works") if "query" in r.query]
+    assert len(pages) == 2 and len(searches) == 20
+    assert any(pages[0].time < s.time < pages[1].time for s in searches)
+    assert all(resolved[w.id].resolved_by != "list" for w in works)

@@ -114,7 +114,9 @@ def run_resolve(settings: Settings) -> StageReport:
     cache = HttpCache(settings.cache_path)
     budget = settings.resolve.time_budget
     try:
-        fetcher = Fetcher(settings, cache, None if budget is None else started + budget)
+        # The budget is for asking: it starts once the works and last records are read.
+        asking = time.monotonic()
+        fetcher = Fetcher(settings, cache, None if budget is None else asking + budget)
         ctx = Context(settings, fetcher, arxiv_known=verified_on_arxiv(previous))
         found = resolve_works(works, ctx)
         if not settings.offline:
