@@ -335,10 +335,13 @@ def budget_runs(
                 break
         after = server_log(port)
         asked = after["requests"][len(before["requests"]) :]
+        # Every Semantic Scholar batch is the same POST line: its ids tell the questions apart.
+        gets = [r for r in asked if r.startswith("GET ")]
         ids = after["s2_ids"][len(before["s2_ids"]) :]
         print(
-            f"  over the runs: {len(asked)} requests, {len(asked) - len(set(asked))} repeated; "
-            f"{len(ids)} Semantic Scholar ids, {len(ids) - len(set(ids))} repeated"
+            f"  over the runs: {len(asked)} requests; {len(gets)} GETs, "
+            f"{len(gets) - len(set(gets))} repeated; {len(asked) - len(gets)} Semantic Scholar "
+            f"batches of {len(ids)} ids, {len(ids) - len(set(ids))} repeated"
         )
         return records(settings)
 

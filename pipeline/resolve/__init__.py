@@ -118,7 +118,10 @@ def run_resolve(settings: Settings) -> StageReport:
         asking = time.monotonic()
         fetcher = Fetcher(settings, cache, None if budget is None else asking + budget)
         ctx = Context(settings, fetcher, arxiv_known=verified_on_arxiv(previous))
-        found = resolve_works(works, ctx)
+        # Works no service has answered for yet go first: a resumed run then asks its first
+        # question at once, not after re-deriving from the cache all that the last one found.
+        answered = {k for k, rw in previous.items() if rw.resolved_by != "list"}
+        found = resolve_works(sorted(works, key=lambda w: w.id in answered), ctx)
         if not settings.offline:
             # Bounded: answers no run has used for a long while (works that left the lists)
             # are dropped; everything else is replaced by key, never appended.
