@@ -242,12 +242,7 @@ class Fetcher:
     ) -> requests.Response:
         """A POST (a batch question), retried and counted like a GET but never cached: its
         answers are filed item by item (:meth:`file`). Raises :class:`Unavailable`."""
-        service = self.service_for(url)
-        self._may_send(service, url)
-        response = self._send(service, url, dict(headers), check, payload)
-        with self._lock:
-            self._streak[service.name] = 0
-        return response
+        return self._send(self.service_for(url), url, dict(headers), check, payload)
 
     def budget_spent(self, url: str) -> Unavailable:
         """The answer to a lookup the time budget stops (noted for the summary)."""
@@ -294,8 +289,6 @@ class Fetcher:
                 log.warning("%s: failed; using the cached answer from %s", full, when)
                 return to_response(cached)
             raise
-        with self._lock:
-            self._streak[service.name] = 0
         if response.status_code == 304 and cached is not None:
             self.cache.touch(key)
             return to_response(cached)
@@ -353,12 +346,14 @@ class Fetcher:
             try:
                 for attempt in retrying:
                     with attempt:
-                        return self._attempt(service, url, headers, check, payload)
+                        response = self._attempt(service, url, headers, check, payload)
             except (Transient, Refused) as exc:
                 # Noted before the slot is free, so the next lookup in line sees the breaker.
                 self._note_failure(service.name)
                 raise Unavailable(service.name, url, exc.reason) from None
-        raise AssertionError("unreachable: tenacity either returns or raises")
+            with self._lock:
+                self._streak[service.name] = 0
+            return response  # tenacity ends the loop on success and raises on failure
 
     def _attempt(
         self,

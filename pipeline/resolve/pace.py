@@ -43,17 +43,18 @@ class Pace:
         self._turn = threading.Condition()
 
     def wait(self, deadline: float | None = None) -> bool:
-        """Wait for this request's turn; False (at once) when it would come after
-        ``deadline``. A gap learned meanwhile shortens the wait of those already waiting."""
+        """Wait for this request's turn; False when ``deadline`` comes first. A gap learned
+        meanwhile (the first answer's headers) shortens the wait of those already waiting,
+        so a request is not refused for the default gap a service's answer then lifts."""
         with self._turn:
             while self.last is not None:
                 now = time.monotonic()
                 delay = self.gap - (now - self.last)
                 if delay <= 0:
                     break
-                if deadline is not None and now + delay >= deadline:
+                if deadline is not None and now >= deadline:
                     return False
-                self._turn.wait(delay)
+                self._turn.wait(delay if deadline is None else min(delay, deadline - now))
             self.last = time.monotonic()
             return True
 
