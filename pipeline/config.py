@@ -95,8 +95,8 @@ class ResolveSettings:
     find_published: bool = True
     """Search Crossref for the published version of preprints arXiv gives no DOI for."""
     workers: int = 3
-    """Per-work lookups run at once in each lane, and requests in flight to one service at
-    most (Crossref's polite pool allows 3 concurrent, its public pool 1: then 1)."""
+    """Requests in flight to one service at most (Crossref's polite pool allows 3
+    concurrent, its public pool 1: then 1); twice as many works are looked up at once."""
     openalex_rate: float = 10.0
     """OpenAlex requests a second at most (its documented limit; it sends no rate headers)."""
     s2_rate: float = 1.0

@@ -130,6 +130,23 @@ def test_dois_crossref_lacks_go_to_openalex_fifty_a_request_with_a_key(
     assert report.requests == 2 + 2 + 1
     fakeweb.clear()
     assert run_resolve(settings).requests == 0
+    # The key goes on the wire only: not into the cache's keys or URLs.
+    assert not any(b"k3y" in f.read_bytes() for f in settings.cache_path.glob("*"))
+
+
+def test_a_doi_crossref_lacked_in_an_earlier_run_still_goes_to_openalex(
+    fakeweb: FakeWeb, tmp_path: Path
+) -> None:
+    works = datacite_works(fakeweb, 3)
+    settings = dataclasses.replace(fast_settings(fakeweb, tmp_path), openalex_key="k3y")
+    refused = fakeweb.add_fault("status", r"^/openalex/works\?.*filter=doi", status=403)
+    run(settings, works)  # Crossref's 404s are cached; OpenAlex refused its batch
+    assert len(fakeweb.requests_to("/openalex/")) == 1 and refused.hits == 1
+    fakeweb.faults.remove(refused)
+    fakeweb.clear()
+    run_resolve(settings)
+    assert [len(b) for b in fakeweb.data["openalex_doi_batches"]] == [3]
+    assert fakeweb.requests_to("/crossref/") == []
 
 
 def test_a_refused_openalex_doi_batch_files_nothing(fakeweb: FakeWeb, tmp_path: Path) -> None:

@@ -77,6 +77,9 @@ def test_limits_are_learned_per_kind_and_by_pool() -> None:
     assert pace.gap == pytest.approx(0.02)  # an unreadable header changes nothing
     pace.learn({"x-rate-limit-limit": "3000", "x-rate-limit-interval": "60s"})
     assert pace.gap == pytest.approx(0.02)
+    # Past the time budget no request has a turn, not even one that need not wait.
+    assert not Pace().wait(deadline=time.monotonic() - 1)
+    assert Pace().wait(deadline=time.monotonic() + 60)
 
 
 def test_the_public_pool_is_paced_and_asked_one_at_a_time(fakeweb: FakeWeb, tmp_path: Path) -> None:

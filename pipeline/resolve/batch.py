@@ -65,17 +65,16 @@ def _items(ctx: Context, filters: list[str]) -> list[dict[str, Any]] | None:
     return items
 
 
-def dois(ctx: Context, wanted: Iterable[str]) -> list[str]:
-    """File Crossref's answer for every DOI not answered yet; returns those it does not hold."""
+def dois(ctx: Context, wanted: Iterable[str]) -> None:
+    """File Crossref's answer for every DOI not answered yet."""
     # A comma separates filters: a DOI holding one is left to its single lookup.
     todo = [
         d
         for d in dict.fromkeys(comparable(x) for x in wanted if x)
         if "," not in d and not ctx.fetcher.answers_without_network(crossref.work_url(ctx, d))
     ]
-    missing: list[str] = []
     if len(todo) < 2:
-        return missing  # a batch of one is the single lookup's one request, less direct
+        return  # a batch of one is the single lookup's one request, less direct
     for batch in _chunks(todo, DOI_BATCH):
         if not ctx.fetcher.may_ask("crossref"):
             break
@@ -88,17 +87,21 @@ def dois(ctx: Context, wanted: Iterable[str]) -> list[str]:
             url = crossref.work_url(ctx, doi)
             if item is None:
                 ctx.fetcher.file(url, 404, NOT_FOUND)
-                missing.append(doi)
             else:
                 envelope = {"status": "ok", "message-type": "work", "message": item}
                 ctx.fetcher.file(url, 200, json.dumps(envelope).encode())
-    return missing
+
+
+def crossref_lacks(ctx: Context, doi: str) -> bool:
+    """Whether the cache holds Crossref's 404 for ``doi`` (from this run's batch or an
+    earlier one)."""
+    answer = ctx.fetcher.stored(crossref.work_url(ctx, doi))
+    return answer is not None and answer.status_code == 404
 
 
 def openalex_dois(ctx: Context, wanted: Sequence[str]) -> None:
-    """File OpenAlex's answer for each DOI Crossref does not hold (with a key, two or more)."""
-    if not ctx.settings.openalex_key:
-        return
+    """File OpenAlex's answer for each DOI Crossref does not hold (two or more; the caller
+    asks only with a key)."""
     # "|" separates the values of an OpenAlex filter and "," the filters.
     todo = [
         d
@@ -177,7 +180,9 @@ def prefetch(ctx: Context, works: Sequence[Work]) -> None:
     """The batch questions of a run, each asked once, before any per-work lookup."""
     found = published(ctx, works)
     known = [k[0] for w in works if (k := known_doi(w)) is not None]
-    missing = set(dois(ctx, [*known, *found]))
+    dois(ctx, [*known, *found])
     # Published versions are confirmed through Crossref only: OpenAlex is asked about known DOIs.
-    openalex_dois(ctx, [d for d in dict.fromkeys(comparable(k) for k in known) if d in missing])
+    if ctx.settings.openalex_key:
+        lacking = [d for d in dict.fromkeys(comparable(k) for k in known) if crossref_lacks(ctx, d)]
+        openalex_dois(ctx, lacking)
     piis(ctx, [h.value for w in works for h in hits(w) if h.rule.kind == "pii"])

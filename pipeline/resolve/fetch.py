@@ -355,6 +355,13 @@ class Fetcher:
                 self._streak[service.name] = 0
             return response  # tenacity ends the loop on success and raises on failure
 
+    def _with_credentials(self, service: Service, url: str) -> str:
+        """``url`` as sent: OpenAlex takes its API key as a query parameter, added only here."""
+        key = self.settings.openalex_key
+        if service.name != "openalex" or not key:
+            return url
+        return f"{url}{'&' if '?' in url else '?'}{urlencode({'api_key': key})}"
+
     def _attempt(
         self,
         service: Service,
@@ -372,7 +379,8 @@ class Fetcher:
         timeout = self.options.timeout
         try:
             if payload is None:
-                response = self.session.get(url, headers=headers, timeout=(timeout, timeout))
+                sent = self._with_credentials(service, url)
+                response = self.session.get(sent, headers=headers, timeout=(timeout, timeout))
             else:
                 # No redirects: a key sent to the service's host must not follow one elsewhere.
                 response = self.session.post(

@@ -37,10 +37,9 @@ def results_check(body: bytes) -> str | None:
 
 
 def params(ctx: Context, extra: Mapping[str, str]) -> dict[str, str]:
-    """``extra`` and, when configured, ``api_key`` and ``mailto``."""
+    """``extra`` and, when configured, ``mailto``. The API key is not among them: the fetcher
+    adds it to the request it sends, so it is in no cache key, log line or error."""
     out = dict(extra)
-    if ctx.settings.openalex_key:
-        out["api_key"] = ctx.settings.openalex_key
     if ctx.settings.mailto:
         out["mailto"] = ctx.settings.mailto
     return out

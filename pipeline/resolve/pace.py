@@ -47,6 +47,8 @@ class Pace:
         meanwhile (the first answer's headers) shortens the wait of those already waiting,
         so a request is not refused for the default gap a service's answer then lifts."""
         with self._turn:
+            if deadline is not None and time.monotonic() >= deadline:
+                return False  # a retry whose backoff ran past the budget
             while self.last is not None:
                 now = time.monotonic()
                 delay = self.gap - (now - self.last)
