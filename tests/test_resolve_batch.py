@@ -21,7 +21,7 @@ from pipeline.resolve.semanticscholar import BATCH as S2_BATCH
 from pipeline.resolve.semanticscholar import match
 from pipeline.scrape import run_scrape
 from tests.fakeweb import FakeWeb
-from tests.fakeweb.core import RequestRecord
+from tests.fakeweb.core import RequestRecord, free_port
 from tests.fakeweb.world import RSGPT_ARXIV, RSGPT_DOI, Record, fake_authors
 from tests.helpers.resolve import fast_settings, run
 
@@ -396,3 +396,19 @@ def test_arxivs_pauses_hold_up_no_other_lookup(fakeweb: FakeWeb, tmp_path: Path)
     assert len(pages) == 2 and len(searches) == 20
     assert any(pages[0].time < s.time < pages[1].time for s in searches)
     assert all(resolved[w.id].resolved_by != "list" for w in works)
+
+
+def test_the_openalex_key_is_in_no_log_line_or_error(
+    fakeweb: FakeWeb, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A refused connection's message quotes the URL sent, which holds the key.
+    settings = dataclasses.replace(fast_settings(fakeweb, tmp_path), openalex_key="k3y")
+    closed = f"http://127.0.0.1:{free_port()}/openalex"
+    settings = dataclasses.replace(
+        settings, endpoints=dataclasses.replace(settings.endpoints, openalex=closed)
+    )
+    works = [Work(id=f"t{i}", kind="paper", title=f"Nobody has work {i}") for i in range(3)]
+    with caplog.at_level("DEBUG"):
+        report, _resolved = run(settings, works)
+    assert "openalex" in report.degraded and "Max retries exceeded with url" in caplog.text
+    assert "k3y" not in caplog.text and not any("k3y" in line for line in report.lines)

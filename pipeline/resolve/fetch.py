@@ -392,7 +392,9 @@ class Fetcher:
                 )
             body = response.content  # read it all here so a cut-off body fails inside the retry
         except requests.RequestException as exc:
-            raise Transient(f"{type(exc).__name__}: {exc}") from None
+            failure = f"{type(exc).__name__}: {exc}"  # may quote the URL sent, key and all
+            key = self.settings.openalex_key
+            raise Transient(failure.replace(key, "[key]") if key else failure) from None
         pace.learn(response.headers)
         status = response.status_code
         if status == 429 or status >= 500:
