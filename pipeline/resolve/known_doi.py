@@ -41,20 +41,24 @@ class KnownDoiResolver:
             (x.url for x in work.links if value in x.url.lower()), f"https://doi.org/{value}"
         )
         if record is not None:
-            csl = crossref.to_csl(record, work.id)
-            if not ctx.confirm(work, f"doi:{value}", url, csl):
-                return None
-            return Found(csl, "crossref", method, 1.0)
+            return _agreed(
+                ctx, work, value, url, crossref.to_csl(record, work.id), "crossref", method
+            )
         indexed = openalex.filed_work(ctx, value)
         if indexed is not None:
-            csl = openalex.to_csl(indexed, work.id)
-            if not ctx.confirm(work, f"doi:{value}", url, csl):
-                return None
-            return Found(csl, "openalex", method, 1.0)
+            return _agreed(
+                ctx, work, value, url, openalex.to_csl(indexed, work.id), "openalex", method
+            )
         item = doi.fetch_csl(ctx, value)
         if item is None:
             return None
-        csl = crossref.to_csl(item, work.id)
-        if not ctx.confirm(work, f"doi:{value}", url, csl):
-            return None
-        return Found(csl, "doi", method, 1.0)
+        return _agreed(ctx, work, value, url, crossref.to_csl(item, work.id), "doi", method)
+
+
+def _agreed(
+    ctx: Context, work: Work, value: str, url: str, csl: dict[str, Any], by: str, method: str
+) -> Found | None:
+    """The record found through the DOI ``value``, if it names the list's paper."""
+    if not ctx.confirm(work, f"doi:{value}", url, csl):
+        return None
+    return Found(csl, by, method, 1.0)
