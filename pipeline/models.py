@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-Kind = Literal["paper", "dataset", "project"]
+Kind = Literal["paper", "dataset", "project", "other"]
+"""What an entry is: a paper, a dataset, a project or software (code, a tool), or another
+resource (a video, blog post, course, person). Only papers and datasets are cited."""
 LinkRole = Literal["paper", "code", "project", "dataset", "other"]
 
 
@@ -94,6 +96,8 @@ class Entry:
     date: str | None = None
     links: list[Link] = field(default_factory=list)
     ids: Ids = field(default_factory=Ids)
+    nickname: str | None = None
+    """A short name the row gives the paper beside its title (``**VLMaps**: "Visual …"``)."""
 
     @property
     def place(self) -> Place:
@@ -121,6 +125,7 @@ class Entry:
             date=data.get("date"),
             links=[Link.from_json(x) for x in data.get("links") or []],
             ids=Ids.from_json(data.get("ids") or {}),
+            nickname=data.get("nickname"),
         )
 
 
@@ -138,6 +143,7 @@ class Work:
     links: list[Link] = field(default_factory=list)
     ids: Ids = field(default_factory=Ids)
     places: list[Place] = field(default_factory=list)
+    nickname: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Work:
@@ -151,6 +157,7 @@ class Work:
             links=[Link.from_json(x) for x in data.get("links") or []],
             ids=Ids.from_json(data.get("ids") or {}),
             places=[Place.from_json(x) for x in data.get("places") or []],
+            nickname=data.get("nickname"),
         )
 
 

@@ -30,6 +30,8 @@ from pipeline.models import Entry, Finding, Ids, Kind, Link, Work
 
 _KEYS = WORK_ID_KINDS
 """Identifiers that must agree for two entries to be one work."""
+_KIND_ORDER: tuple[Kind, ...] = ("paper", "dataset", "project", "other")
+"""A work is what its most citable entry says it is."""
 _MERGE_KEYS = ("arxiv", "doi")
 """Identifiers that make two entries one work by themselves (an IEEE page may be shared)."""
 
@@ -164,7 +166,7 @@ def _work(group: _Group) -> Work:
     entries = group.entries
     best = max(entries, key=_score)  # max keeps the first of equals: list order decides
     kinds = {e.kind for e in entries}
-    kind: Kind = "paper" if "paper" in kinds else ("dataset" if "dataset" in kinds else "project")
+    kind: Kind = next(k for k in _KIND_ORDER if k in kinds)
     links: list[Link] = []
     seen: set[str] = set()
     github: list[str] = []
@@ -194,6 +196,7 @@ def _work(group: _Group) -> Work:
             github=github,
         ),
         places=places,
+        nickname=best.nickname or next((e.nickname for e in entries if e.nickname), None),
     )
 
 
