@@ -40,6 +40,8 @@ class Ids:
     doi: str | None = None
     ieee: str | None = None
     github: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    """Proceedings and review pages of the paper (``openreview:ID``, ``cvf:NAME`` …)."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Ids:
@@ -48,6 +50,7 @@ class Ids:
             doi=data.get("doi"),
             ieee=data.get("ieee"),
             github=list(data.get("github") or []),
+            pages=list(data.get("pages") or []),
         )
 
 

@@ -32,7 +32,7 @@ def test_scrape_writes_entries_and_works(project: Path) -> None:
     assert f"{len(entries)} entries from 5 lists" in output
     first = entries[0]
     assert first["source"] == "awesome-rsvlm" and first["file"] == "sources/awesome-rsvlm.md"
-    assert set(first["ids"]) == {"arxiv", "doi", "ieee", "github"}
+    assert set(first["ids"]) == {"arxiv", "doi", "ieee", "github", "pages"}
     assert {"id", "places", "links", "ids"} <= set(works[0])
 
 

@@ -253,7 +253,7 @@ def test_numbered_items_with_pipes_and_quoted_titles() -> None:
     )
     assert [(r["title"], r["venue"], r["date"]) for r in rows] == [
         ("An empirical study of pretraining", "TGRS", "2022"),
-        ("A Survey of Robots", None, None),
+        ("A Survey of Robots", "arXiv", "2024-05"),
         ("How Good Are Models?", None, None),
     ]
     assert rows[0]["ieee"] == "9782149" and rows[2]["arxiv"] == "2404.14047"

@@ -186,9 +186,9 @@ def test_conflicting_ids_never_merge_even_with_equal_titles() -> None:
 def test_an_entry_without_ids_joins_the_first_compatible_work() -> None:
     works = merge_entries(
         [
-            _entry("Same Title", 1, arxiv="2401.00001"),
-            _entry("Same Title", 2, arxiv="2401.00002"),
-            _entry("Same Title", 3),
+            _entry("The Same Long Title", 1, arxiv="2401.00001"),
+            _entry("The Same Long Title", 2, arxiv="2401.00002"),
+            _entry("The Same Long Title", 3),
         ]
     )
     assert [[p.line for p in w.places] for w in works] == [[1, 3], [2]]

@@ -82,7 +82,7 @@ def _stage(text: str) -> None:
     for entry in parsed.entries:
         assert 1 <= entry.line <= lines
         assert entry.title
-        assert entry.kind in ("paper", "dataset", "project")
+        assert entry.kind in ("paper", "dataset", "project", "other")
     for warning in parsed.warnings:
         assert warning.startswith("sources/p.md:")
     works = merge_entries(parsed.entries)

@@ -21,7 +21,15 @@ from pipeline.store import dumps, read_json
 
 log = logging.getLogger(__name__)
 
-KINDS = ("wrong-paper-link", "shared-id", "duplicate-merged", "disagreement")
+KINDS = (
+    "wrong-paper-link",
+    "shared-id",
+    "two-papers",
+    "merged-by-title",
+    "not-read",
+    "duplicate-merged",
+    "disagreement",
+)
 """The kinds, in the order the report and the summary name them."""
 
 

@@ -1,8 +1,10 @@
 """Identifiers: the one place that knows what an arXiv id, a DOI, an IEEE document number, a
-ScienceDirect PII, an AAAI article number or a GitHub repository looks like.
+ScienceDirect PII, an AAAI article number, a paper's proceedings page or a GitHub repository
+looks like.
 
 One module per kind owns its pattern and normalizing (looking a kind up is resolve's job):
-:mod:`~pipeline.ids.arxiv`, :mod:`~pipeline.ids.doi`, :mod:`~pipeline.ids.github`, and
+:mod:`~pipeline.ids.arxiv`, :mod:`~pipeline.ids.doi`, :mod:`~pipeline.ids.github`,
+:mod:`~pipeline.ids.pages` (OpenReview, CVF, PMLR … pages of one paper), and
 :mod:`~pipeline.ids.publishers` for the publisher link table (IEEE, PII, AAAI and the DOIs
 publisher URLs give). Beside them: :mod:`~pipeline.ids.links` (what a URL names),
 :mod:`~pipeline.ids.urls` (URL parts, normalizing, remap), :mod:`~pipeline.ids.names` and
@@ -12,7 +14,8 @@ publisher URLs give). Beside them: :mod:`~pipeline.ids.links` (what a URL names)
 (``arxiv:ID`` before ``doi:DOI`` before ``ieee:N``, then ``title:…``): an arXiv id is checked
 against arXiv's own rules and never names two versions, a DOI may be a preprint server's or a
 dataset's, an IEEE number is one publisher's. Kinds with ``in_ids`` are fields of
-:class:`pipeline.models.Ids` (``github`` a list); the others are only read from links.
+:class:`pipeline.models.Ids` (``github`` and ``pages`` lists, which name no work id); the
+others are only read from links.
 ``tests/test_ids.py`` keeps this list, the ``Ids`` fields and the publisher table in step.
 """
 
@@ -22,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.ids import arxiv, doi, github, publishers
+from pipeline.ids import arxiv, doi, github, pages, publishers
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,10 @@ def _pii(text: str) -> str | None:
     return text.strip().upper() if publishers.PII.fullmatch(text.strip().upper()) else None
 
 
+def _page(text: str) -> str | None:
+    return text.strip() if pages.PAGE.fullmatch(text.strip()) else None
+
+
 def _aaai(text: str) -> str | None:
     return text.strip() if text.strip().isascii() and text.strip().isdigit() else None
 
@@ -60,11 +67,12 @@ KINDS: tuple[Kind, ...] = (
     Kind("doi", doi.BARE_DOI, doi.normalize_doi, in_ids=True),
     Kind("ieee", re.compile(r"[1-9][0-9]*"), _ieee, in_ids=True),
     Kind("github", re.compile(r"[a-z0-9_.\-]+/[a-z0-9_.\-]+"), _github, in_ids=True),
+    Kind("pages", pages.PAGE, _page, in_ids=True),
     Kind("pii", publishers.PII, _pii, in_ids=False),
     Kind("aaai", re.compile(r"[0-9]+"), _aaai, in_ids=False),
 )
 
-WORK_ID_KINDS = tuple(k.name for k in KINDS if k.in_ids and k.name != "github")
+WORK_ID_KINDS = tuple(k.name for k in KINDS if k.in_ids and k.name not in ("github", "pages"))
 """The kinds a work id is made of, in order of preference (``arxiv``, ``doi``, ``ieee``)."""
 
 

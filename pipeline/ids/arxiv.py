@@ -32,6 +32,9 @@ ARXIV_PATH = re.compile(
 )
 """The path of an arxiv.org page of one paper."""
 
+MENTION = re.compile(rf"\barXiv:\s?({NEW_STYLE})(?:v[0-9]+)?\b", re.IGNORECASE)
+"""An id named in running text (``arXiv:2410.16602``, ``arXiv preprint arXiv:2410.16602``)."""
+
 ARXIV_LINK = re.compile(rf"(?i:arxiv\.org/(?:abs|pdf|html)/)({_ID})(?:v[0-9]+)?")
 """An arxiv.org paper address anywhere in a URL (what resolve looks for in a work's links)."""
 
@@ -113,6 +116,16 @@ def loose(text: str) -> str:
 def doi_of(short_id: str) -> str:
     """The DataCite DOI arXiv gives a paper (lower-case)."""
     return f"10.48550/arxiv.{short_id}".lower()
+
+
+def year_of(short_id: str) -> str | None:
+    """The year an id was given (``2306.11029`` → ``2023``, ``math/0309136`` → ``2003``):
+    the preprint's year, which the id itself states."""
+    match = re.search(r"(?:^|/)(\d\d)(\d\d)(?:\.|\d{3}\b)", short_id)
+    if match is None:
+        return None
+    yy = int(match.group(1))
+    return str(1900 + yy if yy >= 91 else 2000 + yy)
 
 
 def abs_url(short_id: str) -> str:

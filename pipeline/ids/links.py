@@ -9,6 +9,8 @@ The scraper reads every link through :func:`identify`; the rules are the handler
   (Springer ``/article|chapter/10.…``, nature.com ``/articles/X`` → ``10.1038/X`` …);
 - IEEE Xplore document numbers from ``/document/N``, ``/abstract/document/N``, ``iel*/…/N.pdf``
   and ``arnumber=N``;
+- paper pages (:mod:`pipeline.ids.pages`): OpenReview, CVF, PMLR, NeurIPS, IJCAI, ACL, ECVA
+  and AAAI addresses of one paper;
 - GitHub (:mod:`pipeline.ids.github`): ``owner/repo``; user/org pages are not repositories;
   ``*.github.io`` is a project page; shields.io badges give the repo but are not links to check.
 """
@@ -21,6 +23,7 @@ from urllib.parse import parse_qs, unquote
 
 from pipeline.ids import arxiv, github, publishers
 from pipeline.ids.doi import DOI_IN_PATH, normalize_doi
+from pipeline.ids.pages import paper_page
 from pipeline.ids.urls import host as host_name
 from pipeline.ids.urls import is_host, split
 from pipeline.models import LinkRole
@@ -53,6 +56,13 @@ _PAPER_HOSTS = (
     "frontiersin.org",
     "hindawi.com",
     "cnki.net",
+    "ijcai.org",
+    "aaai.org",
+    "jmlr.org",
+    "usenix.org",
+    "mlsys.org",
+    "bmva.org",
+    "isca-archive.org",
 )
 
 
@@ -67,6 +77,8 @@ class Identified:
     doi: str | None = None
     ieee: str | None = None
     github: str | None = None
+    page: str | None = None
+    """A proceedings or review page of one paper (:mod:`pipeline.ids.pages`)."""
     badge: bool = False
 
 
@@ -95,6 +107,9 @@ def identify(url: str) -> Identified:
     doi = _doi_from_path(host, path)
     if doi is not None:
         return _with_doi(url, doi)
+    page = paper_page(url)
+    if page is not None:
+        return Identified(url, "paper", page=page)
     return Identified(url, _role(host, path))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pipeline.ids import arxiv as arxiv_ids
 from pipeline.ids.names import ET_AL, csl_name
 from pipeline.models import Work
 
@@ -53,7 +54,8 @@ def list_to_csl(work: Work) -> dict[str, Any]:
     authors = [a for a in authors if a]
     if authors:
         csl["author"] = authors
-    issued = date_parts(work.date)
+    # the list's own date, else the preprint's year its arXiv id states
+    issued = date_parts(work.date) or date_parts(arxiv_ids.year_of(work.ids.arxiv or ""))
     if issued:
         csl["issued"] = issued
     if work.venue and work.venue.strip().lower() not in {"arxiv", "-", ""}:

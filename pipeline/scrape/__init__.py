@@ -17,6 +17,7 @@ from pipeline.errors import InputError, SourceError
 from pipeline.models import Entry, Finding, StageReport, Work
 from pipeline.scrape.markdown import Parsed, parse_list
 from pipeline.scrape.merge import merge_with_findings
+from pipeline.scrape.unread import unread_findings
 from pipeline.store import write_json
 
 __all__ = ["Decoded", "ScrapeResult", "decode_list", "run_scrape", "scrape_files"]
@@ -111,14 +112,45 @@ def scrape_files(settings: Settings, files: list[Path] | None = None) -> ScrapeR
     entries: list[Entry] = []
     warnings: list[str] = []
     per_list: dict[str, int] = {}
+    noted: list[tuple[Entry, Finding]] = []
+    unread: list[Finding] = []
     for source, rel, decoded in texts:
         parsed: Parsed = parse_list(decoded.text, source=source, file=rel)
         kept = [e for e in parsed.entries if e.line not in decoded.bad_lines]
         entries.extend(kept)
+        noted += [(e, f) for e, f in parsed.findings if e.line not in decoded.bad_lines]
+        reported = {
+            f"{k}:{v}" for _, f in parsed.findings for k, v in f.list_says.items() if k != "title"
+        }
+        unread += unread_findings(
+            decoded.text, source=source, file=rel, entries=kept, known=reported
+        )
         per_list[source] = per_list.get(source, 0) + len(kept)
         warnings.extend(decoded.warnings + parsed.warnings)
     works, findings = merge_with_findings(entries)
+    findings += _placed(noted, works) + unread
     return ScrapeResult(entries, works, warnings, per_list, findings)
+
+
+def _placed(noted: list[tuple[Entry, Finding]], works: list[Work]) -> list[Finding]:
+    """The entries' own findings with their work's id; a second paper a row links is no
+    finding when another row put it on a work."""
+    work_of = {(p.file, p.line): w.id for w in works for p in w.places}
+    listed = {
+        f"{kind}:{value}"
+        for w in works
+        for kind in ("arxiv", "doi", "ieee")
+        if (value := getattr(w.ids, kind))
+    }
+    out: list[Finding] = []
+    for entry, finding in noted:
+        if finding.kind == "two-papers" and all(
+            f"{k}:{v}" in listed for k, v in finding.list_says.items() if k != "title"
+        ):
+            continue
+        finding.work_id = work_of.get((entry.file, entry.line), "")
+        out.append(finding)
+    return out
 
 
 def run_scrape(settings: Settings, files: list[Path] | None) -> StageReport:

@@ -4,32 +4,35 @@ item, a table row or a heading gives, with the warnings (``file:line: reason``) 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markdown_it_pyrs import Node
 
 from pipeline.ids.links import Identified, identify
-from pipeline.models import Entry, Ids, Kind, Link, LinkRole
+from pipeline.models import Entry, Finding, Ids, Link, LinkRole
 from pipeline.scrape.fields import (
     DATASET_HEADERS,
     DATASET_WORD,
+    NAME_HEADERS,
     PAREN_DATE,
     TRAILING_VENUE,
     VENUE_TAG,
     cell_title,
     column_role,
     find_column,
-    loose_title,
     parse_date,
     parse_venue,
-    quoted_title,
     split_authors,
+    stated_venue,
     text_role,
     title_columns,
     title_segment,
 )
-from pipeline.scrape.inline import Inline, RawLink, plain, strong_run
-from pipeline.scrape.repair import GENERIC_LINK_TEXT, clean_title, is_no_value, norm_header
+from pipeline.scrape.inline import Inline, RawLink, plain
+from pipeline.scrape.kinds import entry_kind
+from pipeline.scrape.repair import is_no_value, norm_header
+from pipeline.scrape.row import name_like, read_row
 
 
 @dataclass
@@ -38,6 +41,8 @@ class Parsed:
 
     entries: list[Entry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    findings: list[tuple[Entry, Finding]] = field(default_factory=list)
+    """Findings about an entry (its work id is filled in once entries are merged)."""
 
 
 @dataclass
@@ -85,11 +90,14 @@ class EntryLinks:
 
     def has_paper(self) -> bool:
         return any(link.role == "paper" for link in self.links) or any(
-            f.arxiv or f.doi or f.ieee for f, _ in self.ids
+            f.arxiv or f.doi or f.ieee or f.page for f, _ in self.ids
         )
 
-    def build_ids(self, where: str, warnings: list[str]) -> Ids:
+    def build_ids(self, where: str, warnings: list[str]) -> tuple[Ids, list[tuple[str, str, str]]]:
+        """The entry's ids, and the ``(kind, kept, ignored)`` of each second arXiv id or DOI
+        the row links: two papers in one row, of which the entry keeps one."""
         ids = Ids(github=list(self.github))
+        dropped: list[tuple[str, str, str]] = []
         for name, label in (("arxiv", "arxiv"), ("doi", "doi"), ("ieee", "ieee")):
             seen: list[tuple[str, bool]] = []
             for found, text in self.ids:
@@ -106,8 +114,12 @@ class EntryLinks:
                 warnings.append(
                     f"{where}: links give different {name} ids; kept {chosen}, ignored {others}"
                 )
+                dropped += [(name, chosen, v) for v, _ in seen if v != chosen]
             setattr(ids, name, chosen)
-        return ids
+        for found, _ in self.ids:
+            if found.page and found.page not in ids.pages:
+                ids.pages.append(found.page)
+        return ids, dropped
 
 
 class EntryBuilder:
@@ -120,6 +132,9 @@ class EntryBuilder:
         self.out = Parsed()
         self.headings: list[tuple[int, str]] = []
         self.title_heading_seen = False
+        self.title_year: str | None = None
+        """A year in the list's own title (``WACV-2024-Papers``): its papers' year when
+        nothing nearer says one."""
 
     # sections ---------------------------------------------------------------------------
 
@@ -131,6 +146,8 @@ class EntryBuilder:
         if not self.title_heading_seen:
             self.title_heading_seen = True
             if level == 1 and not self.out.entries:
+                year = _YEAR_IN_TITLE.search(text)
+                self.title_year = year.group(1) if year else None
                 return False
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
@@ -157,60 +174,86 @@ class EntryBuilder:
         venue: str | None,
         date: str | None,
         section: list[str] | None = None,
+        nickname: str | None = None,
     ) -> None:
         where = f"{self.file}:{line}"
-        kind: Kind = "dataset" if dataset else "paper"
-        if not dataset and not found.has_paper() and found.links:
-            kind = "project"
-        self.out.entries.append(
-            Entry(
-                source=self.source,
-                file=self.file,
-                line=line,
-                section=self.section() if section is None else section,
-                kind=kind,
-                title=title,
-                authors=authors,
-                venue=venue,
-                date=date,
-                links=found.links,
-                ids=found.build_ids(where, self.out.warnings),
-            )
+        path = self.section() if section is None else section
+        date = date or _heading_year(path) or self.title_year
+        kind = entry_kind(dataset=dataset, paper=found.has_paper(), links=found.links, section=path)
+        ids, dropped = found.build_ids(where, self.out.warnings)
+        entry = Entry(
+            source=self.source,
+            file=self.file,
+            line=line,
+            section=path,
+            kind=kind,
+            title=title,
+            authors=authors,
+            venue=venue,
+            date=date,
+            links=found.links,
+            ids=ids,
+            nickname=nickname,
         )
+        self.out.entries.append(entry)
+        for name, kept, other in dropped:
+            label = {"arxiv": "arXiv", "doi": "DOI", "ieee": "IEEE document"}[name]
+            finding = Finding.at(
+                entry.place,
+                "two-papers",
+                "",
+                list_says={"title": title, name: other},
+                registry_says={},
+                message=(
+                    f"links {label} {kept} and {label} {other}: two papers in one row; "
+                    f"the entry is {kept}, {other} is on no entry unless another row lists it"
+                ),
+            )
+            self.out.findings.append((entry, finding))
 
     def list_item(self, item: Item) -> None:
         if not item.inlines:
             return
         first = item.inlines[0]
+        parts = read_row(first)
         found = EntryLinks()
-        for inline in item.inlines:
+        for number, inline in enumerate(item.inlines):
             for src in inline.images:
                 found.add_image(src)
-            for raw in inline.links:
-                found.add_link(raw, None)
+            for index, raw in enumerate(inline.links):
+                # a venue label links the paper: [[CVPR](…)] Title
+                label = number == 0 and index == parts.venue_link
+                found.add_link(raw, "paper" if label else None)
         text = " ".join(plain(inline.pieces) for inline in item.inlines)
         # a [VENUE] tag is plain text; "[[arXiv](…)]" is a link in brackets, not a venue
-        tag = VENUE_TAG.match("".join(p.text for p in first.pieces if p.link is None))
-        strong = clean_title(strong_run(first.pieces))
-        if not found.links and not found.github and not (tag and strong):
+        tag = VENUE_TAG.match(
+            "".join(p.text for p in first.pieces if p.link is None and not p.strong)
+        )
+        if not found.links and not found.github and not (tag and parts.title):
             return  # prose, a table of contents or an update note, not an entry
-        title = strong or quoted_title(text) or self._link_title(first)
-        venue = date = None
-        if not title:
+        title, venue, date, nickname = parts.title, None, None, parts.nickname
+        if parts.described and not found.has_paper():
+            # "[Name](code): what it does": a project's name is its title
+            title, nickname = nickname or title, None
+        trailing = TRAILING_VENUE.match(title)
+        if trailing and not any(p.strong for p in first.pieces):
             # "1. Title. VENUE2022. | [paper](…) | [code](…) |"
-            title = loose_title(first)
-            trailing = TRAILING_VENUE.match(title)
-            if trailing:
-                title = trailing.group(1)
-                venue, date = parse_venue(trailing.group(2))
+            title = trailing.group(1)
+            venue, date = parse_venue(trailing.group(2))
         if not title:
             self.warn(item.line, "list item has links but no title; skipped")
             return
         if tag:
             venue, date = parse_venue(tag.group(1))
+        elif parts.venue_link is not None:
+            venue, date = parse_venue(first.links[parts.venue_link].text)
         paren = PAREN_DATE.search(text)
         if paren:
             date = parse_date(paren.group(1)) or date
+        if not date:
+            rest = _without(_outside_links(item), title, nickname)
+            stated, date = stated_venue(rest)
+            venue = venue or stated
         authors = split_authors(item.sub_texts[0]) if item.sub_texts else []
         self.entry(
             item.line,
@@ -220,23 +263,16 @@ class EntryBuilder:
             authors=authors,
             venue=venue,
             date=date,
+            nickname=nickname,
         )
-
-    @staticmethod
-    def _link_title(inline: Inline) -> str:
-        for raw in inline.links:
-            text = clean_title(raw.text)
-            if text and not GENERIC_LINK_TEXT.match(text):
-                return text
-        return ""
 
     def table(self, header: list[str], rows: list[tuple[int, list[Inline]]]) -> None:
         names = [norm_header(h) for h in header]
-        title_cols = title_columns(names)
         venue_col = find_column(
             names, ("publication", "published", "venue", "journal", "conference")
         )
         date_col = find_column(names, ("date", "year", "time"))
+        title_cols = title_columns(names, (date_col, venue_col))
         author_col = find_column(names, ("author",))
         dataset = self.in_dataset_section() or any(
             names[i] in DATASET_HEADERS for i in title_cols if i < len(names)
@@ -294,4 +330,50 @@ class EntryBuilder:
             authors=authors,
             venue=venue,
             date=date,
+            nickname=_name_cell(names, cells, col, title),
         )
+
+
+def _name_cell(names: list[str], cells: list[Inline], col: int, title: str) -> str | None:
+    """The short name a row gives its paper in a name column beside the title column
+    (``| RemoteCLIP | RemoteCLIP: A Vision Language Foundation Model … |``)."""
+    if col < len(names) and names[col] in NAME_HEADERS:
+        return None
+    for index, name in enumerate(names):
+        if name in NAME_HEADERS and index < len(cells) and index != col:
+            text, _ = cell_title(cells[index])
+            if text and not is_no_value(text) and name_like(text) and text != title:
+                return text
+    return None
+
+
+_YEAR_HEADING = re.compile(r"^\W*((?:19|20)\d\d)\W*\Z")
+_YEAR_IN_TITLE = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])")
+
+
+def _heading_year(section: list[str]) -> str | None:
+    """The year of the nearest heading that is one (``### 2024``, ``## 2024:``)."""
+    for text in reversed(section):
+        match = _YEAR_HEADING.match(text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _outside_links(item: Item) -> str:
+    """An item's text outside its links (where it states venue and year)."""
+    return " ".join(
+        "".join(" " if p.brk else p.text for p in inline.pieces if p.link is None)
+        for inline in item.inlines
+    )
+
+
+def _without(text: str, *parts: str | None) -> str:
+    """``text`` with the first occurrence of each part taken out (a title that holds a year
+    must not date the paper)."""
+    for part in parts:
+        if part:
+            at = text.find(part)
+            if at >= 0:
+                text = text[:at] + " " + text[at + len(part) :]
+    return text

@@ -25,7 +25,10 @@ TITLE_HEADERS = (
     ("dataset", "datasets", "dataset name", "benchmark"),
     ("name", "model", "model name", "models", "method", "methods", "work", "tool", "project"),
     ("abbreviation", "abbr", "short name"),
+    ("contest", "competition", "challenge", "event"),
 )
+NAME_HEADERS = frozenset(TITLE_HEADERS[3] + TITLE_HEADERS[4])
+"""Columns of a short name (``Abbreviation``, ``Model``): beside a title column, a nickname."""
 DATASET_HEADERS = frozenset({"dataset", "datasets", "dataset name"})
 
 
@@ -42,6 +45,58 @@ def parse_venue(text: str) -> tuple[str | None, str | None]:
             text = text[: match.start()].strip(" -,(")
     venue = text.strip(" *_.,-|") or None
     return venue, year
+
+
+_MONTHS = {
+    m: n
+    for n, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_STATED_YEAR = re.compile(
+    r"(?:\b(?P<month>[A-Za-z]{3,9})\.?\s+)?(?<!\d)(?:(?P<year>(?:19|20)\d\d)|'(?P<yy>\d\d))(?!\d)"
+)
+_ACRONYM_END = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]\s*\Z")
+_VENUE_EDGE = re.compile(r"[\"“”.|\[\]()]\s*")
+
+
+def stated_venue(text: str) -> tuple[str | None, str | None]:
+    """Venue and date written in a row's text outside its title: ``arXiv, May 2026``,
+    ``CVPR 2024``, ``(CVPR 2023)``, ``CVPR '24``, ``NeurIPS 2025 Highlight``, ``AAAI2024``.
+    The venue is the text just before the year (back to a quote, bracket, ``|`` or sentence
+    end); a month name before the year gives the month."""
+    text = fix_text(untag(text))
+    for match in _STATED_YEAR.finditer(text):
+        year = match.group("year") or f"20{match.group('yy')}"
+        if match.group("yy") and not _ACRONYM_END.search(text[: match.start("yy") - 1]):
+            continue  # 'YY only right after a venue's acronym: "CVPR '24", never alone
+        month = _MONTHS.get((match.group("month") or "").lower())
+        date = f"{year}-{month:02d}" if month else year
+        head = text[
+            : match.start("month")
+            if month
+            else match.start("year" if match.group("year") else "yy")
+            - (0 if match.group("year") else 1)
+        ]
+        cut = max((m.end() for m in _VENUE_EDGE.finditer(head)), default=0)
+        venue = head[cut:].strip(" ,;:-–—*_'")
+        return (venue if 1 < len(venue) <= 80 else None), date
+    return None, None
 
 
 def parse_date(text: str) -> str | None:
@@ -138,10 +193,11 @@ def find_column(names: list[str], words: tuple[str, ...]) -> int | None:
     return None
 
 
-def title_columns(names: list[str]) -> list[int]:
-    """Columns that may hold the title, best first (the first column when none is named)."""
+def title_columns(names: list[str], skip: tuple[int | None, ...] = ()) -> list[int]:
+    """Columns that may hold the title, best first; when no header names one, the first
+    column that is not ``skip`` (the year or venue column)."""
     found = [i for group in TITLE_HEADERS for i, name in enumerate(names) if name in group]
-    return found or [0]
+    return found or [next((i for i in range(len(names)) if i not in skip), 0)]
 
 
 def title_segment(cell: Inline) -> int:

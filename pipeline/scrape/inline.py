@@ -57,6 +57,7 @@ class Piece:
     strong: bool = False
     link: int | None = None
     brk: bool = False
+    code: bool = False
 
 
 @dataclass
@@ -93,14 +94,33 @@ class InlineReader:
     def __init__(self) -> None:
         self.result = Inline()
         self.strong = 0
+        self.code = 0
         self.links: list[int] = []
         self.segment = 0
 
     def text(self, content: str) -> None:
         link = self.links[-1] if self.links else None
-        self.result.pieces.append(Piece(content, self.strong > 0, link))
+        if link is None and "://" in content and not self.code:
+            self.bare_urls(content)
+            return
+        self.result.pieces.append(Piece(content, self.strong > 0, link, code=self.code > 0))
         if link is not None:
             self.result.links[link].text += content
+
+    def bare_urls(self, content: str) -> None:
+        """A URL written out in text is a link, as GitHub shows it (GFM's autolink literal):
+        ``[[https://arxiv.org/abs/1810.08272)]`` links that paper."""
+        start = 0
+        for match in _BARE_URL.finditer(content):
+            url = autolink_end(match.group(0))
+            if match.start() > start:
+                self.result.pieces.append(Piece(content[start : match.start()], self.strong > 0))
+            index = len(self.result.links)
+            self.result.links.append(RawLink(url, url, self.segment))
+            self.result.pieces.append(Piece(url, self.strong > 0, index))
+            start = match.start() + len(url)
+        if start < len(content):
+            self.result.pieces.append(Piece(content[start:], self.strong > 0))
 
     def read(self, nodes: Sequence[Node]) -> None:
         # An explicit stack, not recursion: emphasis or images nested thousands deep (one
@@ -113,6 +133,8 @@ class InlineReader:
             if isinstance(node, str):
                 if node == _END_STRONG:
                     self.strong -= 1
+                elif node == _END_CODE:
+                    self.code -= 1
                 elif self.links:
                     self.links.pop()
                 continue
@@ -124,6 +146,10 @@ class InlineReader:
             elif name == "strong":
                 self.strong += 1
                 push(_END_STRONG)
+                extend(reversed(node.children))
+            elif name == "code_inline":
+                self.code += 1
+                push(_END_CODE)
                 extend(reversed(node.children))
             elif name in ("link", "autolink"):
                 self.result.links.append(RawLink(str(node.meta.get("url") or ""), "", self.segment))
@@ -145,7 +171,23 @@ class InlineReader:
 
 
 _END_STRONG = "/strong"
+_END_CODE = "/code"
 _END_LINK = "/link"
+_BARE_URL = re.compile(r"(?<![\w@/])https?://[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,:;!?*_~'\""
+
+
+def autolink_end(url: str) -> str:
+    """Where GFM ends a URL written in text: trailing punctuation is not part of it, nor a
+    closing ``)`` or ``]`` that has no opening one inside the URL."""
+    while url:
+        last = url[-1]
+        opener = {")": "(", "]": "["}.get(last)
+        unbalanced = opener is not None and url.count(opener) < url.count(last)
+        if last not in _TRAILING and not unbalanced:
+            break
+        url = url[:-1]
+    return url
 
 
 def read_inline(nodes: Sequence[Node]) -> Inline:

@@ -1,9 +1,14 @@
 """Entries → works: the same paper listed several times becomes one work.
 
-Two entries are the same work when they share an arXiv id, a DOI, or a normalized title
-(casefolded, mojibake repaired, punctuation and whitespace folded). Entries whose
-identifiers conflict (two different arXiv ids, DOIs or IEEE numbers) are never merged, even
-when their titles match: a list that links the wrong paper must not fuse two papers.
+Two entries are the same work when they share an arXiv id, a DOI, a paper page, or a
+normalized title (casefolded, mojibake repaired, punctuation and whitespace folded). Entries whose
+identifiers conflict (two different arXiv ids, DOIs or IEEE numbers, or two pages of one site:
+:mod:`pipeline.ids.pages`) are never merged, even when their titles match: a list that links
+the wrong paper must not fuse two papers. A shared page (the same OpenReview id, CVF or PMLR
+page …) merges entries as an arXiv id does. A title merges entries only when it has three words
+or more: a name (``VLMaps``, ``qnn``, ``2021``) names many papers across lists, so rows with
+the same name are one work only when they also share an identifier. Entries merged
+by their title alone whose links name no paper in common get a ``merged-by-title`` finding.
 
 Work ids are stable strings, the first that applies: ``arxiv:ID``, ``doi:DOI``, ``ieee:N``,
 ``title:<16 hex of sha1(normalized title)>``. When two works would get the same id (two
@@ -14,8 +19,10 @@ Entries that share an arXiv id or DOI but whose titles clearly name different pa
 (:func:`pipeline.ids.agreement.titles_agree`) are not merged either: a row that copied its
 neighbour's link must not make its paper vanish. The id stays with the work most entries give
 it to (the first such work on a tie); the others lose it (their link is kept) and each entry
-of theirs gets a ``shared-id`` finding. Entries sharing an IEEE page are never merged; when
-their titles name different papers they get the same finding.
+of theirs gets a ``shared-id`` finding. Entries sharing an IEEE page are merged only when
+their titles are the same (a dataset's row may link the page of the paper that made it);
+entries sharing an IEEE page or a paper page whose titles name different papers get the same
+finding, and both keep the link.
 """
 
 from __future__ import annotations
@@ -33,7 +40,20 @@ _KEYS = WORK_ID_KINDS
 _KIND_ORDER: tuple[Kind, ...] = ("paper", "dataset", "project", "other")
 """A work is what its most citable entry says it is."""
 _MERGE_KEYS = ("arxiv", "doi")
-"""Identifiers that make two entries one work by themselves (an IEEE page may be shared)."""
+"""Identifiers that make two entries whose titles agree one work by themselves (an IEEE page
+may be a dataset's and the paper's that made it)."""
+
+
+_LONG_TITLE = 3
+"""Words a title needs to make two entries one work by itself: a name (``VLMaps``, ``qnn``,
+``2021``) names many papers across lists."""
+
+
+def _sites(pages: Iterable[str]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for page in pages:
+        out.setdefault(page.partition(":")[0], set()).add(page)
+    return out
 
 
 @dataclass
@@ -41,14 +61,25 @@ class _Group:
     entries: list[Entry] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)
     keys: list[tuple[str, str]] = field(default_factory=list)
+    pages: set[str] = field(default_factory=set)
 
     def compatible(self, other: _Group) -> bool:
-        return all(
+        """No identifier of one names another paper than the same kind's of the other: arXiv
+        id, DOI, IEEE document, or a page of the same site (two OpenReview ids)."""
+        if not all(
             self.ids.get(key) is None
             or other.ids.get(key) is None
             or self.ids[key] == other.ids[key]
             for key in _KEYS
+        ):
+            return False
+        mine, theirs = _sites(self.pages), _sites(other.pages)
+        return all(
+            not (mine[site] and theirs.get(site)) or mine[site] & theirs[site] for site in mine
         )
+
+    def addresses(self) -> set[str]:
+        return {f"{k}:{v}" for k, v in self.ids.items()} | self.pages
 
     def agrees(self, other: _Group) -> bool:
         """Some title of one group may name the paper of some title of the other."""
@@ -57,6 +88,7 @@ class _Group:
     def absorb(self, other: _Group) -> None:
         self.entries.extend(other.entries)
         self.keys.extend(other.keys)
+        self.pages |= other.pages
         for key, value in other.ids.items():
             self.ids.setdefault(key, value)
 
@@ -64,10 +96,14 @@ class _Group:
 def _entry_group(entry: Entry) -> _Group:
     ids = {key: value for key in _KEYS if (value := getattr(entry.ids, key))}
     keys: list[tuple[str, str]] = [(k, ids[k]) for k in _MERGE_KEYS if k in ids]
+    keys += [("page", page) for page in entry.ids.pages]
     norm = identity_title(entry.title)
-    if norm:
+    if len(norm.split()) >= _LONG_TITLE:
         keys.append(("title", norm))
-    return _Group([entry], ids, keys)
+    elif norm:  # a name is one work only with the same identifier beside it
+        keys += [("title", f"{norm} {k}:{v}") for k, v in ids.items()]
+        keys += [("title", f"{norm} {page}") for page in entry.ids.pages]
+    return _Group([entry], ids, keys, set(entry.ids.pages))
 
 
 def merge_entries(entries: Iterable[Entry]) -> list[Work]:
@@ -81,6 +117,7 @@ def merge_with_findings(entries: Iterable[Entry]) -> tuple[list[Work], list[Find
     groups: dict[int, _Group] = {}
     owner: dict[tuple[str, str], int] = {}
     clashes: set[tuple[str, str]] = set()
+    by_title: list[tuple[Entry, Entry, set[str]]] = []
     for number, entry in enumerate(entries):
         gid = number
         groups[gid] = _entry_group(entry)
@@ -91,6 +128,9 @@ def merge_with_findings(entries: Iterable[Entry]) -> tuple[list[Work], list[Find
             if key[0] != "title" and not groups[other].agrees(groups[gid]):
                 clashes.add(key)
                 continue
+            mine, theirs = groups[gid].addresses(), groups[other].addresses()
+            if key[0] == "title" and mine and theirs and not mine & theirs:
+                by_title.append((groups[gid].entries[0], groups[other].entries[0], theirs))
             # keep the earlier group so works stay in order of first appearance
             first, second = min(other, gid), max(other, gid)
             gone = groups.pop(second)
@@ -102,6 +142,7 @@ def merge_with_findings(entries: Iterable[Entry]) -> tuple[list[Work], list[Find
         for key in groups[gid].keys:
             owner.setdefault(key, gid)
     findings = _split_shared(list(groups.values()), clashes)
+    findings += [(_title_finding(e, first, links), e) for e, first, links in by_title]
     works = [_work(group) for group in groups.values()]
     _assign_ids(works)
     by_entry = {id(e): w.id for w, g in zip(works, groups.values(), strict=True) for e in g.entries}
@@ -124,12 +165,12 @@ def _split_shared(
         if len(holders) > 1 and not all(h.agrees(holders[0]) for h in holders[1:]):
             clashes.add(("ieee", value))
     for kind, value in sorted(clashes):
-        holders = [g for g in groups if g.ids.get(kind) == value]
+        holders = [g for g in groups if g.ids.get(kind) == value or value in g.pages]
         keeper = max(holders, key=lambda g: len(g.entries))  # max keeps the first of equals
         for group in holders:
             if group is keeper:
                 continue
-            if kind != "ieee":  # a shared IEEE page was never a merge key: nothing to take
+            if kind not in ("ieee", "page"):  # they stay: nothing was merged on them
                 del group.ids[kind]
                 group.keys = [k for k in group.keys if k != (kind, value)]
             found += [(_shared_finding(e, kind, value, keeper), e) for e in group.entries]
@@ -138,7 +179,7 @@ def _split_shared(
 
 def _shared_finding(entry: Entry, kind: str, value: str, keeper: _Group) -> Finding:
     other = keeper.entries[0]
-    label = {"arxiv": "arXiv", "doi": "DOI", "ieee": "IEEE document"}[kind]
+    label = {"arxiv": "arXiv", "doi": "DOI", "ieee": "IEEE document", "page": "page"}[kind]
     return Finding.at(
         entry.place,
         "shared-id",
@@ -148,6 +189,25 @@ def _shared_finding(entry: Entry, kind: str, value: str, keeper: _Group) -> Find
         message=(
             f"links {label} {value}, which {other.file}:{other.line} gives to "
             f"{other.title!r}: one of the two rows links another paper"
+        ),
+    )
+
+
+def _title_finding(entry: Entry, first: Entry, theirs: set[str]) -> Finding:
+    """Rows merged by their title alone while each links a paper the other does not."""
+    mine = sorted(
+        [f"{k}:{v}" for k in _KEYS if (v := getattr(entry.ids, k))] + list(entry.ids.pages)
+    )
+    return Finding.at(
+        entry.place,
+        "merged-by-title",
+        "",
+        list_says={"title": entry.title, "links": mine},
+        registry_says={},
+        message=(
+            f"has the title of {first.file}:{first.line} and was merged with it as one paper, "
+            f"but links {', '.join(mine)} where that row links {', '.join(sorted(theirs))}: "
+            "check that both rows are the same paper"
         ),
     )
 
@@ -170,7 +230,9 @@ def _work(group: _Group) -> Work:
     links: list[Link] = []
     seen: set[str] = set()
     github: list[str] = []
+    pages: list[str] = []
     for entry in [best, *[e for e in entries if e is not best]]:
+        pages += [page for page in entry.ids.pages if page not in pages]
         for link in entry.links:
             if link.url not in seen:
                 seen.add(link.url)
@@ -194,6 +256,7 @@ def _work(group: _Group) -> Work:
             doi=group.ids.get("doi"),
             ieee=group.ids.get("ieee"),
             github=github,
+            pages=pages,
         ),
         places=places,
         nickname=best.nickname or next((e.nickname for e in entries if e.nickname), None),
