@@ -109,6 +109,17 @@ class ResolveSettings:
 
 
 @dataclass(frozen=True)
+class ScrapeSettings:
+    """Which sections of the lists are read. A name matches a heading of an entry's section
+    path, whatever its case, emoji and punctuation (``"Credits"`` matches ``## 🙏 Credits:``)."""
+
+    exclude_sections: tuple[str, ...] = ()
+    """Rows under these headings are not read (tutorials, credits, a list's news)."""
+    include_sections: tuple[str, ...] = ()
+    """When given, only rows under these headings are read."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a stage needs to know that is not in its input files."""
 
@@ -130,6 +141,8 @@ class Settings:
     Without one the service shares a rate limit among all keyless callers."""
     resolve: ResolveSettings = field(default_factory=ResolveSettings)
     """Resolver timeouts, retries and cache age (tests shrink the waits)."""
+    scrape: ScrapeSettings = field(default_factory=ScrapeSettings)
+    """Sections read or left out (``[scrape]`` in pipeline.toml)."""
     remap: tuple[tuple[str, str], ...] = ()
     """Link-check URL rewrites ``(regex, replacement)``, applied in order before fetching."""
     allow_private_hosts: bool = False
@@ -251,7 +264,7 @@ def load_settings(
 
 
 def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Settings:
-    known = {"endpoints", "check", "resolve", "pipeline"}
+    known = {"endpoints", "check", "resolve", "scrape", "pipeline"}
     unknown = set(data) - known
     if unknown:
         raise UsageError(f"{where}: unknown section(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -259,6 +272,9 @@ def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Setting
         endpoints = dataclasses.replace(settings.endpoints, **data.get("endpoints", {}))
         check = dataclasses.replace(settings.check, **data.get("check", {}))
         resolve = dataclasses.replace(settings.resolve, **data.get("resolve", {}))
+        scrape = dataclasses.replace(
+            settings.scrape, **_section_names(data.get("scrape", {}), where)
+        )
     except TypeError as exc:
         raise UsageError(f"{where}: {exc}") from None
     top = dict(data.get("pipeline", {}))
@@ -270,4 +286,21 @@ def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Setting
     bad = set(top) - allowed
     if bad:
         raise UsageError(f"{where}: [pipeline] has unknown key(s) {sorted(bad)}")
-    return dataclasses.replace(settings, endpoints=endpoints, check=check, resolve=resolve, **top)
+    return dataclasses.replace(
+        settings, endpoints=endpoints, check=check, resolve=resolve, scrape=scrape, **top
+    )
+
+
+def _section_names(table: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
+    """``[scrape]``'s lists of section names, checked."""
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        if key not in ("exclude_sections", "include_sections"):
+            raise UsageError(
+                f"{where}: [scrape] has unknown key {key!r}; known: exclude_sections, "
+                "include_sections"
+            )
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise UsageError(f"{where}: [scrape] {key} must be a list of section names")
+        out[key] = tuple(value)
+    return out

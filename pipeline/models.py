@@ -16,6 +16,7 @@ from typing import Any, Literal
 Kind = Literal["paper", "dataset", "project", "other"]
 """What an entry is: a paper, a dataset, a project or software (code, a tool), or another
 resource (a video, blog post, course, person). Only papers and datasets are cited."""
+KIND_NAMES: tuple[Kind, ...] = ("paper", "dataset", "project", "other")
 LinkRole = Literal["paper", "code", "project", "dataset", "other"]
 
 

@@ -58,6 +58,29 @@ PAGES: tuple[Site, ...] = (
 )  # fmt: skip
 
 
+_YEAR = (
+    re.compile(r"^acl:((?:19|20)\d\d)\."),  # 2023.findings-acl.15
+    re.compile(r"^ijcai:((?:19|20)\d\d)/"),
+    re.compile(r"^ecva:eccv_((?:19|20)\d\d)/"),
+    re.compile(r"^cvf:.*_(?:[a-z]+)_((?:19|20)\d\d)$"),  # …_cvpr_2022
+)
+_ACL_OLD = re.compile(r"^acl:[A-Z](\d\d)-\d{4}$")  # P19-1580
+
+
+def year_of(page: str) -> str | None:
+    """The year a page's key states (an ACL Anthology id, an IJCAI or ECCV volume, a CVF
+    paper name), or None."""
+    for pattern in _YEAR:
+        match = pattern.search(page)
+        if match:
+            return match.group(1)
+    old = _ACL_OLD.match(page)
+    if old:
+        yy = int(old.group(1))
+        return str(1900 + yy if yy >= 50 else 2000 + yy)
+    return None
+
+
 def paper_page(url: str) -> str | None:
     """The page key of a paper address (module docstring), or None for any other URL."""
     netloc, path, query = split(url.strip())

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from pipeline.ids import arxiv as arxiv_ids
+from pipeline.ids import pages
 from pipeline.ids.names import ET_AL, csl_name
 from pipeline.models import Work
 
@@ -54,8 +55,9 @@ def list_to_csl(work: Work) -> dict[str, Any]:
     authors = [a for a in authors if a]
     if authors:
         csl["author"] = authors
-    # the list's own date, else the preprint's year its arXiv id states
-    issued = date_parts(work.date) or date_parts(arxiv_ids.year_of(work.ids.arxiv or ""))
+    # the list's own date, else the year its arXiv id or proceedings page states
+    stated = [arxiv_ids.year_of(work.ids.arxiv or "")] + [pages.year_of(p) for p in work.ids.pages]
+    issued = date_parts(work.date) or date_parts(next((y for y in stated if y), None))
     if issued:
         csl["issued"] = issued
     if work.venue and work.venue.strip().lower() not in {"arxiv", "-", ""}:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.errors import InputError, SourceError
-from pipeline.models import Entry, Finding, StageReport, Work
+from pipeline.models import KIND_NAMES, Entry, Finding, StageReport, Work
+from pipeline.scrape.kinds import wanted
 from pipeline.scrape.markdown import Parsed, parse_list
 from pipeline.scrape.merge import merge_with_findings
 from pipeline.scrape.unread import unread_findings
@@ -117,13 +119,15 @@ def scrape_files(settings: Settings, files: list[Path] | None = None) -> ScrapeR
     for source, rel, decoded in texts:
         parsed: Parsed = parse_list(decoded.text, source=source, file=rel)
         kept = [e for e in parsed.entries if e.line not in decoded.bad_lines]
+        left_out = [e for e in kept if not wanted(e.section, settings.scrape)]
+        kept = [e for e in kept if wanted(e.section, settings.scrape)]
         entries.extend(kept)
         noted += [(e, f) for e, f in parsed.findings if e.line not in decoded.bad_lines]
         reported = {
             f"{k}:{v}" for _, f in parsed.findings for k, v in f.list_says.items() if k != "title"
         }
         unread += unread_findings(
-            decoded.text, source=source, file=rel, entries=kept, known=reported
+            decoded.text, source=source, file=rel, entries=kept + left_out, known=reported
         )
         per_list[source] = per_list.get(source, 0) + len(kept)
         warnings.extend(decoded.warnings + parsed.warnings)
@@ -163,6 +167,8 @@ def run_scrape(settings: Settings, files: list[Path] | None) -> StageReport:
     write_json(settings.build_dir / "works.json", result.works)
     write_json(settings.build_dir / "scrape-findings.json", result.findings)
     lists = ", ".join(f"{name} {count}" for name, count in result.per_list.items())
+    kinds = Counter(w.kind for w in result.works)
+    by_kind = ", ".join(f"{kinds[k]} {k}" for k in KIND_NAMES if kinds[k])
     return StageReport(
         stage="scrape",
         counts={
@@ -171,11 +177,13 @@ def run_scrape(settings: Settings, files: list[Path] | None) -> StageReport:
             "lists": len(result.per_list),
             "warnings": len(result.warnings),
             "findings": len(result.findings),
-        },
+        }
+        | {f"works {k}": kinds[k] for k in KIND_NAMES},
         seconds=time.monotonic() - started,
         lines=[
             f"scrape: {len(result.entries)} entries from {len(result.per_list)} lists "
-            f"({lists}) → {len(result.works)} works; {len(result.warnings)} warnings"
-            + (f"; {len(result.findings)} shared-id findings" if result.findings else ""),
+            f"({lists}) → {len(result.works)} works ({by_kind}); "
+            f"{len(result.warnings)} warnings"
+            + (f"; {len(result.findings)} findings for review" if result.findings else ""),
         ],
     )

@@ -88,6 +88,9 @@ class EntryLinks:
         if all(link.url != href for link in self.links):
             self.links.append(Link(href, role))
 
+    def names_paper(self) -> bool:
+        return any(f.arxiv or f.doi or f.ieee or f.page for f, _ in self.ids)
+
     def has_paper(self) -> bool:
         return any(link.role == "paper" for link in self.links) or any(
             f.arxiv or f.doi or f.ieee or f.page for f, _ in self.ids
@@ -179,7 +182,13 @@ class EntryBuilder:
         where = f"{self.file}:{line}"
         path = self.section() if section is None else section
         date = date or _heading_year(path) or self.title_year
-        kind = entry_kind(dataset=dataset, paper=found.has_paper(), links=found.links, section=path)
+        kind = entry_kind(
+            dataset=dataset,
+            named=found.names_paper(),
+            linked=found.has_paper(),
+            links=found.links,
+            section=path,
+        )
         ids, dropped = found.build_ids(where, self.out.warnings)
         entry = Entry(
             source=self.source,
@@ -224,7 +233,6 @@ class EntryBuilder:
                 # a venue label links the paper: [[CVPR](…)] Title
                 label = number == 0 and index == parts.venue_link
                 found.add_link(raw, "paper" if label else None)
-        text = " ".join(plain(inline.pieces) for inline in item.inlines)
         # a [VENUE] tag is plain text; "[[arXiv](…)]" is a link in brackets, not a venue
         tag = VENUE_TAG.match(
             "".join(p.text for p in first.pieces if p.link is None and not p.strong)
@@ -243,28 +251,32 @@ class EntryBuilder:
         if not title:
             self.warn(item.line, "list item has links but no title; skipped")
             return
+        if found.has_paper() and not nickname:
+            self._warn_untold(item, title)
         if tag:
             venue, date = parse_venue(tag.group(1))
         elif parts.venue_link is not None:
             venue, date = parse_venue(first.links[parts.venue_link].text)
-        paren = PAREN_DATE.search(text)
-        if paren:
-            date = parse_date(paren.group(1)) or date
-        if not date:
-            rest = _without(_outside_links(item), title, nickname)
-            stated, date = stated_venue(rest)
-            venue = venue or stated
-        authors = split_authors(item.sub_texts[0]) if item.sub_texts else []
+        venue, date = _item_venue(item, title, nickname, venue, date)
         self.entry(
             item.line,
             title=title,
             found=found,
             dataset=self.in_dataset_section(),
-            authors=authors,
+            authors=split_authors(item.sub_texts[0]) if item.sub_texts else [],
             venue=venue,
             date=date,
             nickname=nickname,
         )
+
+    def _warn_untold(self, item: Item, title: str) -> None:
+        """A paper row titled by a name while it holds more text: maybe a layout misread."""
+        other = _without(_outside_links(item), title)
+        if name_like(title) and len(re.findall(r"[^\W\d_]{2,}", other)) >= _UNTOLD_WORDS:
+            self.warn(
+                item.line,
+                f"title {title!r} may be a name: the row's other text was not read as its title",
+            )
 
     def table(self, header: list[str], rows: list[tuple[int, list[Inline]]]) -> None:
         names = [norm_header(h) for h in header]
@@ -347,6 +359,31 @@ def _name_cell(names: list[str], cells: list[Inline], col: int, title: str) -> s
     return None
 
 
+_UNTOLD_WORDS = 5
+"""Words of text beside a name-like title that make the row worth a warning."""
+
+_NON_PAPER_SECTION = 5
+"""Rows in one section, none a paper or dataset, that make the section worth a warning."""
+
+
+def section_warnings(entries: list[Entry], file: str) -> list[str]:
+    """A warning for each section of many rows none of which was read as a paper or dataset:
+    a layout misread, or a section to exclude in pipeline.toml."""
+    by_section: dict[tuple[str, ...], list[Entry]] = {}
+    for entry in entries:
+        by_section.setdefault(tuple(entry.section), []).append(entry)
+    out: list[str] = []
+    for section, rows in by_section.items():
+        if len(rows) >= _NON_PAPER_SECTION and all(e.kind in ("project", "other") for e in rows):
+            kinds = ", ".join(sorted({e.kind for e in rows}))
+            name = " / ".join(section) or "(no section)"
+            out.append(
+                f"{file}:{rows[0].line}: section {name!r}: {len(rows)} rows read as {kinds}, "
+                "none as papers (kept in the README, not cited)"
+            )
+    return out
+
+
 _YEAR_HEADING = re.compile(r"^\W*((?:19|20)\d\d)\W*\Z")
 _YEAR_IN_TITLE = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])")
 
@@ -358,6 +395,21 @@ def _heading_year(section: list[str]) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+def _item_venue(
+    item: Item, title: str, nickname: str | None, venue: str | None, date: str | None
+) -> tuple[str | None, str | None]:
+    """Venue and date of a bullet row: ``(2023.06)`` anywhere, else what the text outside
+    its title and links states (``arXiv, May 2026``, ``(CVPR 2023)`` …)."""
+    text = " ".join(plain(inline.pieces) for inline in item.inlines)
+    paren = PAREN_DATE.search(text)
+    if paren:
+        date = parse_date(paren.group(1)) or date
+    if not date:
+        stated, date = stated_venue(_without(_outside_links(item), title, nickname))
+        venue = venue or stated
+    return venue, date
 
 
 def _outside_links(item: Item) -> str:

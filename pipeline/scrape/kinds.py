@@ -1,22 +1,24 @@
 """What an entry is: a paper, a dataset, a project (code, a tool) or another resource (a video,
 blog post, course, talk, person, another list). Only papers and datasets are cited.
 
-A row that names a paper (an arXiv id, DOI, IEEE document or paper page, or a link the list
-calls a paper) is a paper, or a dataset in a dataset section or column. Any other row is read
-by two tables, each row a rule with its tests beside it (``tests/test_scrape_kinds.py``):
+A row that names a paper by an identifier (an arXiv id, DOI, IEEE document or paper page) is a
+paper, or a dataset in a dataset section or column. Any other row is read by two tables, each
+row a rule with its tests beside it (``tests/test_scrape_kinds.py``), before a link the list
+calls a paper makes it one:
 
 - :data:`OTHER_SECTIONS`: a section whose heading says it holds no papers (``Credits``,
   ``Tutorial Videos``, ``Blog Posts`` …) makes its rows resources;
 - :data:`OTHER_HOSTS`: a row whose every link is a video, blog, slide or social page is a
   resource wherever it stands.
 
-Anything else with links is a project.
+Anything else with links is a project (code, a tool, a website).
 """
 
 from __future__ import annotations
 
 import re
 
+from pipeline.config import ScrapeSettings
 from pipeline.ids.urls import host as host_name
 from pipeline.ids.urls import is_host, split
 from pipeline.models import Kind, Link
@@ -25,7 +27,7 @@ OTHER_SECTIONS = re.compile(
     r"\b(?:credits?|acknowledge?ments?|thanks|contribut(?:ors?|ing|ions?)|tutorials?|videos?|"
     r"talks?|lectures?|courses?|blogs?|blog posts?|podcasts?|people|researchers|"
     r"star history|license|citations?|cite|other (?:awesome )?lists|related (?:awesome )?lists|"
-    r"awesome lists|news|updates?|changelog)\b",
+    r"awesome lists|news|updates?|changelog|competitions?|challenges?|contests?|workshops?)\b",
     re.IGNORECASE,
 )
 """Headings of sections that hold no papers (a word of the heading, any case)."""
@@ -70,11 +72,31 @@ def other_section(section: list[str]) -> bool:
     return bool(section) and bool(OTHER_SECTIONS.search(section[-1]))
 
 
-def entry_kind(*, dataset: bool, paper: bool, links: list[Link], section: list[str]) -> Kind:
-    """The kind of a row (module docstring): ``paper`` tells whether it names a paper; a row
-    with no links at all (``[CVPR 2023] **Title**``) is taken for what its section says."""
-    if paper or not links:
+def entry_kind(
+    *, dataset: bool, named: bool, linked: bool, links: list[Link], section: list[str]
+) -> Kind:
+    """The kind of a row (module docstring). ``named``: it names a paper by an identifier
+    (arXiv id, DOI, IEEE document, paper page); ``linked``: a link of its is taken for the
+    paper's (a link labelled "paper", the title cell's link). A row with no links at all
+    (``[CVPR 2023] **Title**``) is taken for what its section says."""
+    if named or not links:
         return "dataset" if dataset else "paper"
     if other_section(section) or all(is_resource_link(link.url) for link in links):
         return "other"
+    if linked:
+        return "dataset" if dataset else "paper"
     return "dataset" if dataset else "project"
+
+
+def _heading_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def wanted(section: list[str], settings: ScrapeSettings) -> bool:
+    """Whether rows under this section path are read (``[scrape]`` in pipeline.toml)."""
+    path = {_heading_key(h) for h in section}
+    if any(_heading_key(name) in path for name in settings.exclude_sections):
+        return False
+    if settings.include_sections:
+        return any(_heading_key(name) in path for name in settings.include_sections)
+    return True

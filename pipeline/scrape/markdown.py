@@ -23,7 +23,7 @@ in here raises on odd input (property-tested).
 from __future__ import annotations
 
 from pipeline.scrape.backends import walk_list
-from pipeline.scrape.entries import EntryBuilder, Parsed
+from pipeline.scrape.entries import EntryBuilder, Parsed, section_warnings
 from pipeline.scrape.fields import parse_date, parse_venue, split_authors
 from pipeline.scrape.limits import MAX_COLUMNS, MAX_DEPTH, guard_text
 from pipeline.scrape.repair import clean_title
@@ -61,4 +61,5 @@ def parse_list(text: str, *, source: str, file: str, backend: str = "rust") -> P
     walk_list(text, walker, backend)
     walker.finish()
     reader.out.entries.sort(key=lambda e: e.line)
+    reader.out.warnings += section_warnings(reader.out.entries, file)
     return reader.out

@@ -33,12 +33,10 @@ from dataclasses import dataclass, field
 from pipeline.ids import WORK_ID_KINDS
 from pipeline.ids.agreement import titles_agree
 from pipeline.ids.titles import identity_title, title_key
-from pipeline.models import Entry, Finding, Ids, Kind, Link, Work
+from pipeline.models import KIND_NAMES, Entry, Finding, Ids, Kind, Link, Work
 
 _KEYS = WORK_ID_KINDS
 """Identifiers that must agree for two entries to be one work."""
-_KIND_ORDER: tuple[Kind, ...] = ("paper", "dataset", "project", "other")
-"""A work is what its most citable entry says it is."""
 _MERGE_KEYS = ("arxiv", "doi")
 """Identifiers that make two entries whose titles agree one work by themselves (an IEEE page
 may be a dataset's and the paper's that made it)."""
@@ -226,7 +224,7 @@ def _work(group: _Group) -> Work:
     entries = group.entries
     best = max(entries, key=_score)  # max keeps the first of equals: list order decides
     kinds = {e.kind for e in entries}
-    kind: Kind = next(k for k in _KIND_ORDER if k in kinds)
+    kind: Kind = next(k for k in KIND_NAMES if k in kinds)  # its most citable entry's
     links: list[Link] = []
     seen: set[str] = set()
     github: list[str] = []
