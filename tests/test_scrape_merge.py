@@ -11,7 +11,7 @@ from pipeline.config import load_settings
 from pipeline.ids.titles import identity_title, title_key
 from pipeline.models import Entry, Ids, Work
 from pipeline.scrape import ScrapeResult, scrape_files
-from pipeline.scrape.merge import merge_entries
+from pipeline.scrape.merge import merge_entries, merge_with_findings
 from tests.conftest import REPO
 
 
@@ -246,3 +246,58 @@ def test_places_are_in_file_and_line_order() -> None:
         ("sources/t.md", 9),
     ]
     assert work.kind == "paper"
+
+
+def _paged(title: str, line: int, *pages: str, **ids: str) -> Entry:
+    entry = _entry(title, line, **ids)
+    entry.ids.pages = list(pages)
+    return entry
+
+
+def test_a_name_alone_never_merges_papers() -> None:
+    works = merge_entries(
+        [
+            _paged("qnn", 1, "openreview:a"),
+            _paged("qnn", 2, "cvf:b_cvpr_2022"),
+            _entry("VLMaps", 3),
+            _entry("VLMaps", 4),
+        ]
+    )
+    assert [[p.line for p in w.places] for w in works] == [[1], [2], [3], [4]]
+
+
+def test_a_name_with_the_same_identifier_is_one_work() -> None:
+    works = merge_entries(
+        [_entry("NWPU-RESISC45", 1, ieee="7891544"), _entry("NWPU-RESISC45", 2, ieee="7891544")]
+    )
+    assert [[p.line for p in w.places] for w in works] == [[1, 2]]
+
+
+def test_a_shared_page_merges_and_two_pages_of_one_site_keep_apart() -> None:
+    works = merge_entries(
+        [
+            _paged("Post-Training Quantization for Vision Transformers", 1, "openreview:x"),
+            _paged("Post-training quantization for vision transformers.", 2, "openreview:x"),
+            _paged("Post-Training Quantization for Vision Transformers", 3, "openreview:y"),
+        ]
+    )
+    assert [[p.line for p in w.places] for w in works] == [[1, 2], [3]]
+    assert works[0].ids.pages == ["openreview:x"]
+
+
+def test_rows_merged_by_title_alone_with_different_links_are_reported() -> None:
+    works, findings = merge_with_findings(
+        [
+            _entry(
+                "Training with Quantization Noise for Extreme Compression", 1, arxiv="2004.07320"
+            ),
+            _paged(
+                "Training with Quantization Noise for Extreme Compression",
+                2,
+                "openreview:dV19Yyi1fS3",
+            ),
+        ]
+    )
+    assert len(works) == 1
+    assert [(f.kind, f.line) for f in findings] == [("merged-by-title", 2)]
+    assert "arxiv:2004.07320" in findings[0].message and findings[0].work_id == works[0].id
