@@ -94,6 +94,8 @@ def _heading_key(text: str) -> str:
 
 def wanted(section: list[str], settings: ScrapeSettings) -> bool:
     """Whether rows under this section path are read (``[scrape]`` in pipeline.toml)."""
+    if not settings.exclude_sections and not settings.include_sections:
+        return True
     path = {_heading_key(h) for h in section}
     if any(_heading_key(name) in path for name in settings.exclude_sections):
         return False

@@ -103,13 +103,13 @@ def read_row(first: Inline) -> RowParts:
     phrases, tags = _bold_runs(pieces, at, full)
     labels: set[int] = set()
     venue_link: int | None = None
-    seen_links: set[int] = set()
+    groups: dict[int, list[int]] = {}  # link → its pieces, in order of first appearance
     for index, piece in enumerate(pieces):
-        if piece.link is None or piece.link in seen_links:
-            continue
-        seen_links.add(piece.link)
-        members = [i for i, p in enumerate(pieces) if p.link == piece.link]
-        start, last = at[members[0]], members[-1]
+        if piece.link is not None:
+            groups.setdefault(piece.link, []).append(index)
+    for link, members in groups.items():
+        index = members[0]
+        start, last = at[index], members[-1]
         end = at[last] + len(pieces[last].text)
         text = clean_title(full[start:end])
         if not text or GENERIC_LINK_TEXT.match(text) or not _WORD.search(text):
@@ -117,7 +117,7 @@ def read_row(first: Inline) -> RowParts:
         if _bracketed(full, start, end) and name_like(text):
             labels.update(members)
             if venue_link is None and not _WORD.search(_outside(pieces[:index], tags)):
-                venue_link = piece.link
+                venue_link = link
             continue
         if not any(p.start == start for p in phrases):
             phrases.append(Phrase(text, start, "link"))
