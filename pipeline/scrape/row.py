@@ -24,6 +24,7 @@ from pipeline.scrape.repair import GENERIC_LINK_TEXT, clean_title
 
 _QUOTE = re.compile(r'["“]([^"”]{8,})["”]')
 _WORD = re.compile(r"\w", re.UNICODE)
+_TITLE_AFTER = re.compile(r"\W{0,3}[:\-–—]")
 _LABEL = re.compile(r"\[([^\[\]]{0,40})\]")
 
 
@@ -40,6 +41,7 @@ class Phrase:
     text: str
     start: int
     how: str  # "bold", "quote" or "link"
+    end: int = 0
 
 
 @dataclass
@@ -90,7 +92,7 @@ def _bold_runs(pieces: list[Piece], at: list[int], full: str) -> tuple[list[Phra
             tags.update(run)
             continue
         if cleaned and _WORD.search(cleaned) and not GENERIC_LINK_TEXT.match(cleaned):
-            phrases.append(Phrase(cleaned, start, "bold"))
+            phrases.append(Phrase(cleaned, start, "bold", end))
     return phrases, tags
 
 
@@ -120,11 +122,11 @@ def read_row(first: Inline) -> RowParts:
                 venue_link = link
             continue
         if not any(p.start == start for p in phrases):
-            phrases.append(Phrase(text, start, "link"))
+            phrases.append(Phrase(text, start, "link", end))
     for match in _QUOTE.finditer(full):
         text = clean_title(match.group(1))
         if text and _WORD.search(text):
-            phrases.append(Phrase(text, match.start(1), "quote"))
+            phrases.append(Phrase(text, match.start(1), "quote", match.end(1)))
     phrases.sort(key=lambda p: p.start)
 
     long = [p for p in phrases if not name_like(p.text)]
@@ -143,10 +145,10 @@ def read_row(first: Inline) -> RowParts:
 
 
 def _follows(full: str, name: Phrase) -> bool:
-    """Whether a title may follow this name: the name opens the row; text after it then is
-    either the title (``**Name**: Title``) or a description. A name elsewhere never makes
-    the text outside links a title."""
-    return not _WORD.search(full[: name.start])
+    """Whether the text after this name is its title: the name opens the row and a colon or
+    dash follows it (``**GeoChat**: Grounded …``). Text after a name without one is a
+    description (``[DIOR-Captions](…) Not yet open source.``)."""
+    return not _WORD.search(full[: name.start]) and bool(_TITLE_AFTER.match(full[name.end :]))
 
 
 def _nickname(name: str | None, title: str) -> str | None:
