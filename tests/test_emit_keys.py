@@ -208,3 +208,67 @@ def test_stage_replaces_a_provisional_key_without_leaving_a_duplicate(tmp_path: 
     assert new["id"].startswith("shi")
     keymap = json.loads((root / "output" / "keys.json").read_text(encoding="utf-8"))
     assert keymap["keys"][anon["id"]]["replaced_by"] == new["id"]
+
+
+def test_removed_keys_are_marked_and_unmarked_and_round_trip() -> None:
+    keymap = KeyMap()
+    one = _record("arxiv:2401.00001", "Remote Sensing One", arxiv="2401.00001")
+    two = _record("arxiv:2401.00002", "Remote Sensing Two", arxiv="2401.00002")
+    keys = keymap.assign([(one, identifiers(one)), (two, identifiers(two))])
+    keymap.mark_removed(keys)
+    assert not keymap.removed
+    keymap.mark_removed(keys[:1])  # the second work left the lists
+    assert keymap.removed == {keys[1]}
+    data = keymap.to_json()
+    assert data["keys"][keys[1]]["removed"] is True and "removed" not in data["keys"][keys[0]]
+    reread = KeyMap.from_json(json.loads(json.dumps(data)))
+    assert reread.removed == {keys[1]} and reread.entries == keymap.entries
+    # it comes back under another work id (its title, then a DOI): the same key, unmarked
+    back = _record("title:two", "Remote Sensing Two", doi="10.1/two")
+    assert reread.assign([(back, identifiers(back))]) == [keys[1]]
+    reread.mark_removed([keys[1]])
+    assert reread.removed == {keys[0]}
+
+
+def test_a_removed_key_goes_to_no_other_work() -> None:
+    keymap = KeyMap()
+    gone = _record("arxiv:2401.00001", "Remote Sensing Captioning", arxiv="2401.00001")
+    [key] = keymap.assign([(gone, identifiers(gone))])
+    keymap.mark_removed([])
+    assert keymap.removed == {key}
+    # the same base key, the same title even, but another arXiv id: another paper
+    other = _record("arxiv:2409.00009", "Remote Sensing Captioning", arxiv="2409.00009")
+    [new] = keymap.assign([(other, identifiers(other))])
+    assert new == "liu2024remotea" and new != key
+    keymap.mark_removed([new])
+    assert keymap.removed == {key}
+
+
+def test_aliases_and_replaced_keys_are_never_marked_removed() -> None:
+    keymap = KeyMap()
+    keymap.entries = {"a2024x": {"doi:10.1/x"}, "b2024x": {"work:title:b"}, "anon2024x": set()}
+    keymap.merged = {"b2024x": "a2024x"}
+    keymap.replaced = {"anon2024x": "a2024x"}
+    keymap.mark_removed([])
+    assert keymap.removed == {"a2024x"}
+
+
+def test_a_work_merged_away_keeps_the_surviving_key_when_the_survivor_leaves() -> None:
+    keymap = KeyMap()
+    keymap.entries = {"a2024x": {"work:doi:10.1/x"}, "b2024x": {"work:title:b"}}
+    keymap.merged = {"b2024x": "a2024x"}
+    # the survivor's work is gone; the alias's work is still listed: it takes the survivor's key
+    assert keymap.follow_merges(["b2024x"], ["title:b"]) == ["a2024x"]
+    # both listed: each keeps its own (the merge of this run decides)
+    assert keymap.follow_merges(["a2024x", "b2024x"], ["doi:10.1/x", "title:b"]) == [
+        "a2024x",
+        "b2024x",
+    ]
+    # two aliases of one gone survivor: the first by work id takes it
+    keymap.entries["c2024x"] = {"work:title:c"}
+    keymap.merged["c2024x"] = "a2024x"
+    assert keymap.follow_merges(["c2024x", "b2024x"], ["title:c", "title:b"]) == [
+        "c2024x",
+        "a2024x",
+    ]
+    assert keymap.entries["a2024x"] == {"work:doi:10.1/x"}  # its identifiers untouched

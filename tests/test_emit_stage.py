@@ -71,11 +71,11 @@ def test_missing_links_json_keeps_the_previous_one(tmp_path: Path) -> None:
 
 
 def test_degraded_resolve_loses_no_work_and_no_field(tmp_path: Path) -> None:
+    """Resolve could not answer (the works are still listed): every field stays."""
     root = make_project(tmp_path)
     emit(root)
     before = {p["id"]: p for p in json.loads((root / "output" / "papers.json").read_text("utf-8"))}
     degraded = copy.deepcopy(fixture("resolved.json"))
-    dropped = degraded.pop(2)  # a work missing from this run's input altogether
     geochat = degraded[1]  # resolved from the list only this time
     geochat.update(resolved_by="list", method="list-text", confidence=0.0, verified=False)
     geochat["csl"] = {"id": geochat["work"]["id"], "type": "article", "title": "GeoChat (list)"}
@@ -85,14 +85,81 @@ def test_degraded_resolve_loses_no_work_and_no_field(tmp_path: Path) -> None:
     report = emit(root)
     after = {p["id"]: p for p in json.loads((root / "output" / "papers.json").read_text("utf-8"))}
     assert set(after) == set(before)
-    assert report.counts["kept_from_previous"] == 1
-    assert after["mullernunez2022exploring"] == before["mullernunez2022exploring"]
+    assert report.counts["removed"] == 0
     assert after["kuckreja2024geochat"] == before["kuckreja2024geochat"]  # verified kept
     assert after["liu2023remoteclip"]["custom"]["primary_class"] == "cs.CV"
-    bib = (root / "output" / "papers.bib").read_text(encoding="utf-8")
-    assert "@article{mullernunez2022exploring," in bib
-    readme = (root / "output" / "README.md").read_text(encoding="utf-8")
-    assert dropped["work"]["title"].split(":")[0] not in readme  # no longer in any list
+    assert not (root / "build" / "removed.md").exists()
+
+
+def test_a_work_no_list_holds_leaves_and_comes_back_with_its_key(tmp_path: Path) -> None:
+    """A work missing from build/resolved.json is in no list any more (resolve writes every
+    listed work): it leaves papers.bib, papers.json and the README; keys.json keeps its key,
+    marked removed; when the work is listed again it gets that key back."""
+    root = make_project(tmp_path)
+    emit(root)
+    resolved = fixture("resolved.json")
+    without = copy.deepcopy(resolved)
+    dropped = without.pop(2)
+    assert dropped["work"]["id"] == "doi:10.1109/tgrs.2022.3163706"
+    make_project(root, without)
+    report = emit(root)
+    out = root / "output"
+    papers = json.loads((out / "papers.json").read_text("utf-8"))
+    assert "mullernunez2022exploring" not in {p["id"] for p in papers}
+    assert len(papers) == len(resolved) - 1
+    assert "mullernunez2022exploring" not in (out / "papers.bib").read_text(encoding="utf-8")
+    assert "Fine-Grained Multiscale" not in (out / "README.md").read_text(encoding="utf-8")
+    keys = json.loads((out / "keys.json").read_text("utf-8"))["keys"]
+    assert keys["mullernunez2022exploring"]["removed"] is True
+    assert "doi:10.1109/tgrs.2022.3163706" in keys["mullernunez2022exploring"]["identifiers"]
+    assert sum("removed" in v for v in keys.values()) == 1
+    assert report.counts["removed"] == 1 and report.counts["bib_entries"] == len(papers)
+    assert "1 removed: in no list any more" in report.lines[0]
+    assert report.lines[1].startswith("emit: removed mullernunez2022exploring (Exploring a Fine")
+    body = (root / "build" / "removed.md").read_text(encoding="utf-8")
+    assert body == (
+        "- mullernunez2022exploring: [Exploring a Fine-Grained Multiscale Method for "
+        "Cross-Modal Remote Sensing Image Retrieval](https://doi.org/10.1109/tgrs.2022.3163706)\n"
+    )
+    # the next run removes nothing more: no report left behind, nothing rewritten
+    report = emit(root)
+    assert report.counts["removed"] == 0 and report.counts["files_written"] == 0
+    assert not (root / "build" / "removed.md").exists()
+    # listed again, under a new work id (the list now links its IEEE page only): same key
+    back = copy.deepcopy(dropped)
+    back["work"]["id"] = "ieee:9745546"
+    back["csl"]["id"] = "ieee:9745546"
+    make_project(root, [*without, back])
+    report = emit(root)
+    papers = json.loads((out / "papers.json").read_text("utf-8"))
+    item = next(p for p in papers if p["custom"]["work_id"] == "ieee:9745546")
+    assert item["id"] == "mullernunez2022exploring"
+    assert len(papers) == len(resolved) and report.counts["removed"] == 0
+    keys = json.loads((out / "keys.json").read_text("utf-8"))["keys"]
+    assert "removed" not in keys["mullernunez2022exploring"]
+    assert "@article{mullernunez2022exploring," in (out / "papers.bib").read_text("utf-8")
+
+
+def test_a_removed_key_is_never_given_to_another_work(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    emit(root)
+    resolved = fixture("resolved.json")
+    without = [rw for rw in resolved if rw["work"]["id"] != "arxiv:2401.00001"]
+    make_project(root, without)
+    emit(root)
+    # a different paper whose key would be the removed one's
+    other = copy.deepcopy(next(rw for rw in resolved if rw["work"]["id"] == "arxiv:2401.00001"))
+    other["work"].update(id="arxiv:2409.00009", title="Remote Sensing Is Different")
+    other["work"]["ids"]["arxiv"] = "2409.00009"
+    other["csl"].update(id="arxiv:2409.00009", title="Remote Sensing Is Different")
+    other["csl"]["custom"]["arxiv"] = "2409.00009"
+    make_project(root, [*without, other])
+    emit(root)
+    keys = json.loads((root / "output" / "keys.json").read_text("utf-8"))["keys"]
+    assert [k for k, v in keys.items() if v.get("removed")] == ["zhang2024remote"]
+    papers = json.loads((root / "output" / "papers.json").read_text("utf-8"))
+    new = next(p["id"] for p in papers if p["custom"]["work_id"] == "arxiv:2409.00009")
+    assert new == "zhang2024remoteb"  # zhang2024remote is reserved for its own work
 
 
 def test_missing_or_broken_input_is_a_clear_error(tmp_path: Path) -> None:

@@ -311,9 +311,13 @@ class Runner:
         update_status: int = 0,
         update_change: bool = False,
         drifted: bool = False,
+        removed: bool = False,
     ) -> None:
         """`pipeline sources update` and `pipeline refresh` as scripts that do what is asked."""
         write = "echo new > output/papers.bib; rm output/gone.md" if change else ":"
+        if removed:  # emit names a work no list holds any more; a later emit, another
+            write += "; mkdir -p build; echo '- gone2024x: [Gone Work](https://x.org/g)' > "
+            write += "build/removed.md"
         lines = ["refresh summary", "  works: 7", "  links:       10 (dead 2, moved 3, ok 5)"]
         if degraded:
             lines.append("  degraded:    crossref unreachable; outputs kept what was known")
@@ -351,7 +355,11 @@ class Runner:
                 '  echo "sources/a.md:1: moved → https://new.example/ (was http://old.example/)"',
                 "  exit 0",
                 "fi",
-                'if [ "$1" = scrape ] || [ "$1" = emit ]; then exit 0; fi',
+                'if [ "$1" = scrape ]; then exit 0; fi',
+                'if [ "$1" = emit ]; then',
+                *(["  echo '- fixed2024y: Fixed Title' > build/removed.md"] if removed else []),
+                "  exit 0",
+                "fi",
                 "exit 99",
                 "",
             ]
@@ -577,6 +585,27 @@ def test_pull_request_mode_opens_a_pr_naming_the_works(runner: Runner) -> None:
     counts = body.index("- dead: 2\n- moved: 3\n")
     assert body.index("### a: 1 added, 0 removed") < added < counts < body.index("works: 7")
     assert "sekrit" not in result.stdout + result.stderr
+
+
+def test_the_pull_request_names_the_works_that_left_the_bibliography(runner: Runner) -> None:
+    runner.fake_pipeline(0, change=True, update_change=True, removed=True)
+    assert runner.update_and_refresh().returncode == 0
+    assert runner.publish("pull-request").returncode == 0
+    body = (runner.temp / "publish" / "body.md").read_text(encoding="utf-8")
+    heading = body.index("## Removed from the bibliography")
+    line = body.index("- gone2024x: [Gone Work](https://x.org/g)")
+    assert body.index("### a: 1 added") < heading < line < body.index("## Links")
+    assert "marked removed" in body and "fixed2024y" not in body
+    # with apply-fixes, what the second emit removed is named too, and nothing twice
+    runner.run("pipeline refresh", {"APPLY_FIXES": "true"})
+    body = (runner.temp / "publish" / "body.md").read_text(encoding="utf-8")
+    assert body.count("gone2024x") == 1 and body.count("- fixed2024y: Fixed Title") == 1
+    # a run that removes nothing has no such section
+    runner.fake_pipeline(0, change=True)
+    (runner.work / "build" / "removed.md").unlink()
+    runner.run("pipeline refresh", {})
+    body = (runner.temp / "publish" / "body.md").read_text(encoding="utf-8")
+    assert "Removed from the bibliography" not in body
 
 
 def test_unknown_publish_mode_fails(runner: Runner) -> None:

@@ -2,8 +2,10 @@
 
 Reads ``build/resolved.json`` (required) and ``build/links.json`` (optional: without it the
 previous ``output/links.json`` stands). The previous ``output/papers.json`` and
-``output/keys.json`` are the last-known-good state: no work and no field they hold is lost
-because this run's input lacks it, and no citation key ever changes.
+``output/keys.json`` are the last-known-good state: no field of a listed work is lost because
+this run's input lacks it, and no citation key ever changes. A work no list holds any more
+leaves the outputs; its key stays in ``output/keys.json``, marked removed, and the emit
+summary and ``build/removed.md`` (the weekly pull request) name it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
-from pipeline.emit import bibtex, csljson, readme, report, review
+from pipeline.emit import bibtex, csljson, readme, removed, report, review
 from pipeline.emit.dedupe import merge_duplicates
 from pipeline.emit.fixfiles import write_fixes
 from pipeline.emit.inputs import EmitInput
@@ -65,8 +67,13 @@ def read_sources(settings: Settings) -> list[SourceList]:
 def build_records(
     resolved: list[ResolvedWork], keymap: KeyMap, previous: dict[str, Record]
 ) -> tuple[list[tuple[Record, ResolvedWork]], list[Record]]:
-    """Records with stable keys, merged with the previous output; plus the previous
-    records this input no longer has (kept, so a published key stays citable)."""
+    """Records with stable keys, merged with the previous output; plus the previous records
+    whose work no list holds any more (removed; ``keymap`` marks their keys removed).
+
+    ``resolved`` holds every work scrape found, also those resolve could not answer for (they
+    carry their last known record), so a previous record whose key no work of ``resolved``
+    takes has left the lists: it is not a service failure, and it is not kept.
+    """
     for key, record in sorted(previous.items()):
         if key not in keymap.entries:  # keys.json lost or older than papers.json
             keymap.remember(key, identifiers(record))
@@ -76,6 +83,7 @@ def build_records(
         for rec, rw in zip(fresh, resolved, strict=True)
     ]
     keys = keymap.assign(list(zip(fresh, ids, strict=True)))
+    keys = keymap.follow_merges(keys, [rw.work.id for rw in resolved])
     current: list[tuple[Record, ResolvedWork]] = []
     for record, rw, key in zip(fresh, resolved, keys, strict=True):
         record.key = key
@@ -83,11 +91,15 @@ def build_records(
             record = merge(record, previous[key])
         current.append((record, rw))
     used = set(keys)
-    # A replaced provisional key's work is in this run under its new key: not retained.
-    retained = [
-        r for k, r in sorted(previous.items()) if k not in used and k not in keymap.replaced
+    keymap.mark_removed(used)
+    # A replaced provisional key's work is in this run under its new key, an alias's under
+    # the key it was merged into: neither has left the lists.
+    removed = [
+        r
+        for k, r in sorted(previous.items())
+        if k not in used and k not in keymap.replaced and keymap.resolve(k) not in used
     ]
-    return current, retained
+    return current, removed
 
 
 def _apply_repo_facts(records: list[Record], links: LinkReport) -> None:
@@ -137,24 +149,24 @@ def run_emit(settings: Settings) -> StageReport:
     new_links, new_links_bytes = _read_links(settings.build_dir / "links.json")
     links = new_links or previous_links or LinkReport()
 
-    current, retained = build_records(resolved, keymap, previous)
+    current, removed_records = build_records(resolved, keymap, previous)
     current, merged = merge_duplicates(current, keymap, previous)
-    retained = [r for r in retained if r.key not in keymap.merged]
     findings = review.read_findings(settings.build_dir / "findings.json") + merged
     _apply_repo_facts([r for r, _ in current], links)
-    everything = [r for r, _ in current] + retained
+    everything = [r for r, _ in current]
     data = EmitInput(
         current=current,
         links=links,
         previous_links=previous_links or LinkReport(),
         sources=read_sources(settings),
-        retained=retained,
+        removed=removed_records,
         findings=findings,
     )
 
     fixed = write_fixes(settings, data.sources, links, review.with_fix(findings))
     data.fixes, data.upstream_fixes = fixed.counts, fixed.upstream
     written = _write(out, everything, keymap, new_links_bytes, data) + fixed.files
+    removed.write(settings.build_dir / removed.REPORT, data.removed)
     counts, line = _summary(data, len(everything), fixed.counts, written)
     if new_links is None:
         line += "; no build/links.json (check not run): output/links.json left as it was"
@@ -163,7 +175,7 @@ def run_emit(settings: Settings) -> StageReport:
         counts=counts,
         problems=counts["dead"] + counts["unverified"],
         seconds=round(time.monotonic() - started, 3),
-        lines=[line],
+        lines=[line, *removed.lines(data.removed)],
     )
 
 
@@ -178,7 +190,7 @@ def _summary(
     counts = {
         "works": len(data.current),
         "bib_entries": entries,
-        "kept_from_previous": len(data.retained),
+        "removed": len(data.removed),
         "unverified": unverified,
         "links": len(statuses),
         "dead": dead,
@@ -187,7 +199,7 @@ def _summary(
     } | {f"findings {k}": n for k, n in by_kind.items()}
     line = (
         f"emit: {entries} BibTeX/CSL entries ({len(data.current)} works in the lists, "
-        f"{len(data.retained)} kept from the previous output, {unverified} unverified), "
+        f"{unverified} unverified; {len(data.removed)} removed: in no list any more), "
         f"{dead} dead or parked links; {sum(fixes.values())} fix(es) in "
         f"{len(fixes)} patch(es); {written} file(s) changed"
         "; list findings: " + ", ".join(f"{k} {n}" for k, n in by_kind.items())

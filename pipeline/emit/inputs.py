@@ -17,7 +17,8 @@ class EmitInput:
     links: LinkReport
     previous_links: LinkReport
     sources: list[SourceList] = field(default_factory=list)
-    retained: list[Record] = field(default_factory=list)
+    removed: list[Record] = field(default_factory=list)
+    """Records of the previous output whose work no list holds any more (not written)."""
     fixes: dict[str, int] = field(default_factory=dict)
     """List id → changes in its ``output/fixes/<id>.patch`` (lists with a patch only)."""
     upstream_fixes: set[str] = field(default_factory=set)

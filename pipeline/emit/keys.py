@@ -11,6 +11,10 @@ record) is *provisional*. Lists often give no authors or a wrong year, and a key
 by a service, a provisional key that does not fit the verified metadata is replaced once
 (the old key is kept in the map as ``replaced_by``, never reused); from then on the key is
 frozen. Unverified entries say so in their ``note``.
+
+A key whose work no list holds any more is marked ``removed``: its entry leaves the outputs,
+but the key keeps its identifiers, so it is never given to another work and the same work
+(same work id, arXiv id, DOI, IEEE number or title) gets it back if a list takes it again.
 """
 
 from __future__ import annotations
@@ -88,6 +92,8 @@ class KeyMap:
     merged: dict[str, str] = field(default_factory=dict)
     """Keys of works found to be one paper with another → the surviving key (an alias in
     the surviving entry's biblatex ``ids``)."""
+    removed: set[str] = field(default_factory=set)
+    """Keys whose work no list holds any more (no entry in the outputs; kept for its return)."""
 
     @classmethod
     def from_json(cls, data: Any) -> KeyMap:
@@ -102,6 +108,8 @@ class KeyMap:
                 keymap.replaced[str(key)] = value["replaced_by"]
             if isinstance(value.get("merged_into"), str):
                 keymap.merged[str(key)] = value["merged_into"]
+            if value.get("removed") is True:
+                keymap.removed.add(str(key))
         return keymap
 
     def to_json(self) -> dict[str, Any]:
@@ -114,12 +122,15 @@ class KeyMap:
                 item["replaced_by"] = self.replaced[key]
             if key in self.merged:
                 item["merged_into"] = self.merged[key]
+            if key in self.removed:
+                item["removed"] = True
             keys[key] = item
         return {
             "about": "Citation key → every identifier its work has had; keys are never reused. "
             "A provisional key (from unverified list text) may be replaced once, when its "
             "work is first verified. A key merged_into another names the same paper (two "
-            "works found to be one): cite either; biblatex finds both.",
+            "works found to be one): cite either; biblatex finds both. A removed key's work is in "
+            "no list any more: it has no entry until the same work comes back, with this key.",
             "keys": keys,
         }
 
@@ -133,6 +144,36 @@ class KeyMap:
 
     def remember(self, key: str, ids: Iterable[str]) -> None:
         self.entries.setdefault(key, set()).update(ids)
+
+    def follow_merges(self, keys: list[str], order: list[str]) -> list[str]:
+        """``keys`` with each key merged into a key no work holds this run replaced by that
+        key, in ``order`` (work ids; the first takes it).
+
+        Two works found to be one paper publish one entry under the surviving key. When the
+        survivor's row leaves the lists, the paper is still listed through the other work:
+        it keeps the surviving key (its alias stays an alias), rather than the surviving key
+        being removed and the alias published on its own. The map's identifiers are left
+        as they are, so each work is still matched by its own key first.
+        """
+        out = list(keys)
+        taken = set(keys)
+        for i in sorted(range(len(keys)), key=lambda i: (order[i], i)):
+            target = self.resolve(keys[i])
+            if keys[i] in self.merged and target not in taken:
+                taken.add(target)
+                out[i] = target
+        return out
+
+    def mark_removed(self, present: Iterable[str]) -> None:
+        """Mark every key that names no entry of this run (not in ``present``) and is neither
+        an alias (``merged_into``) nor a retired provisional key (``replaced_by``) as removed;
+        a present key is unmarked (its work came back)."""
+        here = set(present)
+        self.removed = {
+            key
+            for key in self.entries
+            if key not in here and key not in self.merged and key not in self.replaced
+        }
 
     def assign(self, works: list[tuple[Record, set[str]]]) -> list[str]:
         """A key for each (record, identifiers), in input order, updating the map.
