@@ -13,10 +13,13 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pipeline.errors import UsageError
+from pipeline.models import Kind
 from pipeline.project import find_root
+
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,43 @@ class ResolveSettings:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """One topic of a merged scheme for ``output/README.md`` (``[[readme.topics]]``)."""
+
+    name: str
+    match: tuple[str, ...] = ()
+    """Phrases (lower-case): a section path containing one, at a word start, maps here."""
+    kinds: tuple[Kind, ...] = ()
+    """Works of these kinds come here unless a topic before this one matches them."""
+    note: str = ""
+    """A sentence the README's Taxonomy section says about this topic."""
+
+
+@dataclass(frozen=True)
+class ReadmeSettings:
+    """How ``output/README.md`` groups works (``[readme]``). Without topics it keeps the
+    lists' own sections; with them, every work goes under one topic of the scheme."""
+
+    title: str = ""
+    """The README's heading; empty: the list's own title (one list) or a generic one."""
+    topics: tuple[Topic, ...] = ()
+    """The merged topic scheme, in README order; the first topic that matches wins."""
+    other: str = "Other"
+    """The topic of works no rule places."""
+    by_title: bool = True
+    """Works filed only under sections no topic matches are placed by their title's words."""
+
+
+@dataclass(frozen=True)
+class EmitSettings:
+    """What goes into the bibliography (``[emit]``)."""
+
+    cite_kinds: tuple[Kind, ...] = ("paper", "dataset")
+    """Kinds written to papers.bib and papers.json (with a citation key in the README);
+    the others (software, videos, blogs …) are listed in the README only."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a stage needs to know that is not in its input files."""
 
@@ -130,6 +170,8 @@ class Settings:
     Without one the service shares a rate limit among all keyless callers."""
     resolve: ResolveSettings = field(default_factory=ResolveSettings)
     """Resolver timeouts, retries and cache age (tests shrink the waits)."""
+    readme: ReadmeSettings = field(default_factory=ReadmeSettings)
+    emit: EmitSettings = field(default_factory=EmitSettings)
     remap: tuple[tuple[str, str], ...] = ()
     """Link-check URL rewrites ``(regex, replacement)``, applied in order before fetching."""
     allow_private_hosts: bool = False
@@ -251,7 +293,7 @@ def load_settings(
 
 
 def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Settings:
-    known = {"endpoints", "check", "resolve", "pipeline"}
+    known = {"endpoints", "check", "resolve", "pipeline", "readme", "emit"}
     unknown = set(data) - known
     if unknown:
         raise UsageError(f"{where}: unknown section(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -270,4 +312,88 @@ def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Setting
     bad = set(top) - allowed
     if bad:
         raise UsageError(f"{where}: [pipeline] has unknown key(s) {sorted(bad)}")
-    return dataclasses.replace(settings, endpoints=endpoints, check=check, resolve=resolve, **top)
+    return dataclasses.replace(
+        settings,
+        endpoints=endpoints,
+        check=check,
+        resolve=resolve,
+        readme=_readme(data.get("readme", {}), where),
+        emit=_emit(data.get("emit", {}), where),
+        **top,
+    )
+
+
+# [readme] and [emit] are checked key by key: a wrong type names the key (one line, exit 2)
+# instead of surfacing later as a traceback in the emitter.
+
+
+def _table(value: Any, where: str, name: str, known: set[str]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise UsageError(f"{where}: {name} must be a table, got {value!r}")
+    unknown = set(value) - known
+    if unknown:
+        raise UsageError(
+            f"{where}: {name} has unknown key(s) {sorted(unknown)}; known: {sorted(known)}"
+        )
+    return value
+
+
+def _string(value: Any, where: str, key: str, *, empty: bool = True) -> str:
+    if not isinstance(value, str) or (not empty and not value.strip()):
+        wanted = "a string" if empty else "a non-empty string"
+        raise UsageError(f"{where}: {key} must be {wanted}, got {value!r}")
+    return value.strip()
+
+
+def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        raise UsageError(f"{where}: {key} must be a list of non-empty strings, got {value!r}")
+    return tuple(x.strip() for x in value)
+
+
+def _kinds(value: Any, where: str, key: str) -> tuple[Kind, ...]:
+    names = _strings(value, where, key)
+    bad = [x for x in names if x not in KINDS]
+    if bad:
+        raise UsageError(f"{where}: {key} has unknown kind(s) {bad}; known: {list(KINDS)}")
+    return tuple(k for k in KINDS if k in names)  # the one order, whatever the file's
+
+
+def _readme(value: Any, where: str) -> ReadmeSettings:
+    table = _table(value, where, "[readme]", {"title", "topics", "other", "by_title"})
+    changes: dict[str, Any] = {}
+    if "title" in table:
+        changes["title"] = _string(table["title"], where, "[readme] title")
+    if "other" in table:
+        changes["other"] = _string(table["other"], where, "[readme] other", empty=False)
+    if "by_title" in table:
+        if not isinstance(table["by_title"], bool):
+            raise UsageError(f"{where}: [readme] by_title must be true or false")
+        changes["by_title"] = table["by_title"]
+    settings = dataclasses.replace(ReadmeSettings(), **changes)
+    raw = table.get("topics", [])
+    if not isinstance(raw, list):
+        raise UsageError(f"{where}: [readme] topics must be [[readme.topics]] tables")
+    topics: list[Topic] = []
+    for number, item in enumerate(raw, start=1):
+        name = f"[[readme.topics]] #{number}"
+        topic = _table(item, where, name, {"name", "match", "kinds", "note"})
+        if "name" not in topic:
+            raise UsageError(f"{where}: {name} has no name")
+        title = _string(topic["name"], where, f"{name} name", empty=False)
+        if title in {t.name for t in topics} | {settings.other}:
+            raise UsageError(f"{where}: {name} name {title!r} is used twice (topics, other)")
+        match = tuple(p.lower() for p in _strings(topic.get("match", []), where, f"{name} match"))
+        kinds = _kinds(topic.get("kinds", []), where, f"{name} kinds")
+        if not match and not kinds:
+            raise UsageError(f"{where}: {name} ({title}) matches nothing: give match or kinds")
+        note = _string(topic.get("note", ""), where, f"{name} note")
+        topics.append(Topic(title, match, kinds, note))
+    return dataclasses.replace(settings, topics=tuple(topics))
+
+
+def _emit(value: Any, where: str) -> EmitSettings:
+    table = _table(value, where, "[emit]", {"cite_kinds"})
+    if "cite_kinds" not in table:
+        return EmitSettings()
+    return EmitSettings(cite_kinds=_kinds(table["cite_kinds"], where, "[emit] cite_kinds"))
