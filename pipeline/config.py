@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UsageError
+from pipeline.models import KIND_NAMES, Kind
 from pipeline.project import find_root
 
 
@@ -120,6 +121,43 @@ class ScrapeSettings:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """One topic of a merged scheme for ``output/README.md`` (``[[readme.topics]]``)."""
+
+    name: str
+    match: tuple[str, ...] = ()
+    """Phrases (lower-case): a section path containing one, at a word start, maps here."""
+    kinds: tuple[Kind, ...] = ()
+    """Works of these kinds come here unless a topic before this one matches them."""
+    note: str = ""
+    """A sentence the README's Taxonomy section says about this topic."""
+
+
+@dataclass(frozen=True)
+class ReadmeSettings:
+    """How ``output/README.md`` groups works (``[readme]``). Without topics it keeps the
+    lists' own sections; with them, every work goes under one topic of the scheme."""
+
+    title: str = ""
+    """The README's heading; empty: the list's own title (one list) or a generic one."""
+    topics: tuple[Topic, ...] = ()
+    """The merged topic scheme, in README order; the first topic that matches wins."""
+    other: str = "Other"
+    """The topic of works no rule places."""
+    by_title: bool = True
+    """Works filed only under sections no topic matches are placed by their title's words."""
+
+
+@dataclass(frozen=True)
+class EmitSettings:
+    """What goes into the bibliography (``[emit]``)."""
+
+    cite_kinds: tuple[Kind, ...] = ("paper", "dataset")
+    """Kinds written to papers.bib and papers.json (with a citation key in the README);
+    the others (software, videos, blogs …) are listed in the README only."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a stage needs to know that is not in its input files."""
 
@@ -143,6 +181,8 @@ class Settings:
     """Resolver timeouts, retries and cache age (tests shrink the waits)."""
     scrape: ScrapeSettings = field(default_factory=ScrapeSettings)
     """Sections read or left out (``[scrape]`` in pipeline.toml)."""
+    readme: ReadmeSettings = field(default_factory=ReadmeSettings)
+    emit: EmitSettings = field(default_factory=EmitSettings)
     remap: tuple[tuple[str, str], ...] = ()
     """Link-check URL rewrites ``(regex, replacement)``, applied in order before fetching."""
     allow_private_hosts: bool = False
@@ -264,7 +304,7 @@ def load_settings(
 
 
 def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Settings:
-    known = {"endpoints", "check", "resolve", "scrape", "pipeline"}
+    known = {"endpoints", "check", "resolve", "scrape", "pipeline", "readme", "emit"}
     unknown = set(data) - known
     if unknown:
         raise UsageError(f"{where}: unknown section(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -272,9 +312,6 @@ def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Setting
         endpoints = dataclasses.replace(settings.endpoints, **data.get("endpoints", {}))
         check = dataclasses.replace(settings.check, **data.get("check", {}))
         resolve = dataclasses.replace(settings.resolve, **data.get("resolve", {}))
-        scrape = dataclasses.replace(
-            settings.scrape, **_section_names(data.get("scrape", {}), where)
-        )
     except TypeError as exc:
         raise UsageError(f"{where}: {exc}") from None
     top = dict(data.get("pipeline", {}))
@@ -287,20 +324,95 @@ def _apply_toml(settings: Settings, data: dict[str, Any], where: str) -> Setting
     if bad:
         raise UsageError(f"{where}: [pipeline] has unknown key(s) {sorted(bad)}")
     return dataclasses.replace(
-        settings, endpoints=endpoints, check=check, resolve=resolve, scrape=scrape, **top
+        settings,
+        endpoints=endpoints,
+        check=check,
+        resolve=resolve,
+        scrape=_scrape(data.get("scrape", {}), where),
+        readme=_readme(data.get("readme", {}), where),
+        emit=_emit(data.get("emit", {}), where),
+        **top,
     )
 
 
-def _section_names(table: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
-    """``[scrape]``'s lists of section names, checked."""
-    out: dict[str, tuple[str, ...]] = {}
-    for key, value in table.items():
-        if key not in ("exclude_sections", "include_sections"):
-            raise UsageError(
-                f"{where}: [scrape] has unknown key {key!r}; known: exclude_sections, "
-                "include_sections"
-            )
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise UsageError(f"{where}: [scrape] {key} must be a list of section names")
-        out[key] = tuple(value)
-    return out
+# [readme] and [emit] are checked key by key: a wrong type names the key (one line, exit 2)
+# instead of surfacing later as a traceback in the emitter.
+
+
+def _table(value: Any, where: str, name: str, known: set[str]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise UsageError(f"{where}: {name} must be a table, got {value!r}")
+    unknown = set(value) - known
+    if unknown:
+        raise UsageError(
+            f"{where}: {name} has unknown key(s) {sorted(unknown)}; known: {sorted(known)}"
+        )
+    return value
+
+
+def _string(value: Any, where: str, key: str, *, empty: bool = True) -> str:
+    if not isinstance(value, str) or (not empty and not value.strip()):
+        wanted = "a string" if empty else "a non-empty string"
+        raise UsageError(f"{where}: {key} must be {wanted}, got {value!r}")
+    return value.strip()
+
+
+def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        raise UsageError(f"{where}: {key} must be a list of non-empty strings, got {value!r}")
+    return tuple(x.strip() for x in value)
+
+
+def _kinds(value: Any, where: str, key: str) -> tuple[Kind, ...]:
+    names = _strings(value, where, key)
+    bad = [x for x in names if x not in KIND_NAMES]
+    if bad:
+        raise UsageError(f"{where}: {key} has unknown kind(s) {bad}; known: {list(KIND_NAMES)}")
+    return tuple(k for k in KIND_NAMES if k in names)  # the one order, whatever the file's
+
+
+def _readme(value: Any, where: str) -> ReadmeSettings:
+    table = _table(value, where, "[readme]", {"title", "topics", "other", "by_title"})
+    changes: dict[str, Any] = {}
+    if "title" in table:
+        changes["title"] = _string(table["title"], where, "[readme] title")
+    if "other" in table:
+        changes["other"] = _string(table["other"], where, "[readme] other", empty=False)
+    if "by_title" in table:
+        if not isinstance(table["by_title"], bool):
+            raise UsageError(f"{where}: [readme] by_title must be true or false")
+        changes["by_title"] = table["by_title"]
+    settings = dataclasses.replace(ReadmeSettings(), **changes)
+    raw = table.get("topics", [])
+    if not isinstance(raw, list):
+        raise UsageError(f"{where}: [readme] topics must be [[readme.topics]] tables")
+    topics: list[Topic] = []
+    for number, item in enumerate(raw, start=1):
+        name = f"[[readme.topics]] #{number}"
+        topic = _table(item, where, name, {"name", "match", "kinds", "note"})
+        if "name" not in topic:
+            raise UsageError(f"{where}: {name} has no name")
+        title = _string(topic["name"], where, f"{name} name", empty=False)
+        if title in {t.name for t in topics} | {settings.other}:
+            raise UsageError(f"{where}: {name} name {title!r} is used twice (topics, other)")
+        match = tuple(p.lower() for p in _strings(topic.get("match", []), where, f"{name} match"))
+        kinds = _kinds(topic.get("kinds", []), where, f"{name} kinds")
+        if not match and not kinds:
+            raise UsageError(f"{where}: {name} ({title}) matches nothing: give match or kinds")
+        note = _string(topic.get("note", ""), where, f"{name} note")
+        topics.append(Topic(title, match, kinds, note))
+    return dataclasses.replace(settings, topics=tuple(topics))
+
+
+def _emit(value: Any, where: str) -> EmitSettings:
+    table = _table(value, where, "[emit]", {"cite_kinds"})
+    if "cite_kinds" not in table:
+        return EmitSettings()
+    return EmitSettings(cite_kinds=_kinds(table["cite_kinds"], where, "[emit] cite_kinds"))
+
+
+def _scrape(value: Any, where: str) -> ScrapeSettings:
+    table = _table(value, where, "[scrape]", {"exclude_sections", "include_sections"})
+    return ScrapeSettings(
+        **{key: _strings(names, where, f"[scrape] {key}") for key, names in table.items()}
+    )

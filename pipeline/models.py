@@ -11,12 +11,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Kind = Literal["paper", "dataset", "project", "other"]
 """What an entry is: a paper, a dataset, a project or software (code, a tool), or another
 resource (a video, blog post, course, person). Only papers and datasets are cited."""
-KIND_NAMES: tuple[Kind, ...] = ("paper", "dataset", "project", "other")
+KIND_NAMES: tuple[Kind, ...] = get_args(Kind)
 LinkRole = Literal["paper", "code", "project", "dataset", "other"]
 
 

@@ -108,7 +108,9 @@ def test_every_environment_variable_is_documented(var: str) -> None:
     assert f"`{var}`" in README, f"README.md does not document {var}"
 
 
-@pytest.mark.parametrize("section", ["endpoints", "check", "resolve", "pipeline"])
+@pytest.mark.parametrize(
+    "section", ["endpoints", "check", "resolve", "pipeline", "emit", "readme", "[readme.topics]"]
+)
 def test_pipeline_toml_sections_are_documented(section: str) -> None:
     assert f"[{section}]" in README
 

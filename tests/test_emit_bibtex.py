@@ -182,7 +182,8 @@ def test_fixture_output_holds_every_payload_safely(tmp_path: Path) -> None:
     assert not library.failed_blocks
     keys = [e.key for e in library.entries]
     assert keys == sorted(keys)
-    assert len(keys) == 12  # "@misc{pwn," inside a title started no entry
+    # 11 of the 12 works (the project is not cited); "@misc{pwn," in a title started no entry
+    assert len(keys) == 11
     assert braces_balanced(bib)
     assert "\x00" not in bib and "\u202e" not in bib
     assert "\\input{" not in bib and "\\write18{" not in bib

@@ -28,9 +28,10 @@ def test_emit_writes_everything_and_reports(tmp_path: Path) -> None:
     report = emit(root)
     assert set(outputs(root)) == EXPECTED
     assert report.stage == "emit"
-    assert report.counts["works"] == 12 and report.counts["bib_entries"] == 12
+    # the fixture's one project (software, "RSGPT Toolkit") is listed but not cited
+    assert report.counts["works"] == 12 and report.counts["bib_entries"] == 11
     assert report.counts["dead"] == 2
-    assert report.lines and "12 BibTeX/CSL entries" in report.lines[0]
+    assert report.lines and "11 BibTeX/CSL entries" in report.lines[0]
     copied = json.loads((root / "output" / "links.json").read_text(encoding="utf-8"))
     assert copied == fixture("links.json")
 

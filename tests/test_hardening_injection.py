@@ -196,7 +196,8 @@ def test_markdown_outputs_carry_payloads_as_text_only(root: Path, name: str) -> 
     assert "\\input{/etc/passwd}" in shown and "\\write18{touch PWNED}" in shown
     if name == "README.md":
         assert "<script>alert(1)</script> ](javascript:alert(1)) a|b `tick`" in shown
-    # Tables: every row has exactly as many cells as its header.
+    # Tables (the link report's; the README of one list without a topic scheme has its
+    # sections as headings instead): every row has exactly as many cells as its header.
     header: int | None = None
     rows = 0
     for line in text.splitlines():
@@ -207,4 +208,4 @@ def test_markdown_outputs_carry_payloads_as_text_only(root: Path, name: str) -> 
             header = _cells(line)
         assert _cells(line) == header, line
         rows += 1
-    assert rows > 3
+    assert rows > 3 if name == "link-report.md" else "\n## Papers\n" in text

@@ -81,14 +81,14 @@ def test_include_sections_reads_only_those(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "says"),
     [
-        ('[scrape]\nexclude_section = ["x"]\n', "[scrape] has unknown key 'exclude_section'"),
+        ('[scrape]\nexclude_section = ["x"]\n', "[scrape] has unknown key(s) ['exclude_section']"),
         (
             '[scrape]\nexclude_sections = "Credits"\n',
-            "[scrape] exclude_sections must be a list of section names",
+            "[scrape] exclude_sections must be a list of non-empty strings",
         ),
         (
             "[scrape]\ninclude_sections = [1]\n",
-            "[scrape] include_sections must be a list of section names",
+            "[scrape] include_sections must be a list of non-empty strings",
         ),
     ],
 )

@@ -161,7 +161,10 @@ def run_emit(settings: Settings) -> StageReport:
         sources=read_sources(settings),
         removed=removed_records,
         findings=findings,
+        readme=settings.readme,
+        emit=settings.emit,
     )
+    everything = [r for r in everything if data.cited(r)]  # software, videos: README only
 
     fixed = write_fixes(settings, data.sources, links, review.with_fix(findings))
     data.fixes, data.upstream_fixes = fixed.counts, fixed.upstream

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.catalog import SourceList
+from pipeline.config import EmitSettings, ReadmeSettings
 from pipeline.emit.records import Record
-from pipeline.models import Finding, LinkReport, ResolvedWork
+from pipeline.models import Finding, Kind, LinkReport, ResolvedWork
 
 
 @dataclass
@@ -24,3 +25,20 @@ class EmitInput:
     upstream_fixes: set[str] = field(default_factory=set)
     """Lists whose patch has an upstream form (``<id>.upstream.patch``)."""
     findings: list[Finding] = field(default_factory=list)
+    readme: ReadmeSettings = field(default_factory=ReadmeSettings)
+    emit: EmitSettings = field(default_factory=EmitSettings)
+
+    def __post_init__(self) -> None:
+        # The list's "other" (a video, a blog post) is known only from the work; a record's
+        # type says the rest (a service may know a listed "paper" is a dataset).
+        self._kinds: dict[str, Kind] = {
+            r.key: "other" if rw.work.kind == "other" else r.kind for r, rw in self.current
+        }
+
+    def kind(self, record: Record) -> Kind:
+        """What a record is (a retained record: what its type says)."""
+        return self._kinds.get(record.key, record.kind)
+
+    def cited(self, record: Record) -> bool:
+        """Whether the record goes to papers.bib and papers.json (``[emit] cite_kinds``)."""
+        return self.kind(record) in self.emit.cite_kinds

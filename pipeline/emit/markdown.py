@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 
 from pipeline.text import clean_text
 
@@ -49,6 +50,28 @@ def md_link(label: object, url: object) -> str:
 
 
 def slug(heading: str) -> str:
-    """GitHub's heading anchor for the plain ASCII headings this package writes."""
-    lowered = heading.strip().lower()
-    return re.sub(r"[^a-z0-9 _-]", "", lowered).replace(" ", "-")
+    """GitHub's heading anchor for a heading's text: lower case, letters, digits and marks
+    of any script kept with ``_`` and ``-``, spaces made ``-``, everything else (punctuation,
+    emoji) dropped."""
+    kept = (
+        c
+        for c in heading.strip().lower()
+        if c.isalnum() or c in " _-" or unicodedata.category(c).startswith("M")
+    )
+    return "".join(kept).replace(" ", "-")
+
+
+class Slugger:
+    """Anchors for a document's headings in order, as GitHub makes them unique: the second
+    ``Papers`` is ``papers-1`` (a list's sections often repeat a name under two parents)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, heading: str) -> str:
+        base = result = slug(heading)
+        while result in self.seen:
+            self.seen[base] += 1
+            result = f"{base}-{self.seen[base]}"
+        self.seen[result] = 0
+        return result

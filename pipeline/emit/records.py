@@ -189,9 +189,11 @@ def _output_type(kind: str, given: str, container: str, arxiv: str, trust_type: 
     type is trusted when it has a venue to go with it."""
     if kind == "dataset":
         return "dataset"
-    if kind == "project":
-        return "software"
     mapped = _TYPE_MAP.get(given, "")
+    # "project" is the list's guess (links but no paper link); a record found through the
+    # work's own identifiers knows better (a Zenodo DOI that is a dataset is cited as one)
+    if kind == "project" and not (trust_type and mapped):
+        return "software"
     if mapped in {"dataset", "software"}:
         return mapped
     if not container:

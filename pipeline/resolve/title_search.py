@@ -24,7 +24,9 @@ class TitleSearchResolver:
     service = ""
 
     def wants(self, work: Work) -> bool:
-        return bool(work.title.strip()) and work.kind != "project"
+        # software and other resources (videos, blogs, courses) are not in the registries:
+        # a title search would only find some paper of the same name
+        return bool(work.title.strip()) and work.kind not in ("project", "other")
 
     def candidates(self, ctx: Context, work: Work) -> list[dict[str, Any]]:
         """CSL candidates for ``work``, best first."""

@@ -22,9 +22,11 @@ def fixture(name: str) -> Any:
 def make_project(
     root: Path, resolved: Any | None = None, links: Any | None = None, *, with_links: bool = True
 ) -> Path:
-    """A project root holding sources/ and build/resolved.json (+ build/links.json)."""
+    """A project root holding sources/, pipeline.toml (this repository's topics for the
+    README) and build/resolved.json (+ build/links.json)."""
     if not (root / "sources").exists():
         shutil.copytree(REPO / "sources", root / "sources")
+        shutil.copyfile(REPO / "pipeline.toml", root / "pipeline.toml")
     build = root / "build"
     build.mkdir(parents=True, exist_ok=True)
     data = fixture("resolved.json") if resolved is None else resolved
