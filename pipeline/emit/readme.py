@@ -156,7 +156,8 @@ def work_line(
     )
     title = links.show(record.title, title_url) or md_text(record.title)
     nickname = clean_text(rw.work.nickname, 100)
-    if nickname and nickname.casefold() != record.title.casefold():
+    # a title that starts with the name says it already ("RS-LLaVA: Large …")
+    if nickname and not record.title.casefold().startswith(nickname.casefold()):
         title = f"**{md_text(nickname)}**: {title}"
     authors = short_authors(record)
     venue = record.container or ("arXiv" if record.arxiv else "")
