@@ -257,7 +257,10 @@ def _work(group: _Group) -> Work:
             pages=pages,
         ),
         places=places,
-        nickname=best.nickname or next((e.nickname for e in entries if e.nickname), None),
+        # a dataset row's name is the dataset's, not its paper's
+        nickname=next(
+            (e.nickname for e in [best, *entries] if e.nickname and e.kind == kind), None
+        ),
     )
 
 
