@@ -92,13 +92,11 @@ class EntryLinks:
         return any(f.arxiv or f.doi or f.ieee or f.page for f, _ in self.ids)
 
     def has_paper(self) -> bool:
-        return any(link.role == "paper" for link in self.links) or any(
-            f.arxiv or f.doi or f.ieee or f.page for f, _ in self.ids
-        )
+        return any(link.role == "paper" for link in self.links) or self.names_paper()
 
     def build_ids(self, where: str, warnings: list[str]) -> tuple[Ids, list[tuple[str, str, str]]]:
-        """The entry's ids, and the ``(kind, kept, ignored)`` of each second arXiv id or DOI
-        the row links: two papers in one row, of which the entry keeps one."""
+        """The entry's ids, and the ``(kind, kept, ignored)`` of each second arXiv id, DOI or
+        IEEE document the row links: two papers in one row, of which the entry keeps one."""
         ids = Ids(github=list(self.github))
         dropped: list[tuple[str, str, str]] = []
         for name, label in (("arxiv", "arxiv"), ("doi", "doi"), ("ieee", "ieee")):

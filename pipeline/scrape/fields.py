@@ -162,28 +162,7 @@ def column_role(header: str) -> LinkRole | None:
     return None
 
 
-_QUOTED = re.compile(r'^\W{0,8}["“]([^"”]{8,})["”]')
-
-
-def quoted_title(text: str) -> str:
-    """A title in quotes at the start of an item (``"Title", *Venue*, [[Paper](…)]``)."""
-    match = _QUOTED.match(VENUE_TAG.sub("", text, count=1))
-    return clean_title(match.group(1)) if match else ""
-
-
 TRAILING_VENUE = re.compile(r"^(.{8,}?)\.\s+([^.]{2,40}?(?:19|20)\d\d)\.?\Z")
-
-
-def loose_title(inline: Inline) -> str:
-    """Text outside links, up to the first `` | `` (``[[arXiv](…)] Title [[code](…)]``)."""
-    text = "".join(p.text for p in inline.pieces if p.link is None and not p.brk)
-    text = VENUE_TAG.sub("", text, count=1)
-    text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)
-    for part in text.split("|"):
-        part = clean_title(PAREN_DATE.sub(" ", part))
-        if part:
-            return part
-    return ""
 
 
 def find_column(names: list[str], words: tuple[str, ...]) -> int | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.scrape.fields import PAREN_DATE, VENUE_TAG
 from pipeline.scrape.inline import Inline, Piece
 from pipeline.scrape.repair import GENERIC_LINK_TEXT, clean_title
 
@@ -170,7 +171,7 @@ def _loose(pieces: list[Piece], skip: set[int], names: set[str]) -> str:
         for i, p in enumerate(pieces)
         if p.link is None and i not in skip and not (p.strong and clean_title(p.text) in names)
     )
-    text = re.sub(r"^\s*\[([^\[\]]{1,80})\]\s*\|?\s*", "", text, count=1)  # a [VENUE] tag
+    text = VENUE_TAG.sub("", text, count=1)
     # labels in brackets: [48:fire:], [129:star:], [bnn]
     text = _LABEL.sub(lambda m: m.group(0) if not name_like(m.group(1)) else " ", text)
     while True:
@@ -179,7 +180,7 @@ def _loose(pieces: list[Piece], skip: set[int], names: set[str]) -> str:
             break
         text = shorter
     for part in text.split("|"):
-        part = clean_title(re.sub(r"\(\s*(?:19|20)\d\d(?:[-./]\d{1,2}){0,2}\s*\)", " ", part))
+        part = clean_title(PAREN_DATE.sub(" ", part))
         part = part.strip(" .:,")
         if part and _WORD.search(part):
             return part
