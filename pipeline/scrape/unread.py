@@ -55,7 +55,10 @@ def _lines(text: str) -> Iterator[tuple[int, str, str]]:
 
 
 def _papers_in(line: str) -> Iterator[str]:
-    line = html.unescape(line)
+    if "://" not in line and "arxiv" not in line.lower():
+        return  # most lines of a list name no paper: skip them cheaply
+    if "&" in line:
+        line = html.unescape(line)
     for match in _URL.finditer(line):
         found = identify(match.group(0).rstrip(".,;:*_~"))
         if found.badge:
