@@ -301,3 +301,12 @@ def test_rows_merged_by_title_alone_with_different_links_are_reported() -> None:
     assert len(works) == 1
     assert [(f.kind, f.line) for f in findings] == [("merged-by-title", 2)]
     assert "arxiv:2004.07320" in findings[0].message and findings[0].work_id == works[0].id
+
+
+def test_a_resource_row_never_merges_into_a_paper() -> None:
+    contest = _paged("DynamicEarthNet Challenge", 1, "cvf:toker_dynamicearthnet_cvpr_2022")
+    contest.kind = "other"
+    works = merge_entries(
+        [contest, _paged("DynamicEarthNet", 2, "cvf:toker_dynamicearthnet_cvpr_2022")]
+    )
+    assert [(w.kind, [p.line for p in w.places]) for w in works] == [("other", [1]), ("paper", [2])]

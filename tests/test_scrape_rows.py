@@ -179,8 +179,10 @@ def test_a_bare_url_in_text_is_a_link_as_github_shows_it() -> None:
         ),
         ("## Models\n\n- [A talk on models](https://www.youtube.com/watch?v=y)\n", "other"),
         ("## Tools\n\n- [Viewer](https://github.com/a/viewer)\n", "project"),
-        # an identifier makes a paper even in a section of resources
+        # a title linking its paper makes a paper even in a section of resources
         (f"## Tutorials\n\n- [A Survey of Remote Sensing Models]({ARXIV})\n", "paper"),
+        # a talk that links the paper it presents is a talk
+        (f"## Talks\n\n- **A talk on remote sensing models** [[Paper]({ARXIV})]\n", "other"),
         ("## Datasets\n\n- [Big Dataset](https://github.com/a/data)\n", "dataset"),
     ],
 )

@@ -145,8 +145,15 @@ def test_commented_rows_and_an_introductions_paper_are_findings() -> None:
     )
 
 
-def test_change_detection_competitions_are_not_titled_by_their_year() -> None:
+def test_change_detection_competitions_are_contests_that_report_their_papers() -> None:
     result = scraped(shared_list("wenhwu"))
     assert not [w for w in result.works if re.fullmatch(r"\d{4}", w.title)]
     contest = next(w for w in result.works if w.title == "IEEE GRSS Data Fusion Contest")
-    assert contest.date == "2021"
+    assert (contest.kind, contest.date) == ("other", "2021")
+    # a contest's solution paper on no cited row is reported, not lost
+    solution = next(f for f in result.findings if f.list_says == {"ieee": "10281500"})
+    assert solution.kind == "not-read" and "read as other" in solution.message
+    assert solution.line == 319
+    # the dataset it shares a paper with stays the dataset's own work
+    dataset = next(w for w in result.works if w.title == "DynamicEarthNet")
+    assert dataset.kind == "dataset" and len(dataset.places) == 1

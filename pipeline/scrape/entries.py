@@ -31,7 +31,7 @@ from pipeline.scrape.fields import (
 )
 from pipeline.scrape.inline import Inline, RawLink, plain
 from pipeline.scrape.kinds import entry_kind
-from pipeline.scrape.repair import is_no_value, norm_header
+from pipeline.scrape.repair import clean_title, is_no_value, norm_header
 from pipeline.scrape.row import name_like, read_row
 
 
@@ -90,6 +90,13 @@ class EntryLinks:
 
     def names_paper(self) -> bool:
         return any(f.arxiv or f.doi or f.ieee or f.page for f, _ in self.ids)
+
+    def titles_paper(self, title: str) -> bool:
+        """Whether ``title`` is the text of a link naming a paper."""
+        return any(
+            (f.arxiv or f.doi or f.ieee or f.page) and clean_title(text) == title
+            for f, text in self.ids
+        )
 
     def has_paper(self) -> bool:
         return any(link.role == "paper" for link in self.links) or self.names_paper()
@@ -183,6 +190,7 @@ class EntryBuilder:
         kind = entry_kind(
             dataset=dataset,
             named=found.names_paper(),
+            titled=found.titles_paper(title),
             linked=found.has_paper(),
             links=found.links,
             section=path,

@@ -2,7 +2,8 @@
 blog post, course, talk, person, another list). Only papers and datasets are cited.
 
 A row that names a paper by an identifier (an arXiv id, DOI, IEEE document or paper page) is a
-paper, or a dataset in a dataset section or column. Any other row is read by two tables, each
+paper, or a dataset in a dataset section or column; in a section of resources, only when its
+title is that link. Any other row is read by two tables, each
 row a rule with its tests beside it (``tests/test_scrape_kinds.py``), before a link the list
 calls a paper makes it one:
 
@@ -73,15 +74,25 @@ def other_section(section: list[str]) -> bool:
 
 
 def entry_kind(
-    *, dataset: bool, named: bool, linked: bool, links: list[Link], section: list[str]
+    *,
+    dataset: bool,
+    named: bool,
+    titled: bool,
+    linked: bool,
+    links: list[Link],
+    section: list[str],
 ) -> Kind:
     """The kind of a row (module docstring). ``named``: it names a paper by an identifier
-    (arXiv id, DOI, IEEE document, paper page); ``linked``: a link of its is taken for the
-    paper's (a link labelled "paper", the title cell's link). A row with no links at all
-    (``[CVPR 2023] **Title**``) is taken for what its section says."""
-    if named or not links:
+    (arXiv id, DOI, IEEE document, paper page); ``titled``: its title is the text of such a
+    link; ``linked``: a link of its is taken for the paper's (a link labelled "paper", the
+    title cell's link). In a section of resources a row is a paper only when its title links
+    the paper (``[A Survey of …](arxiv)`` under Tutorials; a contest row that links its
+    outcome paper is a contest). A row with no links at all (``[CVPR 2023] **Title**``) is
+    taken for what its section says."""
+    resources = other_section(section)
+    if (named and (titled or not resources)) or not links:
         return "dataset" if dataset else "paper"
-    if other_section(section) or all(is_resource_link(link.url) for link in links):
+    if resources or all(is_resource_link(link.url) for link in links):
         return "other"
     if linked:
         return "dataset" if dataset else "paper"

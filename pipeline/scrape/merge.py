@@ -63,7 +63,10 @@ class _Group:
 
     def compatible(self, other: _Group) -> bool:
         """No identifier of one names another paper than the same kind's of the other: arXiv
-        id, DOI, IEEE document, or a page of the same site (two OpenReview ids)."""
+        id, DOI, IEEE document, or a page of the same site (two OpenReview ids); and both are
+        resources or neither (a contest row that links a dataset's paper is not the dataset)."""
+        if self.resource() != other.resource():
+            return False
         if not all(
             self.ids.get(key) is None
             or other.ids.get(key) is None
@@ -75,6 +78,9 @@ class _Group:
         return all(
             not (mine[site] and theirs.get(site)) or mine[site] & theirs[site] for site in mine
         )
+
+    def resource(self) -> bool:
+        return all(e.kind == "other" for e in self.entries)
 
     def addresses(self) -> set[str]:
         return {f"{k}:{v}" for k, v in self.ids.items()} | self.pages

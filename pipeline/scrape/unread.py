@@ -1,7 +1,8 @@
-"""Papers a list links that no entry holds: every arXiv id, DOI, IEEE document and paper page
-written anywhere in a list's text ends up on an entry or in a ``not-read`` finding naming its
-``file:line``, so a layout the scraper misread, a row commented out or a paper cited only in
-the list's introduction is seen, never silently lost.
+"""Papers a list links that no cited entry holds: every arXiv id, DOI, IEEE document and paper
+page written anywhere in a list's text ends up on a paper or dataset entry or in a
+``not-read`` finding naming its ``file:line``, so a layout the scraper misread, a row
+commented out, a paper cited only in the list's introduction or linked only from a contest or
+a talk is seen, never silently lost.
 """
 
 from __future__ import annotations
@@ -78,8 +79,12 @@ def unread_findings(
     """A ``not-read`` finding for each paper the text names on a line that no entry of this
     list (nor ``known``) holds: one per paper, at its first line."""
     held = set(known)
+    uncited: dict[str, Entry] = {}
     for entry in entries:
-        held |= entry_papers(entry)
+        if entry.kind in ("paper", "dataset"):
+            held |= entry_papers(entry)
+        else:
+            uncited |= {paper: entry for paper in entry_papers(entry)}
     out: list[Finding] = []
     for number, line, why in _lines(text.replace("\r\n", "\n").replace("\r", "\n")):
         for paper in _papers_in(line):
@@ -87,7 +92,12 @@ def unread_findings(
                 continue
             held.add(paper)
             kind, _, value = paper.partition(":")
-            reason = why or "not in a list item, table row or heading the scraper reads as an entry"
+            row = uncited.get(paper)
+            reason = why or (
+                f"only on a row read as {row.kind} ({row.title!r}), which is not cited"
+                if row is not None
+                else "not in a list item, table row or heading the scraper reads as an entry"
+            )
             out.append(
                 Finding.at(
                     Place(source, file, number),
