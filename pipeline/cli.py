@@ -2,7 +2,7 @@
 
 It parses options, builds Settings, calls the library and turns a PipelineError into a
 message and an exit code (DESIGN.md: 0 done, 1 strict found problems, 2 bad usage or input,
-3 degraded).
+3 degraded: a service could not be reached; ``--offline`` asked for is not degraded).
 """
 
 from __future__ import annotations
@@ -84,8 +84,10 @@ def common_options(func: F) -> F:
 
 
 def configure_logging(verbose: int, quiet: bool) -> None:
-    """Log lines on stderr: warnings only with ``-q``, debug with ``-vv``."""
-    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    """Log lines on stderr: warnings by default (a run prints its summary, not a line per
+    work), errors only with ``-q``, per-item lines with ``-v``, debug with ``-vv``."""
+    levels = {0: logging.WARNING, 1: logging.INFO}
+    level = logging.ERROR if quiet else levels.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr)
 
 
@@ -115,7 +117,13 @@ def finish(settings: Settings, reports: list[StageReport]) -> None:
         for line in report.lines:
             click.echo(line)
     degraded = sorted({s for r in reports for s in r.degraded})
-    if degraded:
+    if degraded and settings.offline:
+        # asked for: a run from the cache and output/ alone is a finished run, not a failure
+        click.echo(
+            f"offline: {', '.join(degraded)} not asked; outputs made from what was known",
+            err=True,
+        )
+    elif degraded:
         click.echo(
             f"degraded: could not reach {', '.join(degraded)}; outputs kept what was known",
             err=True,

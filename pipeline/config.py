@@ -173,7 +173,8 @@ class Settings:
     arxiv_delay: float = 3.0
     """Seconds between arXiv API calls: "make no more than one request every three seconds"
     (arXiv API Terms of Use)."""
-    openalex_key: str | None = None
+    openalex_key: str | None = field(default=None, repr=False)
+    """OpenAlex API key, added to requests when sent; never logged nor in a repr."""
     s2_key: str | None = field(default=None, repr=False)
     """Semantic Scholar API key (``x-api-key``), sent only to ``endpoints.s2``; never logged.
     Without one the service shares a rate limit among all keyless callers."""

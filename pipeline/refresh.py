@@ -244,7 +244,9 @@ def summarize(settings: Settings, reports: list[StageReport]) -> StageReport:
     total = sum(r.seconds for r in reports)
     lines.append(f"  time:        {timing} (total {total:.1f} s)")
     degraded = sorted({s for r in reports for s in r.degraded})
-    if degraded:
+    if degraded and settings.offline:
+        lines.append(f"  offline:     {', '.join(degraded)} not asked")
+    elif degraded:
         lines.append(
             f"  degraded:    {', '.join(degraded)} unreachable; outputs kept what was known"
         )

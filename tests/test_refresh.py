@@ -433,3 +433,18 @@ def test_fresh_clone_without_network_ends_degraded(tmp_path: Path) -> None:
     assert all((item.get("custom") or {}).get("resolved_by") == "list" for item in parsed["papers"])
     statuses = {x["status"] for x in parsed["links"]["links"]}
     assert "dead" not in statuses and "failing" not in statuses, statuses
+
+
+def test_an_offline_refresh_of_the_five_lists_is_short_and_finished(tmp_path: Path) -> None:
+    """`pipeline refresh --offline` on what a fresh clone holds: a finished run (exit 0) that
+    prints its summary, not a line per work (those come with -v)."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "sources", root / "sources")
+    shutil.copytree(REPO / "output", root / "output")
+    run = refresh(root, unreachable_env("closed-port"), "--offline", timeout=120)
+    assert run.code == 0, run
+    lines = (run.stdout + run.stderr).splitlines()
+    assert len(lines) < 20, lines
+    assert "offline: " in run.stderr and "INFO" not in run.stderr
+    verbose = refresh(root, unreachable_env("closed-port"), "--offline", "-v", timeout=120)
+    assert "INFO" in verbose.stderr
