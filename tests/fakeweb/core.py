@@ -26,8 +26,9 @@ SERVICES = ["arxiv", "crossref", "doi", "openalex", "semanticscholar", "github",
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-ARRIVED = web.RequestKey("arrived", float)
-"""When a request reached the server (``time.monotonic()``), before any added latency."""
+ARRIVED = "fakeweb.arrived"
+"""When a request reached the server (``time.monotonic()``), before any added latency. A
+plain string key: web.RequestKey is not in aiohttp 3.10, the floor the package allows."""
 
 
 @dataclass
