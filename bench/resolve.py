@@ -16,7 +16,8 @@ stage keeps to) and holding the five lists' world plus synthetic works in a fixe
 
 Printed: machine, cold-run wall time and requests (total, per work, per service) beside the
 minimum a run of this design must make (one arXiv request per 100 ids, one Semantic Scholar
-request per 500 preprints, one Crossref request per 50 DOIs, one lookup per title question,
+request per 500 works named by an arXiv id or DOI (the preprints' published versions and
+everyone's citation counts), one Crossref request per 50 DOIs, one lookup per title question,
 no retries), then a warm-cache run (no requests expected). ``--budget-runs``: then, on a fresh
 cache, runs with ``time_budget`` a third of the cold wall time until one finishes, each with
 its requests, and whether any request (or Semantic Scholar id) was asked twice over them and
@@ -170,7 +171,7 @@ def plan(n: int) -> tuple[list[Work], dict[str, list[tuple[str, Record]]], dict[
     n_published = len(crossref) - n_doi - n_ieee
     minimum = {
         "arxiv": math.ceil(n_arxiv / 100),
-        "semanticscholar": math.ceil(n_arxiv / 500),
+        "semanticscholar": math.ceil((n_arxiv + n_doi) / 500),  # citation counts ride along
         # DOI batches (known and published DOIs), then one query per IEEE link and title
         "crossref": math.ceil((n_doi + n_published) / 50) + n_ieee + n_oa + n_rest,
         "openalex": n_oa + n_rest,

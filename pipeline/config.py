@@ -12,9 +12,11 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pipeline.clock import parse_date, today
 from pipeline.errors import UsageError
 from pipeline.models import KIND_NAMES, Kind
 from pipeline.project import find_root
@@ -192,6 +194,8 @@ class Settings:
     """Sent only to ``endpoints.github``; never logged (``repr=False`` keeps it out of reprs)."""
     offline: bool = False
     """Answer from the cache and the previous ``output/`` only."""
+    run_date: date = field(default_factory=today)
+    """The run's one "today" (UTC; ``PIPELINE_RUN_DATE``): what emit dates things by."""
     strict: bool = False
     verbosity: int = 0
 
@@ -291,6 +295,8 @@ def load_settings(
         changes["s2_key"] = env["PIPELINE_S2_KEY"].strip()
     if env.get("PIPELINE_REMAP"):
         changes["remap"] = parse_remap(env["PIPELINE_REMAP"])
+    if env.get("PIPELINE_RUN_DATE"):
+        changes["run_date"] = parse_date(env["PIPELINE_RUN_DATE"], "PIPELINE_RUN_DATE")
     if "PIPELINE_ALLOW_PRIVATE_HOSTS" in env:
         changes["allow_private_hosts"] = _truthy(env["PIPELINE_ALLOW_PRIVATE_HOSTS"])
     token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")

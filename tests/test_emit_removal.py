@@ -95,6 +95,7 @@ def test_merged_and_surviving_keys_follow_the_paper_not_the_row(tmp_path: Path) 
     assert keys["bazi2024rsllavaa"] == {
         "identifiers": keys["bazi2024rsllavaa"]["identifiers"],
         "merged_into": "bazi2024rsllava",
+        "first_seen": keys["bazi2024rsllava"]["first_seen"],  # both listed since that run
     }
     assert report.counts["removed"] == 0
 
@@ -136,7 +137,11 @@ def test_a_replaced_provisional_key_is_not_reported_removed(tmp_path: Path) -> N
     report = emit(root)
     papers, keys, _ = _state(root)
     assert set(papers) == {"bazi2024can"}
-    assert keys["anon2024can"] == {"identifiers": [], "replaced_by": "bazi2024can"}
+    assert keys["anon2024can"] == {
+        "identifiers": [],
+        "replaced_by": "bazi2024can",
+        "first_seen": keys["bazi2024can"]["first_seen"],  # the successor keeps the work's day
+    }
     assert report.counts["removed"] == 0
 
 

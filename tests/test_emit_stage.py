@@ -15,12 +15,14 @@ from tests.helpers.emit import emit, fixture, make_project, outputs
 
 EXPECTED = {
     "README.md",
+    "feed.xml",
     "keys.json",
     "link-report.md",
     "links.json",
     "papers.bib",
     "papers.json",
     "review.json",
+    "stars.json",
 }
 
 

@@ -102,7 +102,12 @@ def test_init_writes_the_three_files(tmp_path: Path) -> None:
         "rs-vlm-bibliography/rs-vlm-bibliography/.github/workflows/refresh.yml@v0.1.0"
     )
     assert job["with"]["pipeline-version"] == "v0.1.0"
-    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert job["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "pages": "write",
+        "id-token": "write",
+    }
     assert workflow["permissions"] == {}
 
 

@@ -72,15 +72,21 @@ def test_dois_go_to_crossref_fifty_a_request(fakeweb: FakeWeb, tmp_path: Path) -
     report, resolved = run(settings, works)
     calls = fakeweb.requests_to("/crossref/")
     assert [len(crossref_dois(c)) for c in calls] == [DOI_BATCH, DOI_BATCH, 20]
-    assert singles(fakeweb) == [] and report.requests == 3
+    # and one Semantic Scholar batch for their citation counts
+    assert [len(b) for b in fakeweb.data["s2_batches"]] == [2 * DOI_BATCH + 20]
+    assert singles(fakeweb) == [] and report.requests == 3 + 1
     assert all(rw.resolved_by == "crossref" and rw.method == "doi" for rw in resolved.values())
     fakeweb.clear()
     report, _ = run(settings, works)
     assert report.requests == 0  # every answer was filed under its own DOI
     # One work more: only its DOI is asked (alone, so by the single lookup).
+    fakeweb.data["s2_batches"].clear()
     more = doi_works(fakeweb, 2 * DOI_BATCH + 21)
     report, resolved = run(settings, more)
-    assert [c.path for c in fakeweb.requests] == ["/crossref/works/10.5555/batch.120"]
+    assert [c.path for c in fakeweb.requests_to("/crossref/")] == [
+        "/crossref/works/10.5555/batch.120"
+    ]
+    assert fakeweb.data["s2_batches"] == [["DOI:10.5555/batch.120"]] and report.requests == 2
     assert resolved[more[-1].id].resolved_by == "crossref"
 
 
@@ -127,7 +133,7 @@ def test_dois_crossref_lacks_go_to_openalex_fifty_a_request_with_a_key(
     assert {resolved[w.id].resolved_by for w in indexed} == {"openalex"}
     assert resolved["doi:lone"].resolved_by == "doi" and report.degraded == []
     assert resolved[indexed[0].id].csl["DOI"] == indexed[0].ids.doi
-    assert report.requests == 2 + 2 + 1
+    assert report.requests == 2 + 2 + 1 + 1  # and Semantic Scholar's batch (citation counts)
     fakeweb.clear()
     assert run_resolve(settings).requests == 0
     # The key goes on the wire only: not into the cache's keys or URLs.

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
+from pipeline.project import template
 from tests.conftest import REPO, require_npm_package, require_tool
 
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -220,13 +221,48 @@ def test_readme_example_calls_the_reusable_workflow() -> None:
     declared = load(WORKFLOWS / "refresh.yml")["on"]["workflow_call"]
     assert set(job.get("with", {})) <= set(declared["inputs"])
     assert set(job.get("secrets", {})) <= set(declared["secrets"])
-    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert job["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "pages": "write",
+        "id-token": "write",
+    }
     # the README shows what `pipeline init` writes
     from pipeline.project import default_ref, template
 
     assert caller == yaml.safe_load(
         template("caller-workflow.yml").replace("__REF__", default_ref())
     )
+
+
+def test_pages_deployment_is_an_input_off_by_default() -> None:
+    wf = load(WORKFLOWS / "refresh.yml")
+    for trigger in ("workflow_dispatch", "workflow_call"):
+        declared = wf["on"][trigger]["inputs"]["pages"]
+        assert declared["type"] == "boolean" and declared["default"] is False
+    condition = "inputs.pages || vars.REFRESH_PAGES == 'true'"
+    pages = wf["jobs"]["pages"]
+    assert pages["needs"] == "refresh" and pages["if"] == condition
+    assert pages["permissions"] == {"pages": "write", "id-token": "write"}
+    assert pages["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in pages["steps"]] == ["actions/deploy-pages"]
+    upload = step(wf, "Upload the site for GitHub Pages")
+    assert upload["if"] == condition and upload["with"]["path"] == "output/site/"
+    assert upload["uses"].startswith("actions/upload-pages-artifact@")
+    # the pipeline's job still only reads; only the pages job may deploy
+    assert wf["jobs"]["refresh"]["permissions"] == {"contents": "read"}
+
+
+def test_the_caller_grants_every_permission_the_jobs_ask() -> None:
+    """GitHub checks a called workflow's jobs against the caller's grant when the run starts,
+    whatever their ``if:`` says: a job asking more fails every run, pages or not."""
+    caller = yaml.safe_load(template("caller-workflow.yml").replace("__REF__", "v0"))
+    granted = next(iter(caller["jobs"].values()))["permissions"]
+    assert next(iter(caller["jobs"].values()))["with"]["pages"] is False
+    order = {"none": 0, "read": 1, "write": 2}
+    for name, job in load(WORKFLOWS / "refresh.yml")["jobs"].items():
+        for scope, level in job.get("permissions", {}).items():
+            assert order[level] <= order[granted.get(scope, "none")], (name, scope)
 
 
 def test_init_writes_a_clean_caller_workflow(actionlint: Path, tmp_path: Path) -> None:

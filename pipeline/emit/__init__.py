@@ -17,9 +17,10 @@ from typing import Any
 
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
-from pipeline.emit import bibtex, csljson, readme, removed, report, review
+from pipeline.emit import bibtex, charts, csljson, feed, readme, removed, report, review
 from pipeline.emit.dedupe import merge_duplicates
 from pipeline.emit.fixfiles import write_fixes
+from pipeline.emit.history import StarHistory, record_stars
 from pipeline.emit.inputs import EmitInput
 from pipeline.emit.keys import KeyMap, identifiers, work_identifiers
 from pipeline.emit.records import Record, from_resolved, merge
@@ -112,12 +113,26 @@ def _apply_repo_facts(records: list[Record], links: LinkReport) -> None:
                 break
 
 
+def _write_numbers(out: Path, data: EmitInput, stars: StarHistory) -> int:
+    """The star history, the feed and the charts (``data.charts`` names them, for the README
+    and the site)."""
+    written = int(atomic_write_text(out / "stars.json", stars.render()))
+    written += atomic_write_text(out / "feed.xml", feed.render(data, readme.title_of(data)))
+    grouped_by = "topic" if data.readme.topics else "list"
+    pictures = charts.render(data, readme.filed_under(data), grouped_by)
+    for chart in pictures:
+        written += atomic_write_text(out / "site" / chart.name, chart.svg)
+    data.charts = [chart.name for chart in pictures]
+    return written
+
+
 def _write(
     out: Path,
     everything: list[Record],
     keymap: KeyMap,
     new_links_bytes: bytes | None,
     data: EmitInput,
+    stars: StarHistory,
 ) -> int:
     """Write every output file; the number that changed (unchanged files are not rewritten)."""
     written = 0
@@ -126,6 +141,7 @@ def _write(
     written += atomic_write_text(out / "keys.json", dumps(keymap.to_json()))
     if new_links_bytes is not None:
         written += atomic_write_bytes(out / "links.json", new_links_bytes)
+    written += _write_numbers(out, data, stars)
     written += atomic_write_text(out / "README.md", readme.render(data))
     written += atomic_write_text(out / "link-report.md", report.render(data))
     written += atomic_write_text(out / "review.json", review.render_json(data.findings))
@@ -134,8 +150,9 @@ def _write(
 
 
 def run_emit(settings: Settings) -> StageReport:
-    """Write output/papers.bib, papers.json, keys.json, links.json, README.md, link-report.md,
-    review.json and the lists' patches in output/fixes/."""
+    """Write output/papers.bib, papers.json, keys.json, links.json, stars.json, feed.xml,
+    README.md, the charts in site/, link-report.md, review.json and the lists' patches in
+    output/fixes/."""
     started = time.monotonic()
     out = settings.output_dir
     resolved = _read_resolved(settings.build_dir / "resolved.json")
@@ -151,8 +168,12 @@ def run_emit(settings: Settings) -> StageReport:
 
     current, removed_records = build_records(resolved, keymap, previous)
     current, merged = merge_duplicates(current, keymap, previous)
+    keymap.stamp(settings.run_date.isoformat())
+    for record, _ in current:
+        record.first_seen = keymap.first_seen_of(record.key, record.aliases)
     findings = review.read_findings(settings.build_dir / "findings.json") + merged
     _apply_repo_facts([r for r, _ in current], links)
+    stars = record_stars(links, StarHistory.read(out / "stars.json"), settings.run_date)
     everything = [r for r, _ in current]
     data = EmitInput(
         current=current,
@@ -163,12 +184,14 @@ def run_emit(settings: Settings) -> StageReport:
         findings=findings,
         readme=settings.readme,
         emit=settings.emit,
+        run_date=settings.run_date,
+        dated_since=keymap.baseline(),
     )
     everything = [r for r in everything if data.cited(r)]  # software, videos: README only
 
     fixed = write_fixes(settings, data.sources, links, review.with_fix(findings))
     data.fixes, data.upstream_fixes = fixed.counts, fixed.upstream
-    written = _write(out, everything, keymap, new_links_bytes, data) + fixed.files
+    written = _write(out, everything, keymap, new_links_bytes, data, stars) + fixed.files
     removed.write(settings.build_dir / removed.REPORT, data.removed)
     counts, line = _summary(data, len(everything), fixed.counts, written)
     if new_links is None:

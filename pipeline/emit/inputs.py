@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from pipeline.catalog import SourceList
+from pipeline.clock import today
 from pipeline.config import EmitSettings, ReadmeSettings
 from pipeline.emit.records import Record
 from pipeline.models import Finding, Kind, LinkReport, ResolvedWork
@@ -27,6 +29,13 @@ class EmitInput:
     findings: list[Finding] = field(default_factory=list)
     readme: ReadmeSettings = field(default_factory=ReadmeSettings)
     emit: EmitSettings = field(default_factory=EmitSettings)
+    run_date: date = field(default_factory=today)
+    """The run's date (``Settings.run_date``): "new this week", silent repositories."""
+    dated_since: str = ""
+    """The first run that recorded first-seen dates (``KeyMap.baseline``): its works are not
+    "new" (they were listed before dates were kept)."""
+    charts: list[str] = field(default_factory=list)
+    """File names of the charts in ``output/site/`` (:mod:`pipeline.emit.charts`)."""
 
     def __post_init__(self) -> None:
         # The list's "other" (a video, a blog post) is known only from the work; a record's

@@ -94,6 +94,9 @@ class KeyMap:
     the surviving entry's biblatex ``ids``)."""
     removed: set[str] = field(default_factory=set)
     """Keys whose work no list holds any more (no entry in the outputs; kept for its return)."""
+    first_seen: dict[str, str] = field(default_factory=dict)
+    """Key → ISO date of the run that first recorded it (:meth:`stamp`). Dates are recorded
+    since issue 24: a key older than that has the date of the first run that recorded dates."""
 
     @classmethod
     def from_json(cls, data: Any) -> KeyMap:
@@ -110,6 +113,8 @@ class KeyMap:
                 keymap.merged[str(key)] = value["merged_into"]
             if value.get("removed") is True:
                 keymap.removed.add(str(key))
+            if isinstance(value.get("first_seen"), str):
+                keymap.first_seen[str(key)] = value["first_seen"]
         return keymap
 
     def to_json(self) -> dict[str, Any]:
@@ -124,15 +129,42 @@ class KeyMap:
                 item["merged_into"] = self.merged[key]
             if key in self.removed:
                 item["removed"] = True
+            if key in self.first_seen:
+                item["first_seen"] = self.first_seen[key]
             keys[key] = item
         return {
             "about": "Citation key → every identifier its work has had; keys are never reused. "
             "A provisional key (from unverified list text) may be replaced once, when its "
             "work is first verified. A key merged_into another names the same paper (two "
             "works found to be one): cite either; biblatex finds both. A removed key's work is in "
-            "no list any more: it has no entry until the same work comes back, with this key.",
+            "no list any more: it has no entry until the same work comes back, with this key. "
+            "first_seen: the date of the run that first recorded the key (keys older than "
+            "these dates carry the date of the first run that recorded any).",
             "keys": keys,
         }
+
+    def stamp(self, run_date: str) -> None:
+        """Date every key not dated yet: a replaced provisional key's successor inherits its
+        date (the work is not new), every other key gets ``run_date``."""
+        changed = True
+        while changed:  # along chains of replacements, oldest first
+            changed = False
+            for old, new in sorted(self.replaced.items()):
+                if old in self.first_seen and new not in self.first_seen:
+                    self.first_seen[new] = self.first_seen[old]
+                    changed = True
+        for key in self.entries:
+            self.first_seen.setdefault(key, run_date)
+
+    def first_seen_of(self, key: str, aliases: Iterable[str] = ()) -> str:
+        """When a work was first seen: the earliest date of its key and its aliases (two
+        works found to be one paper were listed since the earlier)."""
+        dates = [self.first_seen[k] for k in (key, *aliases) if k in self.first_seen]
+        return min(dates, default="")
+
+    def baseline(self) -> str:
+        """The date of the first run that recorded dates: keys dated so were there before."""
+        return min(self.first_seen.values(), default="")
 
     def resolve(self, key: str) -> str:
         """The key that stands for ``key`` now, through ``replaced_by`` and ``merged_into``."""

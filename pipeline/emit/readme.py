@@ -5,7 +5,7 @@ sections under the README's title, several lists each under its own title. A mer
 scheme (``[readme] topics`` in ``pipeline.toml``, see :class:`Taxonomy`) instead puts every
 work under one topic and ends the README with the mapping as a table. Everything from
 upstream goes through :mod:`pipeline.emit.markdown`, so no title can inject markdown or HTML.
-Nothing time-dependent is written: the same input gives the same bytes.
+Nothing depends on a clock but the run date: the same input and run date give the same bytes.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from pipeline.config import ReadmeSettings
+from pipeline.emit import highlights
 from pipeline.emit.inputs import EmitInput
 from pipeline.emit.markdown import Slugger, md_link, md_text, md_url
-from pipeline.emit.records import Record, best_url
+from pipeline.emit.records import Record, best_url, silent
 from pipeline.ids.tracking import strip_tracking
 from pipeline.models import Kind, LinkStatus, Place, RepoFacts, ResolvedWork
 from pipeline.text import clean_text
@@ -87,6 +88,7 @@ class _Links:
         self.status |= {link.url: link for link in data.links.links}
         self.repos = {r.repo.lower(): r for r in data.links.repos}
         self.previous = {r.repo.lower(): r for r in data.previous_links.repos}
+        self.run_date = data.run_date
 
     def show(self, label: str, url: str) -> str:
         """A link, its new address if it moved, and a mark if it is dead."""
@@ -184,6 +186,8 @@ def work_line(
         extras.append(" ".join(x for x in (text, stars) if x))
         if fact and fact.archived:
             extras.append("archived")
+        elif fact and silent(fact.pushed_at, links.run_date):
+            extras.append(f"silent since {str(fact.pushed_at)[:7]}")
     if not record.github:
         extras += [links.show("code", u) for u in code[:2]]
     for role, label in (("project", "project"), ("dataset", "data")):
@@ -203,9 +207,35 @@ def _sort_key(record: Record) -> tuple[int, str, str]:
     return (-(record.year or 0), record.title.casefold(), record.key)
 
 
+def title_of(data: EmitInput) -> str:
+    """The README's heading (the feed's title too)."""
+    # One list (another maintainer's repository, `pipeline init`): the README is that list's.
+    title = data.readme.title or (data.sources[0].title if len(data.sources) == 1 else "")
+    return clean_text(title) or DEFAULT_TITLE
+
+
+def filed_under(data: EmitInput) -> Callable[[Record, ResolvedWork], str]:
+    """What the README files a work under: its topic, else the title of its first list."""
+    if data.readme.topics:
+        taxonomy = Taxonomy(data.readme)
+        return lambda record, rw: taxonomy.of(rw, record, data.kind(record))
+    rank = {s.id: n for n, s in enumerate(data.sources)}
+    titles = {s.id: s.title or s.id for s in data.sources}
+
+    def first_list(record: Record, rw: ResolvedWork) -> str:
+        place = _first_place(rw, rank)
+        return titles.get(place.source, place.source) if place else data.readme.other
+
+    return first_list
+
+
 def render(data: EmitInput) -> str:
     """The whole README text."""
     links = _Links(data)
+
+    def line(record: Record, rw: ResolvedWork) -> str:
+        return work_line(record, rw, links, cited=data.cited(record), kind=data.kind(record))
+
     statuses = Counter(link.status for link in data.links.links)
     checked = sum(n for s, n in statuses.items() if s != LinkStatus.UNCHECKED)
     with_code = sum(
@@ -216,11 +246,9 @@ def render(data: EmitInput) -> str:
     used = sorted({p.source for _, rw in data.current for p in rw.work.places})
     unverified = sum(not r.verified for r, _ in data.current)
 
-    # One list (another maintainer's repository, `pipeline init`): the README is that list's.
-    title = data.readme.title or (data.sources[0].title if len(data.sources) == 1 else "")
-    title = clean_text(title) or DEFAULT_TITLE
+    title = title_of(data)
     anchor = Slugger()  # GitHub's anchors, unique over the whole page
-    for heading in (title, "Lists merged", "Contents"):
+    for heading in (title, *highlights.HEADINGS, "Lists merged", "Contents"):
         anchor(heading)
     out = [
         f"# {md_text(title)}",
@@ -243,6 +271,7 @@ def render(data: EmitInput) -> str:
             f"{unverified} works carry only what their list says (marked *unverified*).",
             "",
         ]
+    out += highlights.readme_sections(data, line)
     out += ["## Lists merged", ""]
     by_id = {s.id: s for s in data.sources}
     for source_id in used:
@@ -253,10 +282,6 @@ def render(data: EmitInput) -> str:
         else:
             out.append(f"- {md_text(source_id)}")
     out += ["", "## Contents", ""]
-
-    def line(record: Record, rw: ResolvedWork) -> str:
-        return work_line(record, rw, links, cited=data.cited(record), kind=data.kind(record))
-
     if data.readme.topics:
         out += _by_topic(data, line, anchor)
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pipeline.ids import arxiv as arxiv_ids
@@ -96,6 +97,10 @@ class Record:
     verified: bool = False
     aliases: list[str] = field(default_factory=list)
     """Keys of works found to be this one paper (``output/keys.json``: ``merged_into``)."""
+    citations: int | None = None
+    """Semantic Scholar's citation count (CSL ``custom.citations``; no style prints it)."""
+    first_seen: str = ""
+    """ISO date of the run that first recorded the work's key (``output/keys.json``)."""
 
     @property
     def year(self) -> int | None:
@@ -256,6 +261,7 @@ def from_resolved(rw: ResolvedWork, key: str = "") -> Record:
         primary_class=clean_text(custom.get("primary_class") or custom.get("primaryClass"), 30),
         github=_github(custom.get("github")) or _github(list(work.ids.github)),
         stars=_stars(custom.get("stars")),
+        citations=_stars(custom.get("citations")),
         sources=sorted({p.source for p in work.places}),
         resolved_by=clean_text(rw.resolved_by, 40) or "list",
         confidence=max(0.0, min(1.0, float(rw.confidence))),
@@ -313,6 +319,10 @@ def to_item(record: Record) -> dict[str, Any]:
     custom["verified"] = record.verified
     if record.aliases:
         custom["aliases"] = record.aliases
+    if record.citations is not None:
+        custom["citations"] = record.citations
+    if record.first_seen:
+        custom["first_seen"] = record.first_seen
     item["custom"] = custom
     return item
 
@@ -348,6 +358,8 @@ def from_item(item: dict[str, Any]) -> Record:
         confidence=float(custom.get("confidence") or 0.0),
         verified=bool(custom.get("verified", False)),
         aliases=sorted({clean_text(a, 100) for a in custom.get("aliases") or [] if a}),
+        citations=_stars(custom.get("citations")),
+        first_seen=clean_text(custom.get("first_seen"), 10),
     )
     # to_item fills these two for preprints; undo so the round trip is exact.
     if _is_preprint(record) and record.publisher == "arXiv":
@@ -373,7 +385,7 @@ def best_url(record: Record) -> str:
 
 
 _MERGE_FIELDS = ("authors", "date", "container", "volume", "issue", "page", "publisher")
-_ALWAYS_FILL = ("doi", "url", "arxiv", "primary_class", "github", "stars")
+_ALWAYS_FILL = ("doi", "url", "arxiv", "primary_class", "github", "stars", "citations")
 
 
 def merge(new: Record, previous: Record) -> Record:
@@ -388,6 +400,7 @@ def merge(new: Record, previous: Record) -> Record:
         merged.sources = new.sources or previous.sources
         merged.github = new.github or previous.github
         merged.stars = new.stars if new.stars is not None else previous.stars
+        merged.citations = new.citations if new.citations is not None else previous.citations
         return merged
     merged = dataclasses.replace(new)
     names = _ALWAYS_FILL + (_MERGE_FIELDS if new.type == previous.type else ())
@@ -395,3 +408,19 @@ def merge(new: Record, previous: Record) -> Record:
         if getattr(merged, name) in ("", None, [], ()):
             setattr(merged, name, getattr(previous, name))
     return merged
+
+
+SILENT_YEARS = 2
+"""A repository not pushed to for this many years is marked silent."""
+
+
+def silent(pushed_at: str | None, run_date: date) -> bool:
+    """Whether a repository last pushed at ``pushed_at`` (GitHub's ISO time,
+    ``RepoFacts.pushed_at``) has been silent for two years on ``run_date``."""
+    try:
+        pushed = date.fromisoformat(str(pushed_at or "")[:10])
+    except ValueError:
+        return False  # unknown is not silent
+    year = run_date.year - SILENT_YEARS
+    limit = run_date.replace(year=year, day=min(run_date.day, 28 if run_date.month == 2 else 31))
+    return pushed <= limit

@@ -26,7 +26,7 @@ from pipeline.cache import HttpCache
 from pipeline.config import Settings
 from pipeline.models import Finding, StageReport, Work
 from pipeline.progress import Progress, progress
-from pipeline.resolve import batch
+from pipeline.resolve import batch, citations
 from pipeline.resolve.arxiv import arxiv_id
 from pipeline.resolve.base import Context, Found
 from pipeline.resolve.fetch import Fetcher
@@ -118,10 +118,15 @@ def run_resolve(settings: Settings) -> StageReport:
         asking = time.monotonic()
         fetcher = Fetcher(settings, cache, None if budget is None else asking + budget)
         ctx = Context(settings, fetcher, arxiv_known=verified_on_arxiv(previous))
+        ctx.cite_fill = citations.fill(ctx, [previous[w.id] for w in works if w.id in previous])
         # Works no service has answered for yet go first: a resumed run then asks its first
         # question at once, not after re-deriving from the cache all that the last one found.
         answered = {k for k, rw in previous.items() if rw.resolved_by != "list"}
         found = resolve_works(sorted(works, key=lambda w: w.id in answered), ctx)
+        resolved, kept, not_downgraded = settle(
+            works, found, previous, set(ctx.affected), ctx.rejected
+        )
+        cited = citations.attach(ctx, resolved)  # from the cache: asks nothing
         if not settings.offline:
             # Bounded: answers no run has used for a long while (works that left the lists)
             # are dropped; everything else is replaced by key, never appended.
@@ -129,7 +134,6 @@ def run_resolve(settings: Settings) -> StageReport:
     finally:
         cache.close()
 
-    resolved, kept, not_downgraded = settle(works, found, previous, set(ctx.affected), ctx.rejected)
     findings = scrape_findings(settings) + ctx.findings
     complete_fixes(findings, resolved)
     findings += disagreements(resolved)
@@ -141,6 +145,7 @@ def run_resolve(settings: Settings) -> StageReport:
     ctx.reviews.sort(key=lambda r: (r.work_id, r.service))  # lookups ran concurrently
     counts["review"] = len(ctx.reviews)
     counts["last-known"] = kept
+    counts["citations"] = cited
     write_json(settings.build_dir / "resolved.json", resolved)
     write_json(settings.build_dir / "resolve-review.json", ctx.reviews)
     write_json(settings.build_dir / "findings.json", findings)

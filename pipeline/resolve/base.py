@@ -67,6 +67,9 @@ class Context:
     taken as "no published version"."""
     unfinished: set[str] = field(default_factory=set)
     """Works a lookup of which the time budget stopped: no later resolver is asked about them."""
+    cite_fill: list[str] = field(default_factory=list)
+    """Semantic Scholar ids of earlier records no answer covers yet: asked for their citation
+    counts only in the room of a batch sent anyway (:mod:`.citations`)."""
 
     def agrees(self, work: Work, candidate: dict[str, Any]) -> bool:
         """Whether a record found through one of ``work``'s ids agrees with the list (no

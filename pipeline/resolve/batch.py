@@ -14,7 +14,9 @@
 * **ScienceDirect PIIs** go to one ``filter=alternative-id:A,alternative-id:B,…`` request per
   batch, each PII's items filed under the single ``filter=alternative-id:…`` query.
 * **Preprints** go to Semantic Scholar's paper batch (:mod:`.semanticscholar`): the DOI of
-  each published version it names lands in ``Context.published`` and in the DOI batch.
+  each published version it names lands in ``Context.published`` and in the DOI batch. The
+  other works the lists name by an arXiv id or DOI ride in the same batches, for their
+  citation counts (:mod:`.citations`).
 
 The fetcher keeps every request to the service's rate limit (:mod:`.pace`). A failed batch
 files nothing: its works fall back to their single lookups, which the fetcher's breaker bounds.
@@ -29,7 +31,7 @@ from typing import Any
 from pipeline.errors import Unavailable
 from pipeline.ids.doi import comparable
 from pipeline.models import Work
-from pipeline.resolve import crossref, openalex, semanticscholar
+from pipeline.resolve import citations, crossref, openalex, semanticscholar
 from pipeline.resolve.arxiv import arxiv_id
 from pipeline.resolve.base import Context
 from pipeline.resolve.fetch import full_url
@@ -160,25 +162,28 @@ def piis(ctx: Context, wanted: Iterable[str]) -> None:
             ctx.fetcher.file(single[pii], 200, json.dumps(envelope).encode())
 
 
-def published(ctx: Context, works: Sequence[Work]) -> list[str]:
+def published(
+    ctx: Context, works: Sequence[Work], also: Sequence[str] = (), fill: Sequence[str] = ()
+) -> list[str]:
     """Ask Semantic Scholar about every preprint without a known DOI; note what it says in
-    ``ctx.published`` / ``ctx.unanswered``. Returns the published DOIs it named."""
+    ``ctx.published`` / ``ctx.unanswered``. Returns the published DOIs it named. ``also`` and
+    ``fill`` are ids asked in the same batches for their citation counts (:mod:`.citations`)."""
     keys = {
         semanticscholar.key_of(key): key
         for w in works
         if known_doi(w) is None and (key := arxiv_id(w)) is not None
     }
-    answers, unanswered = semanticscholar.lookup(ctx, list(keys))
+    answers, unanswered = semanticscholar.lookup(ctx, [*keys, *also], fill)
     for key, answer in answers.items():
-        if answer.entry is not None:  # unknown to it: a title search may still find one
+        if key in keys and answer.entry is not None:  # unknown: a title search may find one
             ctx.published[keys[key]] = answer.published_doi
-    ctx.unanswered.update(keys[k] for k in unanswered)
+    ctx.unanswered.update(keys[k] for k in unanswered if k in keys)
     return [d for d in ctx.published.values() if d]
 
 
 def prefetch(ctx: Context, works: Sequence[Work]) -> None:
     """The batch questions of a run, each asked once, before any per-work lookup."""
-    found = published(ctx, works)
+    found = published(ctx, works, citations.asked_before(works), ctx.cite_fill)
     known = [k[0] for w in works if (k := known_doi(w)) is not None]
     dois(ctx, [*known, *found])
     # Published versions are confirmed through Crossref only: OpenAlex is asked about known DOIs.

@@ -1,5 +1,6 @@
 """Semantic Scholar's paper batch: for many preprints at once, whether a published version
-exists (https://api.semanticscholar.org/api-docs/graph#tag/Paper-Data/operation/post_graph_get_papers).
+exists (https://api.semanticscholar.org/api-docs/graph#tag/Paper-Data/operation/post_graph_get_papers),
+and for every work named by an arXiv id or DOI its ``citationCount`` (:mod:`.citations`).
 
 ``POST {s2}/paper/batch?fields=…`` with ``{"ids": ["ARXIV:2306.11029", "DOI:10.…", …]}``, at
 most :data:`BATCH` ids a request. The answer is a JSON array in request order with ``null``
@@ -34,7 +35,7 @@ from pipeline.resolve.fetch import full_url
 BATCH = 500
 """Ids per batch request: the service's limit."""
 
-FIELDS = "externalIds,title,venue,year,authors"
+FIELDS = "externalIds,title,venue,year,authors,citationCount"
 ARXIV_DOI_PREFIX = "10.48550/"
 """arXiv's own DataCite DOIs: the preprint itself, not a published version."""
 
@@ -52,10 +53,23 @@ class Answer:
         doi = comparable(ids.get("DOI") or "") if isinstance(ids, dict) else ""
         return doi if doi and not doi.startswith(ARXIV_DOI_PREFIX) else None
 
+    @property
+    def citations(self) -> int | None:
+        """The paper's ``citationCount``, when the answer holds one."""
+        count = (self.entry or {}).get("citationCount")
+        return (
+            count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
+        )
+
 
 def key_of(arxiv_id: str) -> str:
     """The batch id of an arXiv preprint."""
     return f"ARXIV:{arxiv_ids.canonical(arxiv_id)}"
+
+
+def doi_key(doi: str) -> str:
+    """The batch id of a DOI."""
+    return f"DOI:{comparable(doi)}"
 
 
 def paper_url(ctx: Context, key: str) -> str:
@@ -72,7 +86,7 @@ def names(entry: dict[str, Any]) -> set[str]:
     if ids.get("ArXiv"):
         out.add(key_of(str(ids["ArXiv"])))
     if ids.get("DOI"):
-        out.add(f"DOI:{comparable(ids['DOI'])}")
+        out.add(doi_key(str(ids["DOI"])))
     return out
 
 
@@ -103,7 +117,8 @@ def match(keys: Sequence[str], data: list[dict[str, Any] | None]) -> dict[str, A
     return answers
 
 
-def _cached(ctx: Context, key: str) -> Answer | None:
+def cached(ctx: Context, key: str) -> Answer | None:
+    """What the cache holds for ``key`` (fresh, or any age offline); None: not asked yet."""
     response = ctx.fetcher.stored(paper_url(ctx, key))
     if response is None:
         return None
@@ -134,17 +149,24 @@ def _ask(ctx: Context, keys: list[str]) -> dict[str, Answer]:
     return answers
 
 
-def lookup(ctx: Context, keys: Sequence[str]) -> tuple[dict[str, Answer], set[str]]:
+def lookup(
+    ctx: Context, keys: Sequence[str], fill: Sequence[str] = ()
+) -> tuple[dict[str, Answer], set[str]]:
     """Answers for ``keys`` (from the cache, else in batches of :data:`BATCH`), and the keys
-    left unanswered (a batch failed or skipped them)."""
+    left unanswered (a batch failed or skipped them). Keys of ``fill`` not answered yet are
+    asked only in the room the batches for ``keys`` leave: they never cost a request."""
     answers: dict[str, Answer] = {}
     ask: list[str] = []
     for key in dict.fromkeys(keys):
-        cached = _cached(ctx, key)
-        if cached is not None:
-            answers[key] = cached
+        known = cached(ctx, key)
+        if known is not None:
+            answers[key] = known
         else:
             ask.append(key)
+    if ask:  # ``fill`` only takes up the room left in the batches ``keys`` need
+        room = -len(ask) % BATCH
+        extra = [k for k in dict.fromkeys(fill) if k not in answers and k not in ask]
+        ask += [k for k in extra if cached(ctx, k) is None][:room]
     for start in range(0, len(ask), BATCH):
         batch = ask[start : start + BATCH]
         try:
