@@ -107,7 +107,10 @@ def test_all_unverified_offline_output_is_still_valid(tmp_path: Path) -> None:
     assert report.counts["unverified"] == len(resolved)
     # authors, venue and date still come from the list text
     by_key = {p["id"]: p for p in papers}
-    assert by_key["kuckreja2023geochat"]["container-title"] == "CVPR 2024"
+    # the list's "CVPR 2024" in the venue table's one spelling
+    assert by_key["kuckreja2023geochat"]["container-title"] == (
+        "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)"
+    )
     assert by_key["kuckreja2023geochat"]["type"] == "paper-conference"
     _validate(papers)  # last: without ../shared it skips, after the checks above ran
 

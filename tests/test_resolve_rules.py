@@ -102,7 +102,7 @@ def test_ieee_number_from_ids_and_known_doi_precedence() -> None:
 def test_names_and_list_csl() -> None:
     assert csl_name("Luc Van Gool") == {"family": "Van Gool", "given": "Luc"}
     assert csl_name("Wu, K.") == {"family": "Wu", "given": "K."}
-    assert csl_name("Plato") == {"family": "Plato"}
+    assert csl_name("Plato") == {"literal": "Plato"}  # one word: a literal name
     work = Work(id="w", kind="dataset", title="RSICD", authors=["...", "X Y"], venue="arXiv")
     csl = list_to_csl(work)
     assert csl["type"] == "dataset" and csl["author"] == [{"family": "Y", "given": "X"}]

@@ -292,6 +292,8 @@ def bib_name(name: Name) -> str:
     )
     if literal or not family:
         return "{" + latex_escape(literal or given, in_name=True) + "}"
+    if name.suffix:  # BibTeX's "von Last, Jr, First"
+        return f"{_name_part(family)}, {_name_part(name_text(name.suffix))}, {_name_part(given)}"
     return f"{_name_part(family)}, {_name_part(given)}" if given else _name_part(family)
 
 

@@ -21,6 +21,7 @@ from pipeline.emit import highlights
 from pipeline.emit.inputs import EmitInput
 from pipeline.emit.markdown import Slugger, md_link, md_text, md_url
 from pipeline.emit.records import Record, best_url, silent
+from pipeline.ids import venues
 from pipeline.ids.tracking import strip_tracking
 from pipeline.models import Kind, LinkStatus, Place, RepoFacts, ResolvedWork
 from pipeline.text import clean_text
@@ -162,7 +163,7 @@ def work_line(
     if nickname and not record.title.casefold().startswith(nickname.casefold()):
         title = f"**{md_text(nickname)}**: {title}"
     authors = short_authors(record)
-    venue = record.container or ("arXiv" if record.arxiv else "")
+    venue = venues.label(record.container) or ("arXiv" if record.arxiv else "")
     where = " ".join(
         x for x in (f"*{md_text(venue, 200)}*" if venue else "", str(record.year or "")) if x
     )

@@ -17,7 +17,7 @@ from typing import Any
 from pipeline.ids import arxiv as arxiv_ids
 from pipeline.ids import doi as doi_ids
 from pipeline.ids import github as github_ids
-from pipeline.ids import names
+from pipeline.ids import names, venues
 from pipeline.ids.tracking import strip_tracking
 from pipeline.models import Kind, ResolvedWork
 from pipeline.text import clean_text
@@ -58,10 +58,11 @@ class Name:
     family: str = ""
     given: str = ""
     literal: str = ""
+    suffix: str = ""  # "Jr.", "III"
 
     @property
     def display(self) -> str:
-        return self.literal or " ".join(p for p in (self.given, self.family) if p)
+        return self.literal or " ".join(p for p in (self.given, self.family, self.suffix) if p)
 
     @property
     def sort_name(self) -> str:
@@ -112,17 +113,12 @@ class Record:
 
 
 def split_name(text: str) -> Name:
-    """``"Liu, Fan"`` or ``"Fan Liu"`` → family/given; one token or non-Latin → literal."""
-    text = clean_text(text, 300).strip(" .;,")
-    if not text:
+    """``"Liu, Fan"`` or ``"Fan Liu"`` → family/given; one word or CJK → literal
+    (:func:`pipeline.ids.names.split_name`)."""
+    split = names.split_name(clean_text(text, 300).strip(" .;,"))
+    if split is None:
         return Name()
-    if "," in text:
-        family, given = (clean_text(p) for p in text.split(",", 1))
-        return Name(family=family, given=given) if family else Name(literal=given)
-    if " " not in text and not text.isascii():
-        return Name(literal=text)
-    split = names.split_name(text)
-    return Name(family=split.family, given=split.given) if split else Name()
+    return Name(split.family, split.given, split.literal, split.suffix)
 
 
 def _name_from_csl(person: Any) -> Name:
@@ -136,7 +132,7 @@ def _name_from_csl(person: Any) -> Name:
     if family:
         particle = clean_text(person.get("non-dropping-particle"), 50)
         family = f"{particle} {family}" if particle else family
-        return Name(family=family, given=given)
+        return Name(family=family, given=given, suffix=clean_text(person.get("suffix"), 20))
     if literal:
         return Name(literal=literal)
     return Name(literal=given) if given else Name()
@@ -205,6 +201,9 @@ def _output_type(kind: str, given: str, container: str, arxiv: str, trust_type: 
         return "article"
     if trust_type and mapped:
         return mapped
+    known = venues.lookup(container)
+    if known:
+        return known.csl_type
     return "paper-conference" if _CONFERENCE.search(container) else "article-journal"
 
 
@@ -231,13 +230,16 @@ def from_resolved(rw: ResolvedWork, key: str = "") -> Record:
     csl, work = rw.csl, rw.work
     custom: dict[str, Any] = csl["custom"] if isinstance(csl.get("custom"), dict) else {}
     title = _first_text(csl.get("title")) or clean_text(work.title) or "Untitled"
-    authors = _authors(csl.get("author")) or _authors(list(work.authors))
+    authors = _authors(csl.get("author")) or _authors(names.csl_names(work.authors))
     container = _first_text(csl.get("container-title"))
     list_container = "container-title" in rw.list_fields or not rw.verified
     if not container and work.venue:
         container, list_container = clean_text(work.venue, 300), True
     if container.lower() in _ARXIV_VENUES:
         container = ""
+    # one spelling per venue: the list's text always, a registry's only where it abbreviates
+    known = venues.lookup(container) if list_container else venues.expand(container)
+    container = known.name if known else container
     arxiv = _arxiv(custom.get("arxiv")) or _arxiv(work.ids.arxiv or "")
     doi = _doi(csl.get("DOI")) or _doi(work.ids.doi or "")
     trust = rw.verified and not list_container
@@ -283,14 +285,7 @@ def to_item(record: Record) -> dict[str, Any]:
         item["original-title"] = record.original_title
         item["language"] = record.language
     if record.authors:
-        item["author"] = [
-            {"literal": n.literal}
-            if n.literal
-            else {"family": n.family, "given": n.given}
-            if n.given
-            else {"family": n.family}
-            for n in record.authors
-        ]
+        item["author"] = [_csl_person(n) for n in record.authors]
     if record.date:
         item["issued"] = {"date-parts": [list(record.date)]}
     for name, value in (
@@ -325,6 +320,13 @@ def to_item(record: Record) -> dict[str, Any]:
         custom["first_seen"] = record.first_seen
     item["custom"] = custom
     return item
+
+
+def _csl_person(name: Name) -> dict[str, str]:
+    if name.literal:
+        return {"literal": name.literal}
+    parts = {"family": name.family, "given": name.given, "suffix": name.suffix}
+    return {k: v for k, v in parts.items() if v}
 
 
 def from_item(item: dict[str, Any]) -> Record:

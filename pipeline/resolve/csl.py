@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from pipeline.ids import arxiv as arxiv_ids
-from pipeline.ids import pages
-from pipeline.ids.names import ET_AL, csl_name
+from pipeline.ids import pages, venues
+from pipeline.ids.names import csl_names
 from pipeline.models import Work
 
 # Crossref / OpenAlex work types → CSL types (https://api.crossref.org/types).
@@ -51,8 +51,7 @@ def list_to_csl(work: Work) -> dict[str, Any]:
         "type": "dataset" if work.kind == "dataset" else "article",
         "title": work.title,
     }
-    authors = [csl_name(a) for a in work.authors if a.strip() not in ET_AL]
-    authors = [a for a in authors if a]
+    authors = csl_names(work.authors)  # read together: the list's name order is one
     if authors:
         csl["author"] = authors
     # the list's own date, else the year its arXiv id or proceedings page states
@@ -61,8 +60,10 @@ def list_to_csl(work: Work) -> dict[str, Any]:
     if issued:
         csl["issued"] = issued
     if work.venue and work.venue.strip().lower() not in {"arxiv", "-", ""}:
-        csl["container-title"] = work.venue.strip()
-        csl["type"] = "article-journal" if work.kind != "dataset" else "dataset"
+        known = venues.lookup(work.venue)  # one spelling per venue, and its kind
+        csl["container-title"] = known.name if known else work.venue.strip()
+        if work.kind != "dataset":
+            csl["type"] = known.csl_type if known else "article-journal"
     url = next((link.url for link in work.links if link.role == "paper"), None)
     url = url or next((link.url for link in work.links), None)
     if url:

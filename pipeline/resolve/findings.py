@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pipeline.config import Settings
 from pipeline.ids import arxiv as arxiv_ids
 from pipeline.ids import doi as doi_ids
+from pipeline.ids import venues
 from pipeline.ids.agreement import words
 from pipeline.models import Finding, Place, ResolvedWork
 from pipeline.resolve.match import csl_year
@@ -82,7 +83,9 @@ def _year(place: Place) -> int | None:
 
 def _venue(text: str) -> frozenset[str]:
     """A venue's telling words; an acronym's letters sorted, so that "J-STARS" is "JSTARS" and
-    "MGRS" is "GRSM" (lists write the magazine both ways)."""
+    "MGRS" is "GRSM" (lists write the magazine both ways); a venue the table knows by its name."""
+    known = venues.lookup(text)
+    text = known.name if known else text
     text = re.sub(r"(?<=\w)-(?=\w)", "", re.sub(r"\d+", " ", text))
     found = [w for w in words(text).split() if w not in _VENUE_NOISE]
     return frozenset("".join(sorted(w)) if len(w) <= 6 else w for w in found)

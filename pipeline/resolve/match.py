@@ -38,7 +38,7 @@ def family_name(author: str | dict[str, Any]) -> str:
     if isinstance(author, dict):
         return fold(str(author.get("family") or author.get("literal") or ""))
     split = split_name(author)
-    return fold(split.family) if split else ""
+    return fold(split.family or split.literal) if split else ""
 
 
 def families_match(a: str, b: str) -> bool:

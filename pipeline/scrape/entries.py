@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from markdown_it_pyrs import Node
 
+from pipeline.ids import venues
 from pipeline.ids.links import Identified, identify
 from pipeline.models import Entry, Finding, Ids, Link, LinkRole
 from pipeline.scrape.fields import (
@@ -185,6 +186,8 @@ class EntryBuilder:
         nickname: str | None = None,
     ) -> None:
         where = f"{self.file}:{line}"
+        title, stated = venues.split_title(title)  # "Title: The International Conference on …"
+        venue = venue or stated
         path = self.section() if section is None else section
         date = date or _heading_year(path) or self.title_year
         kind = entry_kind(

@@ -134,7 +134,23 @@ def split_authors(text: str) -> list[str]:
             names[-1] = names[-1].replace("..", ".")
             continue
         names.append(part)
-    return [n for n in names if len(n) > 1 or n.isalpha()]
+    names = [n for n in names if len(n) > 1 or n.isalpha()]
+    return names if ";" in text else _family_given_pairs(names)
+
+
+_GIVEN_WORD = re.compile(r"^[^\W\d_][^\W\d_'-]*(?:-[^\W\d_]+)?\Z")
+
+
+def _family_given_pairs(parts: list[str]) -> list[str]:
+    """``Djoufack Basso, Larissa`` is one person written ``Family, Given``, not two: commas
+    that alternate family names and one-word given names pair them up. A list of initials
+    (``Wu, K.``) is glued already; an odd count (``Arto, Dev Vidhani, Goutham``) never pairs."""
+    if not parts or len(parts) % 2 or any("," in p for p in parts):
+        return parts
+    givens = parts[1::2]
+    if not all(_GIVEN_WORD.match(g) and g[0].isupper() for g in givens):
+        return parts
+    return [f"{family}, {given}" for family, given in zip(parts[::2], givens, strict=True)]
 
 
 def text_role(text: str) -> LinkRole | None:
