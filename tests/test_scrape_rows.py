@@ -38,6 +38,12 @@ def one(text: str) -> Entry:
             "RT-2: Vision-Language-Action Models Transfer Web Knowledge",
             "RT-2",
         ),
+        # a short quoted title right after the name's colon
+        (
+            f'* **CoTPC**:"Chain-of-Thought Predictive Control", *arXiv, Apr 2023*, [[Paper]({ARXIV})]',
+            "Chain-of-Thought Predictive Control",
+            "CoTPC",
+        ),
         # a quoted title with no name
         (
             f'* "Large Language Models as Zero-Shot Human Models", *arXiv, Mar 2023*. [[Paper]({ARXIV})]',

@@ -130,7 +130,8 @@ def read_row(first: Inline) -> RowParts:
             phrases.append(Phrase(text, match.start(1), "quote", match.end(1)))
     phrases.sort(key=lambda p: p.start)
 
-    long = [p for p in phrases if not name_like(p.text)]
+    # a quoted phrase is a title whatever its length ("Chain-of-Thought Predictive Control")
+    long = [p for p in phrases if p.how == "quote" or not name_like(p.text)]
     names = [p for p in phrases if p.how != "quote" and name_like(p.text)]
     if long:
         title = long[0]
