@@ -12,6 +12,8 @@ import pytest
 from aiohttp import web
 
 from tests.fakeweb import FakeWeb
+from tests.helpers import zotero as zotero_server
+from tests.helpers.zotero import Zotero
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -108,3 +110,21 @@ def require_npm_package(spec: str, name: str) -> Path:
             pytest.fail(message)
         pytest.skip(message)  # outside CI only; in CI a missing package fails above
     return folder
+
+
+@pytest.fixture(scope="session")
+def zotero(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zotero]:
+    """Zotero's translation-server (../shared/consumers/zotero-translation-server.tar.gz),
+    installed once into .tools/zotero/ and running on a free loopback port for the session.
+    Missing tarball, node or npm: a failure in CI (CI=true), a skip elsewhere."""
+    require_shared(zotero_server.TARBALL)
+    require_tool("node")
+    require_tool("npm")
+    try:
+        server = zotero_server.install()
+        with zotero_server.serve(server, tmp_path_factory.mktemp("zotero") / "server.log") as z:
+            yield z
+    except zotero_server.Unavailable as reason:
+        if IN_CI:
+            pytest.fail(str(reason))
+        pytest.skip(str(reason))  # outside CI only; in CI it fails above

@@ -129,7 +129,11 @@ def test_entry_types_fit_the_work() -> None:
     assert entry_type(_record(type="article-journal", **full)) == "article"
     assert entry_type(_record(type="paper-conference", **full)) == "inproceedings"
     assert entry_type(_record(type="article-journal")) == "misc"  # no journal/year: misc
-    preprint = parse_fields(render([_record(arxiv="2306.11029", primary_class="cs.CV")]))
+    arxiv = _record(arxiv="2306.11029", primary_class="cs.CV", publisher="arXiv")
+    preprint = parse_fields(render([arxiv]))
+    # plain, unsrt and IEEEtran print only howpublished; gbt7714 takes a publisher for a book
+    assert preprint["howpublished"] == "arXiv:2306.11029"
+    assert "publisher" not in preprint
     assert preprint["eprint"] == "2306.11029"
     assert preprint["archiveprefix"] == "arXiv"
     assert preprint["eprinttype"] == "arxiv"
@@ -163,9 +167,23 @@ def test_authorless_entries_get_a_label_key() -> None:
     assert "author" not in fields
 
 
-def test_unverified_records_carry_a_note() -> None:
+def test_status_is_in_fields_no_style_prints() -> None:
+    """Verified or not lives in fields of our own; ``note`` would end the printed reference
+    (IEEEtran, plain, biblatex) and become a child note in Zotero."""
     fields = parse_fields(render([_record(verified=False)]))
-    assert "not yet verified" in fields["note"]
+    assert "note" not in fields
+    assert (fields["verified"], fields["resolver"], fields["confidence"]) == (
+        "false",
+        "list",
+        "0.0",
+    )
+    checked = _record(verified=True, resolved_by="crossref", confidence=0.9876)
+    fields = parse_fields(render([checked]))
+    assert (fields["verified"], fields["resolver"], fields["confidence"]) == (
+        "true",
+        "crossref",
+        "0.988",
+    )
 
 
 def test_unsafe_urls_are_not_written() -> None:

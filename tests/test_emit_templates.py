@@ -102,6 +102,24 @@ def test_bib_compiles_in_template(
     if template.engine == "xelatex":  # ctex's fonts print every CJK character
         missing = re.findall(r"Missing character: There is no (.)", done.log)
         assert not [c for c in missing if is_cjk(c)], missing
+    if source != "committed":  # made by today's emit; the committed .bib follows on a refresh
+        _assert_what_is_printed(bibs[source].parent / "papers.json", _pdf_text(tmp_path))
+
+
+# What papers.bib once printed at the end of each unverified reference, and our status fields.
+STATUS = re.compile(r"Metadatafromthesourcelist|notyetverified|resolver|confidence", re.I)
+
+
+def _assert_what_is_printed(papers_json: Path, text: str) -> None:
+    """Every preprint's arXiv id is printed (issue 22); our status never is."""
+    papers = json.loads(papers_json.read_text(encoding="utf-8"))
+    preprints = {
+        p["custom"]["arxiv"]
+        for p in papers
+        if p["type"] == "article" and p["custom"].get("arxiv") and not p.get("container-title")
+    }
+    assert [a for a in sorted(preprints) if a not in text] == []
+    assert not STATUS.findall(text), STATUS.findall(text)[:5]
 
 
 def _pdf_text(work: Path) -> str:

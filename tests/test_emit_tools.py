@@ -103,3 +103,11 @@ def test_citeproc_js_renders_every_item(output: Path, style: str) -> None:
     for fragment in ("RemoteCLIP", "遥感图像描述生成方法综述", "Müller-Ñúñez"):
         assert fragment in text, fragment
     assert all("csl-entry" in entry for entry in rendered["entries"])
+    # every preprint prints its arXiv id (CSL "number", Zotero's Archive ID)
+    entries = dict(zip(rendered["ids"], rendered["entries"], strict=True))
+    items = json.loads((output / "papers.json").read_text("utf-8"))
+    preprints = {
+        i["id"]: i["custom"]["arxiv"] for i in items if i.get("number", "")[:6] == "arXiv:"
+    }
+    assert len(preprints) >= 10
+    assert [k for k, a in preprints.items() if f"arXiv:{a}" not in entries[k]] == []

@@ -16,6 +16,12 @@ gives ``\\url`` a fallback that reads its argument verbatim, only where the url 
 is not loaded. Every BibTeX style writes the preamble first in the .bbl, before its own
 ``\\providecommand{\\url}``; biblatex loads the url package, so there the guard does
 nothing.
+
+An arXiv preprint is ``@misc`` with ``howpublished = {arXiv:ID}`` (plain, unsrt and IEEEtran
+print no ``eprint``), ``eprint``/``archiveprefix``/``eprinttype``/``primaryclass`` (biblatex,
+elsarticle, gbt7714; Zotero's Extra ``arXiv: ID``) and no ``publisher`` (gbt7714: a book).
+Our bookkeeping goes in ``verified``/``resolver``/``confidence``, which no style prints and
+Zotero's BibTeX import ignores (``note``/``annote`` become Zotero notes and end references).
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 from bibtexparser.writer import BibtexFormat
 
-from pipeline.emit.records import UNVERIFIED_NOTE, Name, Record
+from pipeline.emit.records import Name, Record, is_preprint
+from pipeline.ids import arxiv as arxiv_ids
 from pipeline.ids.doi import plain
 
 # Where the url package (also loaded by hyperref and biblatex) is not, ``\url`` reads its
@@ -324,12 +331,14 @@ def entry_type(record: Record) -> str:
 
 def bib_url(record: Record, doi: str) -> str:
     """The ``url`` field: none where the DOI says it all (styles print the DOI, or link
-    through it), else the work's own page, else its arXiv abstract page."""
+    through it), else the work's own page, else its arXiv abstract page. A preprint's page
+    is the abstract page of the id its entry prints (biblatex-apa prints only the URL)."""
     if doi:
         return ""
-    return _safe_url(record.url) or _safe_url(
-        f"https://arxiv.org/abs/{record.arxiv}" if record.arxiv else ""
-    )
+    arxiv_page = _safe_url(arxiv_ids.abs_url(record.arxiv) if record.arxiv else "")
+    if is_preprint(record):
+        return arxiv_page
+    return _safe_url(record.url) or arxiv_page
 
 
 def entry_fields(record: Record) -> list[tuple[str, str]]:
@@ -358,6 +367,8 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
         fields.append(("howpublished", label + where))
     elif record.container:
         fields.append(("howpublished", latex_escape(record.container)))
+    elif is_preprint(record):  # plain, unsrt and IEEEtran print no eprint (module docstring)
+        fields.append(("howpublished", f"arXiv:{latex_escape(record.arxiv)}"))
     if record.year:
         fields.append(("year", str(record.year)))
     for name, value in (("volume", record.volume), ("number", record.issue)):
@@ -366,7 +377,7 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     if record.page:
         pages = re.sub(r"\s*[-\u2010-\u2015]+\s*", "--", record.page)
         fields.append(("pages", latex_escape(pages).replace("-{}-", "--")))
-    if record.publisher:
+    if record.publisher and not is_preprint(record):  # gbt7714: a publisher makes it a book
         fields.append(("publisher", latex_escape(record.publisher)))
     if record.arxiv:
         fields += [("eprint", record.arxiv), ("archiveprefix", "arXiv"), ("eprinttype", "arxiv")]
@@ -378,12 +389,19 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     url = bib_url(record, doi)
     if url:
         fields.append(("url", url))
-    notes = [f"(in {_LANGUAGES[record.language]})"] if record.language in _LANGUAGES else []
-    if not record.verified:
-        notes.append(UNVERIFIED_NOTE)
-    if notes:
-        fields.append(("note", latex_escape("; ".join(notes))))
-    return fields
+    if record.language in _LANGUAGES:
+        fields.append(("note", f"(in {_LANGUAGES[record.language]})"))
+    return fields + status_fields(record)
+
+
+def status_fields(record: Record) -> list[tuple[str, str]]:
+    """Our bookkeeping, in fields no style prints and Zotero's BibTeX import drops (module
+    docstring); in ``note`` it would end the printed reference and become a Zotero note."""
+    return [
+        ("verified", "true" if record.verified else "false"),
+        ("resolver", latex_escape(record.resolved_by)),
+        ("confidence", f"{round(record.confidence, 3)}"),
+    ]
 
 
 _KEY = re.compile(r"[A-Za-z0-9_.:-]+")

@@ -46,9 +46,12 @@ _CONFERENCE = re.compile(
     re.IGNORECASE,
 )
 _ET_AL = names.ET_AL_WORDS
-UNVERIFIED_NOTE = (
-    "Metadata from the source list; not yet verified (the citation key may change once)"
-)
+# Zotero's CSL-JSON importer (translators/CSL JSON.js, detectImport) knows CSL 1.0.2's types
+# but "software", and one item of a type it does not know makes it refuse the whole file.
+# Software goes out as "document" (Zotero's Document; citeproc-js prints its year and URL)
+# with APA's label for it; :func:`from_item` reads it back as software.
+_CSL_TYPE = {"software": "document"}
+_SOFTWARE_GENRE = "Computer software"
 
 
 @dataclass(frozen=True)
@@ -279,7 +282,8 @@ def _list_url(rw: ResolvedWork) -> str:
 
 def to_item(record: Record) -> dict[str, Any]:
     """The CSL-JSON item of a record (schema: ../shared/schemas/csl-data.json)."""
-    item: dict[str, Any] = {"id": record.key, "citation-key": record.key, "type": record.type}
+    csl_type = _CSL_TYPE.get(record.type, record.type)
+    item: dict[str, Any] = {"id": record.key, "citation-key": record.key, "type": csl_type}
     item["title"] = record.title
     if record.original_title:
         item["original-title"] = record.original_title
@@ -293,14 +297,16 @@ def to_item(record: Record) -> dict[str, Any]:
         ("volume", record.volume),
         ("issue", record.issue),
         ("page", record.page),
-        ("publisher", record.publisher or ("arXiv" if _is_preprint(record) else "")),
-        ("number", f"arXiv:{record.arxiv}" if _is_preprint(record) else ""),
+        ("publisher", record.publisher or ("arXiv" if is_preprint(record) else "")),
+        # Zotero's preprint "Archive ID" (arXiv:…, as its arXiv translator writes it)
+        ("number", f"arXiv:{record.arxiv}" if is_preprint(record) else ""),
+        ("genre", _SOFTWARE_GENRE if record.type == "software" else ""),
         ("DOI", record.doi),
         ("URL", record.url or best_url(record)),
-        ("note", "" if record.verified else UNVERIFIED_NOTE),
     ):
         if value:
             item[name] = value
+    # Our own bookkeeping lives here, never in "note" (Zotero's Extra, printed by styles)
     custom: dict[str, Any] = {"work_id": record.work_id}
     if record.arxiv:
         custom["arxiv"] = record.arxiv
@@ -333,6 +339,7 @@ def from_item(item: dict[str, Any]) -> Record:
     """Read back an item written by :func:`to_item` (the previous output/papers.json)."""
     custom: dict[str, Any] = item["custom"] if isinstance(item.get("custom"), dict) else {}
     record_type = str(item.get("type") or "article")
+    record_type = next((k for k, v in _CSL_TYPE.items() if v == record_type), record_type)
     publisher = _first_text(item.get("publisher"))
     arxiv = _arxiv(custom.get("arxiv"))
     record = Record(
@@ -364,14 +371,15 @@ def from_item(item: dict[str, Any]) -> Record:
         first_seen=clean_text(custom.get("first_seen"), 10),
     )
     # to_item fills these two for preprints; undo so the round trip is exact.
-    if _is_preprint(record) and record.publisher == "arXiv":
+    if is_preprint(record) and record.publisher == "arXiv":
         record.publisher = ""
     if record.url == best_url(dataclasses.replace(record, url="")):
         record.url = ""
     return record
 
 
-def _is_preprint(record: Record) -> bool:
+def is_preprint(record: Record) -> bool:
+    """An arXiv preprint: no venue yet, its arXiv id known."""
     return record.type == "article" and bool(record.arxiv) and not record.container
 
 
