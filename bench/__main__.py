@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["scrape", "emit", "check", "resolve", "resolve_lists"]
+BENCHMARKS = ["scrape", "emit", "check", "resolve", "resolve_lists", "site"]
 
 
 def main() -> int:

@@ -133,6 +133,9 @@ def test_init_add_refresh_in_an_empty_folder(installed: Path, tmp_path: Path) ->
     files = tree(folder)
     for name in ("papers.bib", "papers.json", "README.md", "links.json", "link-report.md"):
         assert f"output/{name}" in files
+    # the site's own page, script and style travel in the wheel
+    for name in ("index.html", "site.js", "site.css", "works.js", "cite/000.js"):
+        assert files.get(f"output/site/{name}", 0) > 0, name
     assert {"sources/sources.toml", "sources/X.md", ".gitignore"} <= set(files)
     assert ".github/workflows/refresh.yml" in files
     assert (folder / "sources" / "X.md").read_bytes() == LIST.read_bytes()

@@ -235,9 +235,9 @@ def test_two_works_of_one_paper_are_one_entry_and_both_keys_stay(
     report_md = (root / "output" / "link-report.md").read_text(encoding="utf-8")
     assert "### List errors" in report_md and "duplicate-merged" in report_md
     # the same input again: the same bytes, the same survivor
-    first = {p.name: p.read_bytes() for p in (root / "output").iterdir() if p.is_file()}
+    first = {p: p.read_bytes() for p in (root / "output").rglob("*") if p.is_file()}
     emit(root)
-    assert {p.name: p.read_bytes() for p in (root / "output").iterdir() if p.is_file()} == first
+    assert {p: p.read_bytes() for p in (root / "output").rglob("*") if p.is_file()} == first
 
 
 def _latex_log(root: Path, old: str, backend: str) -> str:

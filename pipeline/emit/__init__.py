@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
-from pipeline.emit import bibtex, charts, csljson, feed, readme, removed, report, review
+from pipeline.emit import bibtex, charts, csljson, feed, readme, removed, report, review, site
 from pipeline.emit.dedupe import merge_duplicates
 from pipeline.emit.fixfiles import write_fixes
 from pipeline.emit.history import StarHistory, record_stars
@@ -145,6 +145,7 @@ def _write(
     written += atomic_write_text(out / "README.md", readme.render(data))
     written += atomic_write_text(out / "link-report.md", report.render(data))
     written += atomic_write_text(out / "review.json", review.render_json(data.findings))
+    written += site.write(out / "site", data)  # last: it lists the charts and feed beside it
 
     return written
 
