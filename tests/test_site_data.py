@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,8 @@ def test_emit_writes_the_page_and_every_work(tmp_path: Path) -> None:
     report = emit(root)
     folder = _site(root)
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    assert names == {"index.html", "site.js", "site.css", "works.js", "cite/000.js"}
+    page = {"index.html", "site.js", "site.css", "works.js", "cite/000.js"}
+    assert names == page | {"papers-per-year.svg", "top-venues.svg", "feed.xml"}
     data = site_data(folder)
     assert len(data["works"]) == report.counts["works"] == 12
     titles = {rw["work"]["title"].split()[0] for rw in fixture("resolved.json")}
@@ -127,21 +129,22 @@ def test_citations_and_first_seen_dates_are_shown_when_known(tmp_path: Path) -> 
     data = _input()
     by_title = {r.title: r for r, _ in data.current}
     clip = by_title["RemoteCLIP: A Vision Language Foundation Model for Remote Sensing"]
-    clip.citations, clip.first_seen = 250, "2025-06-03"
+    clip.citations, clip.first_seen = 250, "2025-06-04"
     geochat = next(r for t, r in by_title.items() if t.startswith("GeoChat"))
-    geochat.citations, geochat.first_seen = 0, "2025-06-02"  # 8 days before: not new
-    content, _ = site.payload(data, tmp_path, today="2025-06-10")
+    geochat.citations, geochat.first_seen = 0, "2025-06-03"  # 7 days before: not new
+    data.run_date = date(2025, 6, 10)
+    content, _ = site.payload(data, tmp_path)
     works = _by_title(content)
     assert content["date"] == "2025-06-10"
     assert (
-        works[clip.title].items() >= {"citations": 250, "added": "2025-06-03", "new": True}.items()
+        works[clip.title].items() >= {"citations": 250, "added": "2025-06-04", "new": True}.items()
     )
     assert works[geochat.title]["citations"] == 0 and "new" not in works[geochat.title]
     assert sum("citations" in w for w in content["works"]) == 2  # unknown: nothing shown
-    # without the run's date, the newest first-seen date stands for it
+    # works dated by the first run that kept dates were listed before: never new
+    data.dated_since = "2025-06-04"
     content, _ = site.payload(data, tmp_path)
-    assert content["date"] == "2025-06-03"
-    assert {w["title"] for w in content["works"] if w.get("new")} == {clip.title, geochat.title}
+    assert not [w for w in content["works"] if w.get("new")]
 
 
 def test_page_title_is_escaped_and_topics_listed(tmp_path: Path) -> None:
@@ -153,15 +156,15 @@ def test_page_title_is_escaped_and_topics_listed(tmp_path: Path) -> None:
     assert site_data(tmp_path)["topics"] == []  # no topic scheme: no topic filter
 
 
-def test_charts_and_feed_in_the_folder_are_listed(tmp_path: Path) -> None:
+def test_charts_and_feed_are_listed_and_in_the_folder(tmp_path: Path) -> None:
     root = make_project(tmp_path)
-    folder = _site(root)
-    folder.mkdir(parents=True)
-    for name in ("years.svg", "venues.svg", "feed.xml", "notes.txt"):
-        (folder / name).write_text("<svg/>", encoding="utf-8")
     emit(root)
+    folder = _site(root)
     data = site_data(folder)
-    assert data["charts"] == ["venues.svg", "years.svg"] and data["feed"] == "feed.xml"
+    assert data["charts"] == ["papers-per-year.svg", "top-venues.svg"]
+    assert data["feed"] == "feed.xml"  # GitHub Pages publishes output/site/ alone
+    assert all((folder / name).is_file() for name in [*data["charts"], data["feed"]])
+    assert (folder / "feed.xml").read_bytes() == (root / "output" / "feed.xml").read_bytes()
 
 
 def test_shards_follow_the_keys_and_stale_ones_go(tmp_path: Path) -> None:

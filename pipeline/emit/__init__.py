@@ -117,7 +117,10 @@ def _write_numbers(out: Path, data: EmitInput, stars: StarHistory) -> int:
     """The star history, the feed and the charts (``data.charts`` names them, for the README
     and the site)."""
     written = int(atomic_write_text(out / "stars.json", stars.render()))
-    written += atomic_write_text(out / "feed.xml", feed.render(data, readme.title_of(data)))
+    atom = feed.render(data, readme.title_of(data))
+    written += atomic_write_text(out / "feed.xml", atom)
+    # the site carries its own copy: GitHub Pages publishes output/site/ alone
+    written += atomic_write_text(out / "site" / "feed.xml", atom)
     grouped_by = "topic" if data.readme.topics else "list"
     pictures = charts.render(data, readme.filed_under(data), grouped_by)
     for chart in pictures:

@@ -50,9 +50,9 @@ def _lists(data: EmitInput) -> list[dict[str, str]]:
     return out
 
 
-def payload(data: EmitInput, folder: Path, today: str = "") -> tuple[dict[str, Any], list[str]]:
+def payload(data: EmitInput, folder: Path) -> tuple[dict[str, Any], list[str]]:
     """What ``works.js`` holds, and the scripts of the citation shards."""
-    items, places, run_date = works(data, today)
+    items, places, run_date = works(data)
     where, shards = cite.shards([r for r, _ in data.current if data.cited(r)])
     for item in items:
         if "key" in item:
@@ -64,7 +64,7 @@ def payload(data: EmitInput, folder: Path, today: str = "") -> tuple[dict[str, A
         "date": run_date,
         "lists": _lists(data),
         "topics": [*topics, data.readme.other] if topics else [],
-        "charts": sorted(p.name for p in folder.glob("*.svg")) if folder.is_dir() else [],
+        "charts": list(data.charts),
         "feed": FEED if (folder / FEED).is_file() else "",
         "places": places,
         "works": items,
@@ -97,9 +97,9 @@ def _remove_stale(folder: Path, keep: set[str]) -> int:
     return len(stale)
 
 
-def write(folder: Path, data: EmitInput, today: str = "") -> int:
+def write(folder: Path, data: EmitInput) -> int:
     """Write the site into ``folder``; the number of files that changed."""
-    content, shards = payload(data, folder, today)
+    content, shards = payload(data, folder)
     written = 0
     for name in STATIC:
         text = resources.files(__package__).joinpath("static", name).read_text("utf-8")

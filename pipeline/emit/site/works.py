@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
+from pipeline.emit.highlights import new_this_week
 from pipeline.emit.inputs import EmitInput
 from pipeline.emit.markdown import md_url
 from pipeline.emit.readme import Taxonomy, kind_mark
-from pipeline.emit.records import Record, best_url
+from pipeline.emit.records import Record, best_url, silent
 from pipeline.ids import github as github_ids
 from pipeline.ids.tracking import strip_tracking
-from pipeline.models import LinkResult, LinkStatus, RepoFacts, ResolvedWork
+from pipeline.models import LinkResult, LinkStatus, ResolvedWork
 from pipeline.text import clean_text
 
 MAX_AUTHORS = 50
 """Authors kept per work (shown and searched); a hostile list of thousands stays small."""
-NEW_DAYS = 7
-"""A work first seen this many days before the run's date, or less, is "new this week"."""
-SILENT_DAYS = 730
-"""A repository with no push for this long (two years) is marked silent."""
 _SHOWN = {LinkStatus.DEAD: "dead", LinkStatus.MOVED: "moved", LinkStatus.PARKED: "parked"}
 
 
@@ -70,8 +67,10 @@ class Context:
 
     data: EmitInput
     links: Links
-    today: date | None
+    today: date
     taxonomy: Taxonomy | None
+    new: set[int] = field(default_factory=set)
+    """The records new this week (:func:`pipeline.emit.highlights.new_this_week`), by id."""
     places: dict[str, int] = field(default_factory=dict)
     """Every ``list › section › subsection`` seen, numbered: works name theirs by number."""
 
@@ -88,14 +87,7 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def silent(fact: RepoFacts, today: date | None) -> bool:
-    """No push for two years, counted back from when GitHub was asked (else the run's date)."""
-    pushed = _day(fact.pushed_at)
-    asked = _day(fact.fetched_at) or today
-    return pushed is not None and asked is not None and asked - pushed > timedelta(SILENT_DAYS)
-
-
-def _code(record: Record, rw: ResolvedWork, links: Links, today: date | None) -> list[Any]:
+def _code(record: Record, rw: ResolvedWork, links: Links, today: date) -> list[Any]:
     """The work's code: its GitHub repositories (first two, as in the README) with stars,
     their change and marks, else the list's other code links. A repository's ``url`` is
     left out where it is ``https://github.com/`` and its name (the page puts it back)."""
@@ -118,7 +110,7 @@ def _code(record: Record, rw: ResolvedWork, links: Links, today: date | None) ->
                 entry["delta"] = delta
         if fact and fact.archived:
             entry["archived"] = True
-        if fact and silent(fact, today):
+        if fact and silent(fact.pushed_at, today):
             entry["silent"] = True
         out.append(entry)
     if not record.github:
@@ -159,7 +151,6 @@ def work(record: Record, rw: ResolvedWork, context: Context) -> dict[str, Any]:
     # a title that starts with the name says it already ("RS-LLaVA: Large …")
     if nickname and not record.title.casefold().startswith(nickname.casefold()):
         out["nickname"] = nickname
-    added = _day(record.first_seen)
     optional: dict[str, Any] = {
         "authors": [n.display for n in record.authors[:MAX_AUTHORS] if n.display],
         "more_authors": max(0, len(record.authors) - MAX_AUTHORS),
@@ -169,9 +160,7 @@ def work(record: Record, rw: ResolvedWork, context: Context) -> dict[str, Any]:
         "code": _code(record, rw, links, today),
         "citations": record.citations,
         "added": record.first_seen,
-        "new": added is not None
-        and today is not None
-        and timedelta(0) <= today - added <= timedelta(NEW_DAYS),
+        "new": id(record) in context.new,
         "topic": context.taxonomy.of(rw, record, kind) if context.taxonomy else "",
         "verified": record.verified,
         "key": record.key if data.cited(record) else "",
@@ -183,16 +172,15 @@ def work(record: Record, rw: ResolvedWork, context: Context) -> dict[str, Any]:
     return out
 
 
-def works(data: EmitInput, today: str = "") -> tuple[list[dict[str, Any]], list[str], str]:
+def works(data: EmitInput) -> tuple[list[dict[str, Any]], list[str], str]:
     """Every work of the lists, newest first; the places they are listed in (the works
-    name them by number); and the run's date that "new" counts from (``today``, else the
-    newest first-seen date)."""
-    seen = [d for d in (_day(r.first_seen) for r, _ in data.current) if d]
-    run_date = _day(today) or (max(seen) if seen else None)
+    name them by number); and the run's date ("new" and "silent" count back from it)."""
+    run_date = data.run_date
     taxonomy = Taxonomy(data.readme) if data.readme.topics else None
     context = Context(data, Links(data), run_date, taxonomy)
+    context.new = {id(record) for record, _ in new_this_week(data)}
     ordered = sorted(
         data.current, key=lambda x: (-(x[0].year or 0), x[0].title.casefold(), x[0].key)
     )
     items = [work(record, rw, context) for record, rw in ordered]
-    return items, list(context.places), run_date.isoformat() if run_date else ""
+    return items, list(context.places), run_date.isoformat()
