@@ -233,7 +233,9 @@ def from_resolved(rw: ResolvedWork, key: str = "") -> Record:
         container, list_container = clean_text(work.venue, 300), True
     if container.lower() in _ARXIV_VENUES:
         container = ""
-    arxiv = _arxiv(custom.get("arxiv")) or _arxiv(work.ids.arxiv or "")
+    # resolve writes the arXiv id arXiv confirmed (or the list's, unverified) and leaves out
+    # one whose record named another paper: the work's own ids are no fallback
+    arxiv = _arxiv(custom.get("arxiv"))
     doi = _doi(csl.get("DOI")) or _doi(work.ids.doi or "")
     trust = rw.verified and not list_container
     return Record(
