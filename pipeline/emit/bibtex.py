@@ -29,6 +29,8 @@ from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 from bibtexparser.writer import BibtexFormat
 
+from pipeline import translit
+from pipeline.emit.cjk import cjk_preamble
 from pipeline.emit.records import UNVERIFIED_NOTE, Name, Record
 from pipeline.ids.doi import plain
 
@@ -345,7 +347,9 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     else:
         # plainnat labels an authorless entry by its cite key's first three letters, and
         # more than 26 such labels in a year run past "z" into "{": a key field prevents it
-        fields.append(("key", latex_escape(" ".join(record.title.split()[:3])[:40])))
+        # (in Latin letters: a label is set in the text, where pdflatex has no CJK)
+        words = translit.romanize(record.title).split()
+        fields.append(("key", latex_escape(" ".join(words[:3])[:40])))
     if kind == "article":
         fields.append(("journal", latex_escape(record.container)))
     elif kind == "inproceedings":
@@ -398,8 +402,12 @@ def render(records: Iterable[Record]) -> str:
         return ""
     library = Library()
     library.add(model.Preamble(f'"{URL_GUARD}"'))
-    for record in ordered:
-        fields = [model.Field(k, "{" + v + "}") for k, v in entry_fields(record)]
+    entries = [(record, entry_fields(record)) for record in ordered]
+    cjk = cjk_preamble("".join(v for _, fields in entries for _, v in fields), latex_escape)
+    if cjk:
+        library.add(model.Preamble(f'"{cjk}"'))
+    for record, pairs in entries:
+        fields = [model.Field(k, "{" + v + "}") for k, v in pairs]
         library.add(model.Entry(entry_type(record), record.key, fields))
     style = BibtexFormat()  # type: ignore[no-untyped-call]
     style.indent = "  "
