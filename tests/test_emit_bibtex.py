@@ -185,6 +185,19 @@ def test_cjk_text_stays_in_the_file_and_gets_a_pdflatex_reading() -> None:
     assert len(bibtexparser.parse_string(render([_record()])).preambles) == 1
 
 
+def test_labels_hold_nothing_natbib_or_biblatex_apa_stumble_on() -> None:
+    """An authorless entry's label is its ``key`` field, made of its title: brackets,
+    parentheses and macros are left out. Family names make natbib's labels and the start of
+    the author field biblatex-apa's regular expression: brackets and parentheses in braces,
+    none first, no backslash or brace at all (list debris, not a name's letters)."""
+    local = parse_fields(render([_record(authors=[], title="[Local file](file:///etc/passwd)")]))
+    assert local["key"] == "Local file file:///etc/passwd"
+    assert parse_fields(render([_record(authors=[], title="{%} \\ ()")]))["key"] == "k"
+    authors = [Name("Li] (x)", "A{b\\c"), Name(literal="(Org [ESA)"), Name("*Eq", "Jo")]
+    fields = parse_fields(render([_record(authors=authors)]))
+    assert fields["author"] == "Li{]} {(}x{)}, Abc and {Org {[}ESA{)}} and Eq, Jo"
+
+
 def test_unverified_records_carry_a_note() -> None:
     fields = parse_fields(render([_record(verified=False)]))
     assert "not yet verified" in fields["note"]

@@ -260,20 +260,33 @@ def latex_decode(latex: str) -> str:
 
 def _name_part(part: str) -> str:
     """Escape one name part; braces keep commas and the word "and" from splitting names."""
-    escaped = latex_escape(part, in_name=True)
+    escaped = _name_escape(part)
     if re.search(r",|\band\b|^others$", part, re.IGNORECASE) or (part[:1].islower()):
         return "{" + escaped + "}"
     return escaped
 
 
-# No word of a name starts with these (list debris such as "A. {Brace"): biber makes no
-# initial of a word that starts with a macro or an escaped brace, and writes a stray one.
-_NAME_DEBRIS = re.compile(r"(?:^|(?<=[\s-]))[{}\\~^<>|$]+")
+def _name_escape(part: str) -> str:
+    """A name part in LaTeX, each bracket and parenthesis in braces: natbib's author-year
+    label is made of family names, and a bare ``]`` ends its ``\\bibitem[…]`` option, a ``(``
+    confuses its ``Name(Year)`` parser ("Bibliography not compatible with author-year
+    citations"); biblatex-apa makes a regular expression of the author field's text up to its
+    first brace (to drop a publisher that is the author), where they are unbalanced."""
+    return re.sub(r"[\[\]()]", r"{\g<0>}", latex_escape(part, in_name=True))
+
+
+# Debris of the lists, never part of a name: backslashes and braces anywhere (biber keeps an
+# escaped brace's backslash, which ends biblatex-apa's regular expression, see _name_escape);
+# no word starts with a macro's or a math shift's characters (biber makes no initial of a word
+# that starts with a macro and writes a stray one), and no name part with a bracket, a
+# parenthesis or a regular-expression quantifier.
+_NAME_DEBRIS = re.compile(r"[\\{}]|(?:^|(?<=[\s-]))[~^<>|$]+")
+_NAME_LEAD = re.compile(r"^[\s()\[\]*+?]+")
 
 
 def name_text(part: str) -> str:
-    """A name part as the .bib writes it: printable, no word starting with debris."""
-    return " ".join(_NAME_DEBRIS.sub("", printable(part)).split())
+    """A name part as the .bib writes it: printable, without debris."""
+    return _NAME_LEAD.sub("", " ".join(_NAME_DEBRIS.sub("", printable(part)).split()))
 
 
 def _unsplittable(text: str) -> bool:
@@ -293,7 +306,7 @@ def bib_name(name: Name) -> str:
         " ".join(p for p in (given, family) if p) if _unsplittable(family + given) else ""
     )
     if literal or not family:
-        return "{" + latex_escape(literal or given, in_name=True) + "}"
+        return "{" + _name_escape(literal or given) + "}"
     return f"{_name_part(family)}, {_name_part(given)}" if given else _name_part(family)
 
 
@@ -347,9 +360,7 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     else:
         # plainnat labels an authorless entry by its cite key's first three letters, and
         # more than 26 such labels in a year run past "z" into "{": a key field prevents it
-        # (in Latin letters: a label is set in the text, where pdflatex has no CJK)
-        words = translit.romanize(record.title).split()
-        fields.append(("key", latex_escape(" ".join(words[:3])[:40])))
+        fields.append(("key", latex_escape(label_key(record))))
     if kind == "article":
         fields.append(("journal", latex_escape(record.container)))
     elif kind == "inproceedings":
@@ -386,6 +397,20 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     if notes:
         fields.append(("note", latex_escape("; ".join(notes))))
     return fields
+
+
+# What may not stand in a label: brackets end natbib's \bibitem[…] option, parentheses
+# confuse its Name(Year) parser, and a macro (a backslash, braces, specials) would be written
+# to the .aux with it. "Bibliography not compatible with author-year citations" follows.
+_LABEL_UNSAFE = re.compile(r"[\[\](){}\\%#~^&$_|<>@\"`]")
+
+
+def label_key(record: Record) -> str:
+    """The ``key`` field of an authorless entry: its title's first three words, with nothing
+    a label may not hold, in Latin letters (a label is also set in the text, where pdflatex
+    has no CJK); the citation key when no word is left."""
+    words = _LABEL_UNSAFE.sub(" ", translit.romanize(record.title)).split()
+    return " ".join(words[:3])[:40].strip() or record.key
 
 
 _KEY = re.compile(r"[A-Za-z0-9_.:-]+")
