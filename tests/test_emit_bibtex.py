@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline.emit.bibtex import (
     _TOKEN,
+    URL_GUARD,
     entry_type,
     latex_decode,
     latex_escape,
@@ -21,6 +23,7 @@ from pipeline.emit.bibtex import (
     printable,
     render,
 )
+from pipeline.emit.cjk import CJK_GUARD
 from pipeline.emit.records import Name, Record
 from pipeline.text import clean_text
 from tests.conftest import require_tool
@@ -165,6 +168,38 @@ def test_authorless_entries_get_a_label_key() -> None:
     )
     assert fields["key"] == "Transfer learning in"
     assert "author" not in fields
+
+
+def test_cjk_text_stays_in_the_file_and_gets_a_pdflatex_reading() -> None:
+    """The .bib keeps CJK text as it is (xelatex, biber, Zotero read it); a second @preamble
+    tells pdflatex how to print each CJK character of the file, and a label ``key`` is in
+    Latin letters, since labels are set in the text before that @preamble is read."""
+    bib = render([_record(authors=[], title="遥感大模型：进展与前瞻", container="遥感学报")])
+    fields = parse_fields(bib)
+    assert (fields["title"], fields["howpublished"]) == ("遥感大模型：进展与前瞻", "遥感学报")
+    assert fields["key"] == "Yao gan da"
+    guard, cjk = (p.value for p in bibtexparser.parse_string(bib).preambles)
+    assert guard == f'"{URL_GUARD}"' and cjk.startswith(f'"{CJK_GUARD}')
+    declared = re.findall(r"\\bibcjkdef\{(.)\}", cjk)
+    assert declared == sorted(set("遥感大模型：进展与前瞻学报"))
+    assert "\\bibcjkdef{遥}{\\bibcjksyl{y}{ao}}" in cjk
+    assert "\\bibcjkdef{：}{\\bibcjkmark{:}}" in cjk
+    assert braces_balanced(cjk)
+    # no CJK, no second @preamble
+    assert len(bibtexparser.parse_string(render([_record()])).preambles) == 1
+
+
+def test_labels_hold_nothing_natbib_or_biblatex_apa_stumble_on() -> None:
+    """An authorless entry's label is its ``key`` field, made of its title: brackets,
+    parentheses and macros are left out. Family names make natbib's labels and the start of
+    the author field biblatex-apa's regular expression: brackets and parentheses in braces,
+    none first, no backslash or brace at all (list debris, not a name's letters)."""
+    local = parse_fields(render([_record(authors=[], title="[Local file](file:///etc/passwd)")]))
+    assert local["key"] == "Local file file:///etc/passwd"
+    assert parse_fields(render([_record(authors=[], title="{%} \\ ()")]))["key"] == "k"
+    authors = [Name("Li] (x)", "A{b\\c"), Name(literal="(Org [ESA)"), Name("*Eq", "Jo")]
+    fields = parse_fields(render([_record(authors=authors)]))
+    assert fields["author"] == "Li{]} {(}x{)}, Abc and {Org {[}ESA{)}} and Eq, Jo"
 
 
 def test_status_is_in_fields_no_style_prints() -> None:

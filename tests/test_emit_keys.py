@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pipeline.emit.keys import KeyMap, base_key, identifiers
 from pipeline.emit.records import Name, Record
 from tests.helpers.emit import emit, fixture, make_project
@@ -29,9 +31,64 @@ def test_base_key_pattern() -> None:
     assert base_key(_record("w", "A Survey on Things", family="Müller")) == "muller2024survey"
     chinese = Record(key="", work_id="w", type="article", title="遥感综述", date=(2024,))
     chinese.authors = [Name(literal="张三")]
-    assert base_key(chinese) == "anon2024untitled"
+    assert base_key(chinese) == "zhang2024yaogan"  # pinyin, the family name first
     no_year = Record(key="", work_id="w", type="article", title="Øresund Data")
     assert base_key(no_year) == "anonndoresund"
+
+
+@pytest.mark.parametrize(
+    ("title", "authors", "key"),
+    [
+        # the three Chinese rows of rs-cross-modal-retrieval.md (anon2023untitled, …a, …b)
+        ("遥感基础模型发展综述与未来设想", [], "anon2023yaogan"),
+        ("遥感大模型：进展与前瞻", [], "anon2023yaogan"),
+        ("地理人工智能样本：模型、质量与服务", [], "anon2023dili"),
+        ("SAR影像变化检测研究进展", [], "anon2023sar"),  # Latin letters first
+        ("基于深度学习的遥感变化检测", [Name(literal="欧阳修")], "ouyang2023jiyu"),
+        ("深層学習", [Name(family="王", given="五")], "wang2023shenceng"),
+        ("ディープラーニング", [], "anon2023diipuraaningu"),  # kana: one word
+        ("한국어 자연어 처리", [Name(literal="김철수")], "gim2023hangukeo"),
+        ("！？", [], "anon2023paper"),  # no letter at all: the kind, never "untitled"
+        ("Untitled Memories of Earth", [], "anon2023untitled"),  # a title's own word stays
+    ],
+)
+def test_cjk_titles_and_names_give_transliterated_keys(
+    title: str, authors: list[Name], key: str
+) -> None:
+    record = Record(key="", work_id="w", type="article", title=title, date=(2023,))
+    record.authors = authors
+    assert base_key(record) == key
+
+
+def test_a_provisional_untitled_key_is_read_again_once() -> None:
+    """Keys of Chinese titles were ``anon2023untitled`` before titles were transliterated.
+    Such a key is provisional (list text only), so it is replaced now, once, as the module
+    allows a provisional key to be; a frozen key is never touched, untitled or not."""
+    keymap = KeyMap.from_json(
+        {
+            "keys": {
+                "anon2023untitled": {"identifiers": ["work:doi:10.1/a"], "provisional": True},
+                "anon2023untitleda": {"identifiers": ["work:doi:10.1/b"], "provisional": True},
+                "anon2023untitledb": {"identifiers": ["work:doi:10.1/c"]},  # frozen
+            }
+        }
+    )
+    works = [
+        Record(key="", work_id=f"doi:10.1/{x}", type="article", title=t, date=(2023,))
+        for x, t in (("a", "遥感基础模型发展综述"), ("b", "遥感大模型"), ("c", "地理人工智能"))
+    ]
+    keys = keymap.assign([(r, identifiers(r)) for r in works])
+    assert keys == ["anon2023yaogan", "anon2023yaogana", "anon2023untitledb"]
+    assert keymap.replaced == {
+        "anon2023untitled": "anon2023yaogan",
+        "anon2023untitleda": "anon2023yaogana",
+    }
+    # still provisional (unverified): the first verification may replace them once more
+    assert keymap.provisional == {"anon2023yaogan", "anon2023yaogana"}
+    assert keymap.resolve("anon2023untitled") == "anon2023yaogan"
+    again = KeyMap.from_json(json.loads(json.dumps(keymap.to_json())))
+    assert again.assign([(r, identifiers(r)) for r in works]) == keys  # stable from now on
+    assert "anon2023untitled" not in again.assign([(works[0], {"work:doi:10.1/new"})])
 
 
 def test_collisions_get_letters_in_work_id_order() -> None:

@@ -39,6 +39,7 @@ from tests.helpers.hardening import (
     refresh_in_process,
     settings_for,
 )
+from tests.helpers.latex import compile_bib, readme_templates
 
 pytestmark = pytest.mark.network
 
@@ -50,11 +51,19 @@ SERVICE_ARXIV = "2312.99999"
 SERVICE_DOI = "10.9999/payload.1"
 AUTHOR_LINE = r"Robert {Tables}, \input{/etc/passwd} Evil, <b>Bold</b> Name"
 
+# What reaches a label (issue 22): natbib's author-year labels are made of the first
+# authors' family names, or of an authorless entry's ``key`` field (its title's first words).
+LABEL_TITLE = r"Label ] breaker ( with 100% {and} \ inside"
+LABEL_AUTHORS = r"Li] (x), Wang%\ Jr, {Brace (ESA)"
+
 LIST = MINI_LIST + (
     f"- **{PAYLOAD.replace('|', chr(92) + '|')}** [[paper]](https://example.org/payload-1)\n"
     f"  - {AUTHOR_LINE}\n"
     f"- **Service Payload Preprint** [[pdf]](https://arxiv.org/abs/{SERVICE_ARXIV})\n"
     f"- **Crossref Payload Paper** [[paper]](https://doi.org/{SERVICE_DOI})\n"
+    "- **\\[Local file\\](file:///etc/passwd)** [[paper]](https://example.org/local-file)\n"
+    f"- **{LABEL_TITLE}** [[paper]](https://example.org/label-2)\n"
+    f"  - {LABEL_AUTHORS}\n"
 )
 
 
@@ -65,7 +74,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         add_repos(web)
         web.data["arxiv"][SERVICE_ARXIV] = Record(
             title=f"Service {PAYLOAD}\nsecond line",
-            authors=[("Ev}il", "{\\write18{x}}"), ("<script>", "Mc|Pipe")],
+            authors=[("Ev}il", "{\\write18{x}] (y"), ("<script>", "Mc|Pipe")],
             year=2023,
             arxiv=SERVICE_ARXIV,
             agency="arxiv",
@@ -75,7 +84,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             authors=[("A@b", "\\input{/etc/passwd}")],
             year=2022,
             doi=SERVICE_DOI,
-            container="J. of {Evil} \\write18{y} <img src=x onerror=alert(1)>",
+            container="J. of {Evil} \\write18{y} <img src=x onerror=alert(1)> ] (z %",
         )
         web.data["crossref"][SERVICE_DOI] = record
         web.data["doi"][SERVICE_DOI] = record
@@ -108,7 +117,7 @@ def test_bib_has_one_entry_per_work_and_no_injected_entry(root: Path) -> None:
     assert not library.failed_blocks, [b.error for b in library.failed_blocks]
     items = json.loads((root / "output" / "papers.json").read_text(encoding="utf-8"))
     assert sorted(e.key for e in library.entries) == sorted(item["id"] for item in items)
-    assert len(library.entries) == 8
+    assert len(library.entries) == 10
     assert "evil" not in {e.key for e in library.entries}
     # Every '@' that starts a line starts one of our entries (or is our one URL_GUARD
     # preamble); braces balance in each entry.
@@ -162,6 +171,46 @@ def test_bibtex_and_pdflatex_keep_the_payloads_as_text(root: Path, tmp_path: Pat
     assert "{\\textbackslash}input\\{/etc/passwd\\}" in bbl
     assert "{\\textbackslash}write18" in bbl
     assert "\\input{" not in bbl and "\\write18{" not in bbl
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["natbib", "elsarticle-harv", "ieeetran", "biblatex-numeric", "biblatex-apa"]
+)
+def test_every_label_is_safe_in_author_year_and_numeric_styles(
+    root: Path, name: str, tmp_path: Path
+) -> None:
+    """Every entry cited in the text: ``]``, ``(``, ``%``, ``{`` and ``\\`` in titles (an
+    authorless entry's label is its ``key`` field, made of the title), authors' family names
+    and venues, from the list and from the services, leave natbib's author-year mode (one
+    ``]`` in a label used to switch the whole bibliography to numbers: "Bibliography not
+    compatible with author-year citations"), IEEEtran and biblatex without an error."""
+    template = readme_templates()[name]
+    bib = root / "output" / "papers.bib"
+    text = bib.read_text(encoding="utf-8")
+    assert "{[}" not in text and "\\bibitem" not in text
+    keys = ",".join(e.key for e in bibtexparser.parse_string(text).entries)
+    cite = (
+        f"\\citet{{{keys}}} \\citep{{{keys}}}"
+        if "natbib" in template.lines[1] or ("authoryear" in template.lines[0])
+        else f"\\cite{{{keys}}}"
+    )
+    done = compile_bib(bib, template, tmp_path, text=cite)
+    assert done.backend.returncode == 0, done.backend_log[-2000:]
+    assert done.errors == [], done.errors[:10]
+    assert "not compatible with author-year" not in done.log
+    assert not re.search(r"Citation `[^']*' (on page \d+ )?undefined", done.log)
+    if "citet" in cite:  # the labels themselves, as natbib sets them in the text
+        shown = " ".join(
+            subprocess.run(
+                [require_tool("pdftotext"), "doc.pdf", "-"],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+        )
+        assert "Local file file:///etc/passwd" in shown, shown[:2000]
 
 
 def _walk(tokens: list[Token]) -> Iterator[Token]:

@@ -10,6 +10,7 @@ summary and ``build/removed.md`` (the weekly pull request) name it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from pathlib import Path
@@ -89,7 +90,7 @@ def build_records(
     for record, rw, key in zip(fresh, resolved, keys, strict=True):
         record.key = key
         if key in previous:
-            record = merge(record, previous[key])
+            record = merge(record, _without_rejected(previous[key], rw))
         current.append((record, rw))
     used = set(keys)
     keymap.mark_removed(used)
@@ -101,6 +102,18 @@ def build_records(
         if k not in used and k not in keymap.replaced and keymap.resolve(k) not in used
     ]
     return current, removed
+
+
+def _without_rejected(previous: Record, rw: ResolvedWork) -> Record:
+    """The previous record less the ids whose records resolve found to name another paper
+    (``custom.rejected``): the merge must not fill them back in."""
+    custom = rw.csl.get("custom")
+    rejected = custom.get("rejected") if isinstance(custom, dict) else None
+    if not isinstance(rejected, list):
+        return previous
+    arxiv = "" if f"arxiv:{previous.arxiv}" in rejected else previous.arxiv
+    doi = "" if f"doi:{previous.doi}" in rejected else previous.doi
+    return dataclasses.replace(previous, arxiv=arxiv, doi=doi)
 
 
 def _apply_repo_facts(records: list[Record], links: LinkReport) -> None:

@@ -35,6 +35,8 @@ from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 from bibtexparser.writer import BibtexFormat
 
+from pipeline import translit
+from pipeline.emit.cjk import cjk_preamble
 from pipeline.emit.records import Name, Record, is_preprint
 from pipeline.ids import arxiv as arxiv_ids
 from pipeline.ids.doi import plain
@@ -265,20 +267,33 @@ def latex_decode(latex: str) -> str:
 
 def _name_part(part: str) -> str:
     """Escape one name part; braces keep commas and the word "and" from splitting names."""
-    escaped = latex_escape(part, in_name=True)
+    escaped = _name_escape(part)
     if re.search(r",|\band\b|^others$", part, re.IGNORECASE) or (part[:1].islower()):
         return "{" + escaped + "}"
     return escaped
 
 
-# No word of a name starts with these (list debris such as "A. {Brace"): biber makes no
-# initial of a word that starts with a macro or an escaped brace, and writes a stray one.
-_NAME_DEBRIS = re.compile(r"(?:^|(?<=[\s-]))[{}\\~^<>|$]+")
+def _name_escape(part: str) -> str:
+    """A name part in LaTeX, each bracket and parenthesis in braces: natbib's author-year
+    label is made of family names, and a bare ``]`` ends its ``\\bibitem[…]`` option, a ``(``
+    confuses its ``Name(Year)`` parser ("Bibliography not compatible with author-year
+    citations"); biblatex-apa makes a regular expression of the author field's text up to its
+    first brace (to drop a publisher that is the author), where they are unbalanced."""
+    return re.sub(r"[\[\]()]", r"{\g<0>}", latex_escape(part, in_name=True))
+
+
+# Debris of the lists, never part of a name: backslashes and braces anywhere (biber keeps an
+# escaped brace's backslash, which ends biblatex-apa's regular expression, see _name_escape);
+# no word starts with a macro's or a math shift's characters (biber makes no initial of a word
+# that starts with a macro and writes a stray one), and no name part with a bracket, a
+# parenthesis or a regular-expression quantifier.
+_NAME_DEBRIS = re.compile(r"[\\{}]|(?:^|(?<=[\s-]))[~^<>|$]+")
+_NAME_LEAD = re.compile(r"^[\s()\[\]*+?]+")
 
 
 def name_text(part: str) -> str:
-    """A name part as the .bib writes it: printable, no word starting with debris."""
-    return " ".join(_NAME_DEBRIS.sub("", printable(part)).split())
+    """A name part as the .bib writes it: printable, without debris."""
+    return _NAME_LEAD.sub("", " ".join(_NAME_DEBRIS.sub("", printable(part)).split()))
 
 
 def _unsplittable(text: str) -> bool:
@@ -298,7 +313,7 @@ def bib_name(name: Name) -> str:
         " ".join(p for p in (given, family) if p) if _unsplittable(family + given) else ""
     )
     if literal or not family:
-        return "{" + latex_escape(literal or given, in_name=True) + "}"
+        return "{" + _name_escape(literal or given) + "}"
     if name.suffix:  # BibTeX's "von Last, Jr, First"
         return f"{_name_part(family)}, {_name_part(name_text(name.suffix))}, {_name_part(given)}"
     return f"{_name_part(family)}, {_name_part(given)}" if given else _name_part(family)
@@ -356,7 +371,7 @@ def entry_fields(record: Record) -> list[tuple[str, str]]:
     else:
         # plainnat labels an authorless entry by its cite key's first three letters, and
         # more than 26 such labels in a year run past "z" into "{": a key field prevents it
-        fields.append(("key", latex_escape(" ".join(record.title.split()[:3])[:40])))
+        fields.append(("key", latex_escape(label_key(record))))
     if kind == "article":
         fields.append(("journal", latex_escape(record.container)))
     elif kind == "inproceedings":
@@ -404,6 +419,20 @@ def status_fields(record: Record) -> list[tuple[str, str]]:
     ]
 
 
+# What may not stand in a label: brackets end natbib's \bibitem[…] option, parentheses
+# confuse its Name(Year) parser, and a macro (a backslash, braces, specials) would be written
+# to the .aux with it. "Bibliography not compatible with author-year citations" follows.
+_LABEL_UNSAFE = re.compile(r"[\[\](){}\\%#~^&$_|<>@\"`]")
+
+
+def label_key(record: Record) -> str:
+    """The ``key`` field of an authorless entry: its title's first three words, with nothing
+    a label may not hold, in Latin letters (a label is also set in the text, where pdflatex
+    has no CJK); the citation key when no word is left."""
+    words = _LABEL_UNSAFE.sub(" ", translit.romanize(record.title)).split()
+    return " ".join(words[:3])[:40].strip() or record.key
+
+
 _KEY = re.compile(r"[A-Za-z0-9_.:-]+")
 """What a citation key made by emit looks like (an alias is written only if it is one)."""
 
@@ -418,8 +447,12 @@ def render(records: Iterable[Record]) -> str:
         return ""
     library = Library()
     library.add(model.Preamble(f'"{URL_GUARD}"'))
-    for record in ordered:
-        fields = [model.Field(k, "{" + v + "}") for k, v in entry_fields(record)]
+    entries = [(record, entry_fields(record)) for record in ordered]
+    cjk = cjk_preamble("".join(v for _, fields in entries for _, v in fields), latex_escape)
+    if cjk:
+        library.add(model.Preamble(f'"{cjk}"'))
+    for record, pairs in entries:
+        fields = [model.Field(k, "{" + v + "}") for k, v in pairs]
         library.add(model.Entry(entry_type(record), record.key, fields))
     style = BibtexFormat()  # type: ignore[no-untyped-call]
     style.indent = "  "

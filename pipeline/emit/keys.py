@@ -25,12 +25,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline import translit
 from pipeline.emit.records import Record
 from pipeline.ids.titles import key_title
 from pipeline.text import ascii_fold
 
 _STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "at", "by"}
 _STRONG = ("work:", "arxiv:", "doi:", "ieee:")
+_UNREAD = "untitled"
+"""What keys made before CJK titles were read have for a title word (provisional ones are
+read again: :meth:`KeyMap._reread`)."""
+_NO_TITLE = {"dataset": "dataset", "project": "software"}
+"""The key's word for a title with no letter in it at all (by kind; else ``paper``)."""
 
 
 def identifiers(record: Record, extra: Iterable[str] = ()) -> set[str]:
@@ -66,11 +72,15 @@ def base_key(record: Record) -> str:
     family = ""
     if record.authors:
         first = record.authors[0]
-        family = ascii_fold(first.family or first.literal or first.given)[:20]
+        name = first.family or first.literal or first.given
+        if translit.has_cjk(name):
+            name = translit.family_name(name, whole=bool(first.family))
+        family = ascii_fold(name)[:20]
     year = str(record.year) if record.year else "nd"
-    words = [ascii_fold(w) for w in record.title.split()]
+    # CJK titles are read in pinyin / romaji (Better BibTeX's rule), never "untitled"
+    words = [ascii_fold(w) for w in translit.key_words(record.title)]
     word = next((w for w in words if w and w not in _STOPWORDS), "")
-    word = word or next((w for w in words if w), "") or "untitled"
+    word = word or next((w for w in words if w), "") or _NO_TITLE.get(record.kind, "paper")
     return f"{family or 'anon'}{year}{word[:20]}"
 
 
@@ -248,6 +258,8 @@ class KeyMap:
         for i in order:
             if works[i][0].verified and chosen[i] in self.provisional:
                 chosen[i] = self._settle(chosen[i], works[i][0])
+            elif chosen[i] in self.provisional and _UNREAD in chosen[i]:
+                chosen[i] = self._reread(chosen[i], works[i][0])
         for i, key in chosen.items():
             self.remember(key, works[i][1])
         return [chosen[i] for i in range(len(works))]
@@ -256,13 +268,29 @@ class KeyMap:
         """Freeze a provisional key now that its work is verified; replace it if it does not
         fit the verified metadata (``anon2017can`` → ``shi2017can``)."""
         self.provisional.discard(key)
+        return self._replace(key, record)
+
+    def _reread(self, key: str, record: Record) -> str:
+        """A provisional key made when a title could not be read (``anon2023untitled``: a
+        Chinese title before keys read CJK) is replaced by the key its title gives now, once,
+        as a provisional key may be; the new key is still provisional (its work is not
+        verified), so verification may replace it in turn."""
+        new = self._replace(key, record)
+        if new != key:
+            self.provisional.discard(key)
+            self.provisional.add(new)
+        return new
+
+    def _replace(self, key: str, record: Record) -> str:
+        """``key``, or a new key from ``record`` when ``key`` does not fit it (the old key is
+        kept in the map as ``replaced_by``, matched no more, never handed out again)."""
         base = base_key(record)
         rest = key[len(base) :]
         if key.startswith(base) and (not rest or rest.isalpha()):
             return key
         new = self._new_key(base)
         self.replaced[key] = new
-        self.entries[key] = set()  # matched no more, but never handed out again
+        self.entries[key] = set()
         return new
 
     def _conflicts(self, key: str, ids: set[str]) -> bool:

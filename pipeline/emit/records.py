@@ -243,7 +243,9 @@ def from_resolved(rw: ResolvedWork, key: str = "") -> Record:
     # one spelling per venue: the list's text always, a registry's only where it abbreviates
     known = venues.lookup(container) if list_container else venues.expand(container)
     container = known.name if known else container
-    arxiv = _arxiv(custom.get("arxiv")) or _arxiv(work.ids.arxiv or "")
+    # resolve writes the arXiv id arXiv confirmed (or the list's, unverified) and leaves out
+    # one whose record named another paper: the work's own ids are no fallback
+    arxiv = _arxiv(custom.get("arxiv"))
     doi = _doi(csl.get("DOI")) or _doi(work.ids.doi or "")
     trust = rw.verified and not list_container
     return Record(

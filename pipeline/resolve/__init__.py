@@ -66,20 +66,24 @@ def resolve_works(works: list[Work], ctx: Context) -> dict[str, Found]:
 
 
 def _by_resolver(works: list[Work], ctx: Context, bar: Progress) -> dict[str, Found]:
-    """Each resolver in turn over the works still unresolved that it wants."""
+    """Each resolver in turn over the works still unresolved that it wants.
+
+    A resolver that ``checks_carried`` (arXiv) also gets, in ``ctx.carried``, the works it
+    wants that an earlier one found: the arXiv ids their records would carry are asked in
+    the same batch as its own, never printed unasked."""
     found: dict[str, Found] = {}
     for resolver in resolvers():
         # A work the time budget stopped is not handed on: the next run finishes it.
-        pending = [
-            w
-            for w in works
-            if w.id not in found and w.id not in ctx.unfinished and resolver.wants(w)
-        ]
-        if pending:
+        wanted = [w for w in works if w.id not in ctx.unfinished and resolver.wants(w)]
+        pending = [w for w in wanted if w.id not in found]
+        checks = bool(getattr(resolver, "checks_carried", False))
+        ctx.carried = [(w, found[w.id]) for w in wanted if w.id in found] if checks else []
+        if pending or ctx.carried:
             log.info("%s: %d works", resolver.name, len(pending))
             before = len(found)
             found.update(resolver.resolve(pending, ctx))
             bar.advance(len(found) - before)
+    ctx.carried = []
     return found
 
 

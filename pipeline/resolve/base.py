@@ -13,7 +13,7 @@ from pipeline.errors import Unavailable
 from pipeline.models import Finding, Work
 from pipeline.resolve.csl import list_to_csl
 from pipeline.resolve.fetch import BUDGET, Fetcher
-from pipeline.resolve.match import Verdict, agreement, csl_year, judge
+from pipeline.resolve.match import Agreement, Verdict, agreement, csl_year, judge
 
 log = logging.getLogger("pipeline.resolve")
 
@@ -70,14 +70,21 @@ class Context:
     cite_fill: list[str] = field(default_factory=list)
     """Semantic Scholar ids of earlier records no answer covers yet: asked for their citation
     counts only in the room of a batch sent anyway (:mod:`.citations`)."""
+    carried: list[tuple[Work, Found]] = field(default_factory=list)
+    """Works with an arXiv id that an earlier resolver found (through a DOI or a publisher
+    link), with their records: the arXiv resolver asks about those ids in its own batch and
+    writes one into the record only where arXiv's record agrees (``_by_resolver``)."""
 
-    def agrees(self, work: Work, candidate: dict[str, Any]) -> bool:
-        """Whether a record found through one of ``work``'s ids agrees with the list (no
-        finding either way)."""
-        current = list_to_csl(work)
-        authors = current.get("author") or []
-        first = authors[0] if authors else None
-        return agreement(work.title, first, csl_year(current), candidate).accepted
+    def agrees(
+        self,
+        work: Work,
+        candidate: dict[str, Any],
+        other_titles: tuple[str, ...] = (),
+        against: dict[str, Any] | None = None,
+    ) -> bool:
+        """Whether a record found through one of ``work``'s ids agrees with the list, or with
+        the record ``against`` (no finding either way)."""
+        return _verdict(work, candidate, other_titles, against).accepted
 
     def confirm(
         self,
@@ -86,15 +93,13 @@ class Context:
         url: str,
         candidate: dict[str, Any],
         other_titles: tuple[str, ...] = (),
+        against: dict[str, Any] | None = None,
     ) -> bool:
         """Whether a record found through ``ident`` (one of ``work``'s ids, from ``url``)
-        agrees with what the list says; when it names another paper, a ``wrong-paper-link``
-        finding per place of the work, and the id is noted as rejected."""
-        current = list_to_csl(work)
-        authors = current.get("author") or []
-        verdict = agreement(
-            work.title, authors[0] if authors else None, csl_year(current), candidate, other_titles
-        )
+        agrees with what the list says (or with the record ``against``, the one another of
+        its ids gave); when it names another paper, a ``wrong-paper-link`` finding per place
+        of the work, and the id is noted as rejected."""
+        verdict = _verdict(work, candidate, other_titles, against)
         if verdict.accepted:
             return True
         self.rejected.setdefault(work.id, set()).add(ident)
@@ -107,6 +112,7 @@ class Context:
         }
         kind, _, value = ident.partition(":")
         label = {"arxiv": "arXiv", "doi": "DOI", "ieee": "IEEE document", "pii": "PII"}
+        beside = f"; the work's own record is {against.get('title')!r}" if against else ""
         for place in work.places:
             self.findings.append(
                 Finding.at(
@@ -116,7 +122,7 @@ class Context:
                     list_says={"title": place.title or work.title, "link": url},
                     registry_says={k: v for k, v in said.items() if v} | {kind: value},
                     message=f"this row links another paper: {label.get(kind, kind)} {value} "
-                    f"is {other!r} (title agreement {verdict.agreement:.2f})",
+                    f"is {other!r} (title agreement {verdict.agreement:.2f}){beside}",
                 )
             )
         log.info("%s: %s names another paper (%r)", work.id, ident, other)
@@ -148,6 +154,21 @@ class Context:
                 candidate=cand,
             )
         )
+
+
+def _verdict(
+    work: Work,
+    candidate: dict[str, Any],
+    other_titles: tuple[str, ...],
+    against: dict[str, Any] | None,
+) -> Agreement:
+    """``candidate`` beside the list's text of ``work``, or beside the record ``against``."""
+    current = against if against is not None else list_to_csl(work)
+    authors = current.get("author") or []
+    title = str(current.get("title") or "") if against is not None else work.title
+    return agreement(
+        title, authors[0] if authors else None, csl_year(current), candidate, other_titles
+    )
 
 
 class Resolver(Protocol):

@@ -16,7 +16,6 @@ from pipeline.config import Settings
 from pipeline.errors import InputError
 from pipeline.ids.arxiv import canonical
 from pipeline.models import ResolvedWork, Work
-from pipeline.resolve.arxiv import arxiv_id
 from pipeline.resolve.base import Found
 from pipeline.resolve.csl import fill_from_list, list_to_csl
 from pipeline.store import read_json
@@ -84,13 +83,14 @@ def verified_on_arxiv(previous: dict[str, ResolvedWork]) -> frozenset[str]:
 
 
 def _from_found(work: Work, found: Found, rejected: set[str]) -> ResolvedWork:
+    # The record carries an arXiv id only where arXiv's record of it agreed (the arXiv
+    # resolver writes it, also into records found through a DOI): the list's link alone is a
+    # claim. Ids whose records named another paper are kept apart, so that emit never fills
+    # one back in from the previous output.
     csl = found.csl
     csl["id"] = work.id
-    key = arxiv_id(work)
-    if key and f"arxiv:{key}" in rejected:
-        key = None  # the list's arXiv link is another paper's: not this work's id
-    if key:
-        csl.setdefault("custom", {}).setdefault("arxiv", key)
+    if rejected:
+        csl.setdefault("custom", {})["rejected"] = sorted(rejected)
     list_fields = fill_from_list(csl, work)
     return ResolvedWork(
         work=work,
@@ -101,7 +101,7 @@ def _from_found(work: Work, found: Found, rejected: set[str]) -> ResolvedWork:
         verified=True,
         list_fields=list_fields,
         # A work known both as a preprint and by a published record is the published work.
-        preprint_of=found.preprint_of or (key if found.resolved_by != "arxiv" else None),
+        preprint_of=found.preprint_of,
     )
 
 
@@ -111,7 +111,9 @@ def _from_list(work: Work, rejected: set[str]) -> ResolvedWork:
         del csl["DOI"]  # the list's DOI is another paper's
     custom = csl.get("custom")
     if isinstance(custom, dict) and f"arxiv:{custom.get('arxiv')}" in rejected:
-        del csl["custom"]
+        del custom["arxiv"]
+    if rejected:
+        csl.setdefault("custom", {})["rejected"] = sorted(rejected)
     fields = [f for f in csl if f not in {"id", "type", "custom"}]
     return ResolvedWork(work=work, csl=csl, list_fields=fields)
 

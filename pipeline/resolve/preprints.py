@@ -27,20 +27,26 @@ PUBLISHED_TYPES = {"article-journal", "paper-conference", "chapter"}
 
 
 class ArxivResolver:
-    """Works with an arXiv id, fetched in batches; published versions looked up after."""
+    """Works with an arXiv id, fetched in batches; published versions looked up after.
+
+    The ids of works an earlier resolver found (``Context.carried``: the list links both the
+    DOI and the preprint) go in the same batches: such a record carries the id only when
+    arXiv's record agrees with it (or with the list); one naming another paper is a
+    ``wrong-paper-link`` finding and the id is dropped."""
 
     name = "arxiv"
+    checks_carried = True
 
     def wants(self, work: Work) -> bool:
         return arxiv.arxiv_id(work) is not None
 
     def resolve(self, works: Sequence[Work], ctx: Context) -> dict[str, Found]:
+        carried = {w.id: f for w, f in ctx.carried}
         by_id: dict[str, list[Work]] = {}
-        for work in works:
+        for work in [*works, *(w for w, _ in ctx.carried)]:
             key = arxiv.arxiv_id(work)
             if key is not None:
                 by_id.setdefault(key, []).append(work)
-        found: dict[str, Found] = {}
         answered: dict[str, arxiv.Entry] = {}
         batches = arxiv.fetch(ctx, list(by_id))
         while True:
@@ -52,7 +58,12 @@ class ArxivResolver:
                 _batch_failed(ctx, by_id, set(answered), exc)
                 break
             answered.update(entries)
-        agreed = self._agreeing(ctx, by_id, answered)
+        against = {k: f.csl for k, f in carried.items()}
+        agreed = self._agreeing(ctx, by_id, answered, against)
+        for work in agreed:
+            if work.id in carried:
+                _carry(carried[work.id], answered[arxiv.arxiv_id(work) or ""])
+        agreed = [w for w in agreed if w.id not in carried]
         # The DOIs arXiv states for the agreeing works, in Crossref batches (most of them
         # Semantic Scholar also names).
         stated = {answered[arxiv.arxiv_id(w) or ""].doi for w in agreed}
@@ -64,15 +75,19 @@ class ArxivResolver:
                 arxiv.to_csl(entry, work.id), "arxiv", "arxiv-id", 1.0
             )
 
-        found.update(each_work(ctx, agreed, one))
-        return found
+        return each_work(ctx, agreed, one)
 
     def _agreeing(
-        self, ctx: Context, by_id: dict[str, list[Work]], answered: dict[str, arxiv.Entry]
+        self,
+        ctx: Context,
+        by_id: dict[str, list[Work]],
+        answered: dict[str, arxiv.Entry],
+        against: dict[str, dict[str, Any]],
     ) -> list[Work]:
-        """The works whose arXiv record agrees with the list: at once, or through the title
-        of the first version (lists copy v1; a paper may be renamed in v2). One batched
-        request for all first versions asked."""
+        """The works whose arXiv record agrees with the list (or, for a work found already,
+        with its record, ``against``): at once, or through the title of the first version
+        (lists copy v1; a paper may be renamed in v2). One batched request for all first
+        versions asked."""
         agreed: list[Work] = []
         doubtful: list[tuple[Work, str]] = []
         for key, group in by_id.items():
@@ -80,7 +95,10 @@ class ArxivResolver:
                 continue
             csl = arxiv.to_csl(answered[key], "")
             for work in group:
-                if ctx.agrees(work, csl):
+                record = against.get(work.id)
+                if ctx.agrees(work, csl) or (
+                    record is not None and ctx.agrees(work, csl, against=record)
+                ):
                     agreed.append(work)
                 else:
                     doubtful.append((work, key))
@@ -91,7 +109,10 @@ class ArxivResolver:
             csl = arxiv.to_csl(answered[key], work.id)
             v1 = first.get(key)
             earlier = (v1.title,) if v1 is not None and v1.title != csl["title"] else ()
-            if ctx.confirm(work, f"arxiv:{key}", arxiv_link(work, key), csl, earlier):
+            record = against.get(work.id)
+            if (record is not None and ctx.agrees(work, csl, earlier)) or ctx.confirm(
+                work, f"arxiv:{key}", arxiv_link(work, key), csl, earlier, record
+            ):
                 agreed.append(work)
         return agreed
 
@@ -128,6 +149,14 @@ class ArxivResolver:
         cand, verdict = chosen
         cand["custom"] = {"arxiv": short}
         return Found(cand, "crossref", method, round(verdict.similarity, 3), short)
+
+
+def _carry(found: Found, entry: arxiv.Entry) -> None:
+    """A record found through another id carries the arXiv id whose record agreed with it."""
+    short = ids.strip_version(entry.short_id)
+    custom = found.csl.setdefault("custom", {})
+    custom["arxiv"] = short
+    found.preprint_of = found.preprint_of or short
 
 
 def _published_by_title(

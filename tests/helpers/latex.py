@@ -28,7 +28,8 @@ class Template:
     backend: str
     lines: tuple[str, ...]
 
-    def document(self, extra_preamble: str = "") -> str:
+    def document(self, extra_preamble: str = "", text: str = "") -> str:
+        """The template around ``\\nocite{*}``; ``text`` goes before it (citations)."""
         preamble = [line for line in self.lines if not line.startswith(_BODY)]
         body = [line for line in self.lines if line.startswith(_BODY)]
         return "\n".join(
@@ -37,6 +38,7 @@ class Template:
                 extra_preamble,
                 *preamble[1:],
                 "\\begin{document}",
+                text,
                 "\\nocite{*}",
                 *body,
                 "\\end{document}",
@@ -54,10 +56,22 @@ def readme_templates() -> dict[str, Template]:
 
 
 def no_pdflatex_font(char: str) -> bool:
-    """CJK (letters and punctuation) and the letters of other scripts that are not Latin:
-    pdflatex has no font for them, and the README says which engines render them."""
+    """The letters of scripts other than Latin, Greek and CJK: pdflatex has no font for them,
+    and the README says which engines render them. CJK is not among them: the .bib's
+    @preamble gives pdflatex a transliteration of every CJK character it holds."""
     name = unicodedata.name(char, "")
-    return is_cjk(char) or (char.isalpha() and not name.startswith(("LATIN", "GREEK")))
+    return char.isalpha() and not cjk_script(char) and not name.startswith(("LATIN", "GREEK"))
+
+
+def unset_cjk(error: str) -> bool:
+    """A LaTeX error for a CJK character pdflatex has no declaration for."""
+    m = _UNSET.match(error)
+    return bool(m) and cjk_script(m.group(1))
+
+
+def cjk_script(char: str) -> bool:
+    """Chinese characters, kana, hangul, and CJK or fullwidth punctuation."""
+    return is_cjk(char) or unicodedata.name(char, "").startswith(("HIRAGANA", "KATAKANA", "HANGUL"))
 
 
 def is_cjk(char: str) -> bool:
@@ -87,13 +101,16 @@ def _run(args: list[str], work: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def compile_bib(bib: Path, template: Template, work: Path, extra_preamble: str = "") -> Compiled:
-    """LaTeX, the backend, and LaTeX twice more, as the README's build lines say."""
+def compile_bib(
+    bib: Path, template: Template, work: Path, extra_preamble: str = "", text: str = ""
+) -> Compiled:
+    """LaTeX, the backend, and LaTeX twice more, as the README's build lines say; ``text``
+    is typeset before the bibliography (citations in the text)."""
     engine = require_tool(template.engine)
     backend = require_tool(template.backend)
     work.mkdir(parents=True, exist_ok=True)
     (work / "papers.bib").write_bytes(bib.read_bytes())
-    (work / "doc.tex").write_text(template.document(extra_preamble), encoding="utf-8")
+    (work / "doc.tex").write_text(template.document(extra_preamble, text), encoding="utf-8")
     latex = [engine, "-interaction=nonstopmode", "doc.tex"]
     _run(latex, work)
     done = _run([backend, "doc"], work)
