@@ -12,18 +12,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline.emit.bibtex import (
-    _TOKEN,
-    URL_GUARD,
-    entry_type,
-    latex_decode,
-    latex_escape,
-    latex_title,
-    name_text,
-    printable,
-    render,
-)
+from pipeline.emit.bibtex import URL_GUARD, entry_type, name_text, render
 from pipeline.emit.cjk import CJK_GUARD
+from pipeline.emit.latex import _TOKEN, latex_decode, latex_escape, latex_title, printable
 from pipeline.emit.records import Name, Record
 from pipeline.text import clean_text
 from tests.conftest import require_tool

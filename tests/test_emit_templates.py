@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.emit import csljson
 from pipeline.emit.bibtex import render
 from pipeline.emit.records import Name, Record, from_item
 from pipeline.ids.tracking import strip_tracking
@@ -80,7 +81,10 @@ def bibs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     # the committed records as this emit writes them (the committed .bib is the last run's)
     papers = json.loads((REPO / "output" / "papers.json").read_text(encoding="utf-8"))
     rerendered = tmp_path_factory.mktemp("rerendered") / "papers.bib"
-    rerendered.write_text(render(from_item(item) for item in papers), encoding="utf-8")
+    records = [from_item(item) for item in papers]
+    rerendered.write_text(render(records), encoding="utf-8")
+    # beside it, what is printed is checked against the same records as CSL-JSON
+    (rerendered.parent / "papers.json").write_text(csljson.render(records), encoding="utf-8")
     made["rerendered"] = rerendered
     return made
 

@@ -79,7 +79,7 @@ def test_an_agreeing_carried_id_is_asked_in_the_batch_and_written(
     report, resolved = run(settings, works)
     rw = resolved[f"doi:{DOI}"]
     assert (rw.resolved_by, rw.csl["DOI"]) == ("crossref", DOI)
-    assert rw.csl["custom"] == {"arxiv": CARRIED} and rw.preprint_of == CARRIED
+    assert rw.csl["custom"]["arxiv"] == CARRIED and rw.preprint_of == CARRIED
     # one request for both ids: the carried one costs none of its own
     assert _batches(fakeweb) == [[CARRIED, PREPRINT]]
     assert report.counts["findings"] == 0
