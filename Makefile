@@ -61,8 +61,8 @@ typecheck: $(TEST_STAMP) ## mypy --strict over pipeline/
 unit: $(TEST_STAMP) $(ACTIONLINT) $(ZOTERO) $(AXE) ## the pytest suite
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
-# The declared floors hold: the suite on the lowest versions pyproject.toml allows for each
-# direct dependency (uv's --resolution lowest-direct), in a venv of its own.
+# The suite on the lowest versions pyproject.toml allows for each direct dependency (uv's
+# --resolution lowest-direct), in a venv of its own; what it still finds: docs/dependencies.md.
 LOWEST := .venv-lowest
 $(LOWEST)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet uv
