@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from pipeline.config import ReadmeSettings
 from pipeline.emit import highlights
 from pipeline.emit.inputs import EmitInput
+from pipeline.emit.linkfacts import LinkFacts
 from pipeline.emit.markdown import Slugger, md_link, md_text, md_url
 from pipeline.emit.records import Record, best_url, silent
 from pipeline.ids import venues
@@ -79,16 +80,11 @@ def short_authors(record: Record) -> str:
     return f"{md_text(names[0], 100)} et al\\."
 
 
-class _Links:
-    """Link statuses and repository facts, with the previous run's stars for deltas."""
+class _Links(LinkFacts):
+    """Links and repositories as the README shows them."""
 
     def __init__(self, data: EmitInput) -> None:
-        # records carry URLs without tracking parameters (ids.tracking); their status is the
-        # checked link's
-        self.status = {strip_tracking(link.url): link for link in data.links.links}
-        self.status |= {link.url: link for link in data.links.links}
-        self.repos = {r.repo.lower(): r for r in data.links.repos}
-        self.previous = {r.repo.lower(): r for r in data.previous_links.repos}
+        super().__init__(data)
         self.run_date = data.run_date
 
     def show(self, label: str, url: str) -> str:
@@ -113,10 +109,7 @@ class _Links:
         stars = fact.stars if fact and fact.stars is not None else fallback
         if stars is None:
             return ""
-        delta = fact.stars_delta if fact else None
-        before = self.previous.get(name)
-        if delta is None and before is not None and before.stars is not None:
-            delta = stars - before.stars
+        delta = self.delta(name, stars)
         text = f"⭐ {stars:,}"
         return text + (f" ({delta:+,})" if delta else "")
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from pipeline.emit.highlights import new_this_week
 from pipeline.emit.inputs import EmitInput
+from pipeline.emit.linkfacts import LinkFacts
 from pipeline.emit.markdown import md_url
 from pipeline.emit.readme import Taxonomy, kind_mark
 from pipeline.emit.records import Record, best_url, silent
 from pipeline.ids import github as github_ids
-from pipeline.ids.tracking import strip_tracking
 from pipeline.models import LinkResult, LinkStatus, ResolvedWork
 from pipeline.text import clean_text
 
@@ -28,17 +28,8 @@ MAX_AUTHORS = 50
 _SHOWN = {LinkStatus.DEAD: "dead", LinkStatus.MOVED: "moved", LinkStatus.PARKED: "parked"}
 
 
-class Links:
-    """Link statuses and repository facts by URL and by repository (this run's and the
-    previous run's, for the change in stars)."""
-
-    def __init__(self, data: EmitInput) -> None:
-        # records carry URLs without tracking parameters (ids.tracking); their status is the
-        # checked link's
-        self.status = {strip_tracking(link.url): link for link in data.links.links}
-        self.status |= {link.url: link for link in data.links.links}
-        self.repos = {r.repo.lower(): r for r in data.links.repos}
-        self.previous = {r.repo.lower(): r for r in data.previous_links.repos}
+class Links(LinkFacts):
+    """Links and repositories as the page shows them."""
 
     def link(self, url: str) -> dict[str, str]:
         """``{"url", "status"}``: the new address of a moved link, and whether the link is
@@ -49,15 +40,6 @@ class Links:
         if not target:
             return {}
         return {"url": target, "status": status} if status else {"url": target}
-
-    def delta(self, repo: str, stars: int) -> int | None:
-        """The change in stars since the last run: check's figure, else the previous run's
-        stars subtracted."""
-        fact = self.repos.get(repo)
-        if fact is not None and fact.stars_delta is not None:
-            return fact.stars_delta
-        before = self.previous.get(repo)
-        return stars - before.stars if before is not None and before.stars is not None else None
 
 
 @dataclass
