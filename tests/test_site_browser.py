@@ -366,4 +366,5 @@ def test_citations_dates_and_new_works(page: Page, numbers: Path) -> None:
     page.wait_for_function("() => location.search === '?new=1&sort=added'")
     page.fill("#q", "capzeb")  # a nickname is searched and shown
     assert shown(page) == ["Remote Sensing Captioning with Transformers"]
-    assert page.inner_text("#results .nickname") == "CapZebra"
+    nickname = page.wait_for_selector("#results .nickname", state="visible")
+    assert nickname is not None and nickname.inner_text() == "CapZebra"
