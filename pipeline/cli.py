@@ -307,7 +307,7 @@ def sources_remove(settings: Settings, list_id: str, keep_file: bool) -> None:
     metavar="REF",
     default=None,
     help="Pipeline release the workflow calls and installs: a tag or commit SHA "
-    "[default: this version's tag].",
+    "[default: the commit this version pins, pipeline.WORKFLOW_REF].",
 )
 def init(root: Path | None, force: bool, ref: str | None) -> None:
     """Set up a list repository here: sources/sources.toml, .gitignore, the weekly workflow.
