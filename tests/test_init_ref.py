@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +84,9 @@ def test_a_missing_ref_is_told_apart(tmp_path: Path) -> None:
     _require_commit(WORKFLOW_REF)
     missing = _git("cat-file", "-e", f"{'0' * 40}^{{commit}}")
     assert missing.returncode != 0
+
+
+def test_the_version_is_said_once_in_both_places() -> None:
+    # docs/releasing.md: a release sets both; the tag init pins is made from __version__.
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["version"] == __version__

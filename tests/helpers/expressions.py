@@ -81,10 +81,10 @@ class _Parser:
         if token == "!":
             return not _truthy(self.unary())
         if token == "(":
-            value = self.either()
+            inner = self.either()
             if self.take() != ")":
                 raise ValueError("unbalanced parentheses")
-            return value
+            return inner
         if token.startswith("'"):
             return token[1:-1].replace("''", "'")
         literals: dict[str, Any] = {"true": True, "false": False, "null": None}
