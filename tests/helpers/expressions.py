@@ -10,6 +10,7 @@ these workflows compare is never equal either).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 _TOKEN = re.compile(r"\s*(\|\||&&|==|!=|!|\(|\)|'(?:[^']|'')*'|[A-Za-z_][\w.-]*)")
@@ -52,19 +53,19 @@ class _Parser:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
 
     def either(self) -> Any:
-        value = self.both()
-        while self.peek() == "||":
-            self.take()
-            other = self.both()
-            value = value if _truthy(value) else other
-        return value
+        return self.chain("||", self.both, lambda left, right: left if _truthy(left) else right)
 
     def both(self) -> Any:
-        value = self.compare()
-        while self.peek() == "&&":
+        return self.chain("&&", self.compare, lambda left, right: right if _truthy(left) else left)
+
+    def chain(
+        self, operator: str, operand: Callable[[], Any], pick: Callable[[Any, Any], Any]
+    ) -> Any:
+        """Left to right: ``operand (operator operand)*``, each pair reduced by ``pick``."""
+        value = operand()
+        while self.peek() == operator:
             self.take()
-            other = self.compare()
-            value = other if _truthy(value) else value
+            value = pick(value, operand())
         return value
 
     def compare(self) -> Any:
