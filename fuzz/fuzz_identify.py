@@ -2,7 +2,7 @@
 
 Half the inputs get a real host and path prefix (arxiv.org/abs/, doi.org/, github.com/ …) so
 that the fuzzer spends its time inside each rule rather than on hosts no rule knows. Whatever
-comes out must be normalized as DESIGN.md says, or absent.
+comes out must be normalized as docs/design.md says, or absent.
 
     .venv/bin/python fuzz/fuzz_identify.py -max_total_time=60 build/fuzz/identify
 """

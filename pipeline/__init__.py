@@ -4,6 +4,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+# What `pipeline init` pins the weekly workflow to (the reusable workflow and the pipeline it
+# installs). No release is tagged yet, so it is a commit of this repository whose
+# .github/workflows/refresh.yml has every input the written workflow passes. At a release,
+# set it to the release tag "v" + __version__ (docs/releasing.md).
+WORKFLOW_REF = "b13e18ad2780ee7ef36d4c02a5c1d73038b42dcb"
+
 PROJECT_URL = "https://github.com/rs-vlm-bibliography/rs-vlm-bibliography"
 
 

@@ -1,7 +1,7 @@
 """The ``pipeline`` command: a thin click layer over the stage functions.
 
 It parses options, builds Settings, calls the library and turns a PipelineError into a
-message and an exit code (DESIGN.md: 0 done, 1 strict found problems, 2 bad usage or input,
+message and an exit code (docs/design.md: 0 done, 1 strict found problems, 2 bad usage or input,
 3 degraded: a service could not be reached; ``--offline`` asked for is not degraded).
 """
 
@@ -112,7 +112,7 @@ def run_command(
 
 
 def finish(settings: Settings, reports: list[StageReport]) -> None:
-    """Print the summary lines and exit with the code DESIGN.md fixes."""
+    """Print the summary lines and exit with the code docs/design.md fixes."""
     for report in reports:
         for line in report.lines:
             click.echo(line)
@@ -307,7 +307,7 @@ def sources_remove(settings: Settings, list_id: str, keep_file: bool) -> None:
     metavar="REF",
     default=None,
     help="Pipeline release the workflow calls and installs: a tag or commit SHA "
-    "[default: this version's tag].",
+    "[default: the commit this version pins, pipeline.WORKFLOW_REF].",
 )
 def init(root: Path | None, force: bool, ref: str | None) -> None:
     """Set up a list repository here: sources/sources.toml, .gitignore, the weekly workflow.

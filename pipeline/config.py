@@ -1,7 +1,7 @@
 """Settings, read in one place: defaults < pipeline.toml < environment < command-line flags.
 
 Every remote endpoint has a default and a ``PIPELINE_*`` override so that tests and mirrors
-can point the pipeline elsewhere (DESIGN.md, "Where it talks to the world").
+can point the pipeline elsewhere (docs/design.md, "Where it talks to the world").
 """
 
 from __future__ import annotations

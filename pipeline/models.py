@@ -1,4 +1,4 @@
-"""Records passed between stages, as dataclasses with a JSON form (DESIGN.md, "Records").
+"""Records passed between stages, as dataclasses with a JSON form (docs/design.md, "Records").
 
 ``build/entries.json``  → list of Entry
 ``build/works.json``    → list of Work
@@ -199,7 +199,7 @@ class ResolvedWork:
 
 @dataclass
 class Finding:
-    """Something wrong in a list, for ``output/review.json`` (DESIGN.md, "Records").
+    """Something wrong in a list, for ``output/review.json`` (docs/design.md, "Records").
 
     ``kind``: ``wrong-paper-link`` (an identifier's record names another paper),
     ``shared-id`` (entries sharing an id name different papers), ``duplicate-merged`` (two

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import WORKFLOW_REF
 from pipeline.errors import UsageError
 from pipeline.store import atomic_write_text
 
@@ -49,8 +49,9 @@ class InitResult:
 
 
 def default_ref() -> str:
-    """The release tag of this version: what the written workflow calls and installs."""
-    return f"v{__version__}"
+    """What the written workflow calls and installs: ``WORKFLOW_REF``, a commit SHA until
+    releases exist, then this version's tag (docs/releasing.md)."""
+    return WORKFLOW_REF
 
 
 def init_project(root: Path, *, force: bool = False, ref: str | None = None) -> InitResult:
@@ -58,7 +59,7 @@ def init_project(root: Path, *, force: bool = False, ref: str | None = None) -> 
 
     An existing file is never overwritten without ``force``; ``.gitignore`` is only ever
     appended to (the lines it lacks), so an awesome-list repository keeps its own. ``ref``
-    (default: this version's tag) is the pipeline release the workflow calls and installs.
+    (default: ``WORKFLOW_REF``) is the pipeline commit or release the workflow calls and installs.
     """
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root}: not a directory")

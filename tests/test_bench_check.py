@@ -1,7 +1,7 @@
 """The link-check benchmark still measures a real run (a small corpus, ours only).
 
 Not a timing test: it checks that the benchmark's fake web, corpus and verdict reading agree,
-so that the figures in the README come from a run that checked every URL.
+so that the figures in docs/performance.md come from a run that checked every URL.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Citation keys: the DESIGN.md pattern, collisions, and stability across metadata changes."""
+"""Citation keys: the docs/design.md pattern, collisions, and stability across metadata changes."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""The .bib in every template the README shows, as the publishers ship them.
+"""The .bib in every template the user guide shows, as the publishers ship them.
 
 Five .bib files (the committed output/papers.bib, the committed records as today's emit writes
 them, a full refresh of the five lists against the fake web, a hostile list resolved offline,
 and the emit fixtures' hand-made payloads with the five lists)
-× every README template: the backend exits 0 with no error, LaTeX logs no error (but
-pdflatex's missing glyphs of scripts other than Latin, Greek and CJK, which the README
+× every user-guide template: the backend exits 0 with no error, LaTeX logs no error (but
+pdflatex's missing glyphs of scripts other than Latin, Greek and CJK, which the guide
 explains; CJK too in a committed .bib older than its CJK @preamble), and every entry is in
 the .bbl.
 URLs print as written both where the url package is loaded and where it is not.

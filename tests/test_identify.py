@@ -1,4 +1,4 @@
-"""URL → identifiers: the normalization rules of DESIGN.md and issue 2."""
+"""URL → identifiers: the normalization rules of docs/design.md and issue 2."""
 
 from __future__ import annotations
 

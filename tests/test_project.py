@@ -12,6 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from pipeline import WORKFLOW_REF
 from pipeline.catalog import load_catalog
 from pipeline.cli import cli
 from pipeline.config import load_settings
@@ -99,9 +100,9 @@ def test_init_writes_the_three_files(tmp_path: Path) -> None:
     workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "refresh.yml").read_text())
     job = workflow["jobs"]["refresh"]
     assert job["uses"] == (
-        "rs-vlm-bibliography/rs-vlm-bibliography/.github/workflows/refresh.yml@v0.1.0"
+        f"rs-vlm-bibliography/rs-vlm-bibliography/.github/workflows/refresh.yml@{WORKFLOW_REF}"
     )
-    assert job["with"]["pipeline-version"] == "v0.1.0"
+    assert job["with"]["pipeline-version"] == WORKFLOW_REF  # tests/test_init_ref.py: it exists
     assert job["permissions"] == {
         "contents": "write",
         "pull-requests": "write",

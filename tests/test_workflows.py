@@ -12,6 +12,7 @@ not a failure" are tested rather than assumed.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -26,6 +27,7 @@ import yaml
 
 from pipeline.project import template
 from tests.conftest import REPO, require_npm_package, require_tool
+from tests.helpers.expressions import evaluate
 
 WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
@@ -189,11 +191,8 @@ def test_refresh_workflow_shape() -> None:
 def test_refresh_workflow_is_reusable() -> None:
     call = load(WORKFLOWS / "refresh.yml")["on"]["workflow_call"]
     inputs = call["inputs"]
-    assert inputs["publish"] == {
-        "description": "How to publish a change: pull-request or commit",
-        "type": "string",
-        "default": "pull-request",
-    }
+    # empty by default, so that the caller's REFRESH_PUBLISH variable is reached
+    assert inputs["publish"]["type"] == "string" and inputs["publish"]["default"] == ""
     assert inputs["update-sources"]["type"] == "boolean"
     assert inputs["update-sources"]["default"] is True
     assert inputs["python-version"]["default"] == "3.11"
@@ -208,11 +207,11 @@ def test_refresh_workflow_is_reusable() -> None:
         assert f"secrets.{name}" in text, f"secret {name} is declared but never used"
 
 
-def test_readme_example_calls_the_reusable_workflow() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.DOTALL)
+def test_user_guide_example_calls_the_reusable_workflow() -> None:
+    guide = (REPO / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", guide, flags=re.DOTALL)
     callers = [yaml.safe_load(b) for b in blocks if "workflows/refresh.yml@" in b]
-    assert callers, "README.md has no example calling the reusable workflow"
+    assert callers, "docs/user-guide.md has no example calling the reusable workflow"
     caller = callers[0]
     job = next(iter(caller["jobs"].values()))
     assert job["uses"].startswith(
@@ -227,7 +226,7 @@ def test_readme_example_calls_the_reusable_workflow() -> None:
         "pages": "write",
         "id-token": "write",
     }
-    # the README shows what `pipeline init` writes
+    # the guide shows what `pipeline init` writes
     from pipeline.project import default_ref, template
 
     assert caller == yaml.safe_load(
@@ -268,15 +267,17 @@ def test_the_caller_grants_every_permission_the_jobs_ask() -> None:
 def test_init_writes_a_clean_caller_workflow(actionlint: Path, tmp_path: Path) -> None:
     from pipeline.project import init_project
 
-    init_project(tmp_path / "tag")
+    init_project(tmp_path / "tag", ref="v0.1.0")
     init_project(tmp_path / "sha", ref="0123456789abcdef0123456789abcdef01234567")
+    init_project(tmp_path / "default")
     files = [
-        p / ".github" / "workflows" / "refresh.yml" for p in (tmp_path / "tag", tmp_path / "sha")
+        p / ".github" / "workflows" / "refresh.yml"
+        for p in (tmp_path / "tag", tmp_path / "sha", tmp_path / "default")
     ]
     assert run_actionlint(actionlint, *files) == []
-    for persona in ("regular", "pedantic"):
+    for persona, file in itertools.product(("regular", "pedantic"), files[1:]):
         result = subprocess.run(
-            [zizmor(), "--offline", "--persona", persona, "--format", "plain", str(files[1])],
+            [zizmor(), "--offline", "--persona", persona, "--format", "plain", str(file)],
             capture_output=True,
             text=True,
             timeout=120,
@@ -292,6 +293,63 @@ def test_init_writes_a_clean_caller_workflow(actionlint: Path, tmp_path: Path) -
         check=False,
     )
     assert "unpinned-uses" in tagged.stdout
+
+
+# -- which value a step receives: inputs, the caller's repository variables, defaults --------
+
+
+def _inputs(trigger: str, given: dict[str, Any]) -> dict[str, Any]:
+    """The ``inputs`` context of a run: the declared defaults, overridden by what is given;
+    empty on a schedule (no inputs at all)."""
+    if trigger == "schedule":
+        return {}
+    declared = load(WORKFLOWS / "refresh.yml")["on"][trigger]["inputs"]
+    return {name: spec.get("default") for name, spec in declared.items()} | given
+
+
+def _publish_mode(trigger: str, given: dict[str, Any], variables: dict[str, str]) -> Any:
+    expression = step(load(WORKFLOWS / "refresh.yml"), "Publish output/")["env"]["PUBLISH"]
+    return evaluate(expression, {"inputs": _inputs(trigger, given), "vars": variables})
+
+
+@pytest.mark.parametrize("trigger", ["workflow_call", "workflow_dispatch", "schedule"])
+def test_the_repository_variable_chooses_when_the_input_is_unset(trigger: str) -> None:
+    assert _publish_mode(trigger, {}, {}) == "pull-request"
+    assert _publish_mode(trigger, {}, {"REFRESH_PUBLISH": "commit"}) == "commit"
+
+
+@pytest.mark.parametrize("trigger", ["workflow_call", "workflow_dispatch"])
+def test_a_given_input_wins_over_the_repository_variable(trigger: str) -> None:
+    assert _publish_mode(trigger, {"publish": "pull-request"}, {"REFRESH_PUBLISH": "commit"}) == (
+        "pull-request"
+    )
+    assert _publish_mode(trigger, {"publish": "commit"}, {}) == "commit"
+
+
+def test_the_written_caller_leaves_publish_and_pages_to_the_variables() -> None:
+    """What `pipeline init` writes passes no input that would hide REFRESH_PUBLISH or
+    REFRESH_PAGES of the caller's repository."""
+    caller = yaml.safe_load(template("caller-workflow.yml").replace("__REF__", "v0"))
+    given = next(iter(caller["jobs"].values()))["with"]
+    wf = load(WORKFLOWS / "refresh.yml")
+    assert _publish_mode("workflow_call", given, {"REFRESH_PUBLISH": "commit"}) == "commit"
+    assert _publish_mode("workflow_call", given, {}) == "pull-request"
+    pages_if = wf["jobs"]["pages"]["if"]
+    inputs = _inputs("workflow_call", given)
+    assert evaluate(pages_if, {"inputs": inputs, "vars": {"REFRESH_PAGES": "true"}}) is True
+    assert evaluate(pages_if, {"inputs": inputs, "vars": {}}) is False
+    on = {"inputs": inputs | {"pages": True}, "vars": {}}
+    assert evaluate(pages_if, on) is True
+
+
+def test_the_evaluator_reads_what_github_does() -> None:
+    context = {"inputs": {"a": "", "b": "x"}, "vars": {"V": "True"}}
+    assert evaluate("${{ inputs.a || inputs.b }}", context) == "x"
+    assert evaluate("inputs.a && inputs.b", context) == ""
+    assert evaluate("vars.V == 'true' && !inputs.a", context) is True
+    assert evaluate("(inputs.missing || 'd') != 'd'", context) is False
+    with pytest.raises(ValueError):
+        evaluate("inputs.a ||| b", context)
 
 
 def test_ci_workflow_runs_ci_script() -> None:

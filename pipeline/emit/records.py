@@ -2,7 +2,7 @@
 
 A Record is built from a ResolvedWork (``build/resolved.json``) or read back from an item of
 the previous ``output/papers.json``; :func:`to_item` and :func:`from_item` are inverse, so
-``output/papers.json`` doubles as the last-known-good store (DESIGN.md, "Records").
+``output/papers.json`` doubles as the last-known-good store (docs/design.md, "Records").
 Everything textual is passed through :func:`clean_text` here, once.
 """
 
@@ -401,7 +401,7 @@ _ALWAYS_FILL = ("doi", "url", "arxiv", "primary_class", "github", "stars", "cita
 
 
 def merge(new: Record, previous: Record) -> Record:
-    """Never lose what the previous output knew (DESIGN.md: output/ is last-known-good).
+    """Never lose what the previous output knew (docs/design.md: output/ is last-known-good).
 
     Verified metadata is never replaced by list text; otherwise the new record wins and
     only its empty fields are filled from the previous one (descriptive fields only when

@@ -1,9 +1,9 @@
-"""The LaTeX templates the README shows, and one compile of a .bib in one of them.
+"""The LaTeX templates the user guide shows, and one compile of a .bib in one of them.
 
-A template is a ```latex block of README.md's "Citing from LaTeX" section, preceded by
+A template is a ```latex block of docs/user-guide.md's "Citing from LaTeX" section, preceded by
 ``<!-- template: NAME ENGINE BACKEND -->``. Its preamble lines and its bibliography lines
 are put around ``\\nocite{*}``; nothing else is added, so what compiles here is what a user
-of the README compiles.
+of the guide compiles.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Template:
 
 
 def readme_templates() -> dict[str, Template]:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / "user-guide.md").read_text(encoding="utf-8")
     return {
         name: Template(name, engine, backend, tuple(block.strip().splitlines()))
         for name, engine, backend, block in _BLOCK.findall(text)
@@ -57,7 +57,7 @@ def readme_templates() -> dict[str, Template]:
 
 def no_pdflatex_font(char: str) -> bool:
     """The letters of scripts other than Latin, Greek and CJK: pdflatex has no font for them,
-    and the README says which engines render them. CJK is not among them: the .bib's
+    and the user guide says which engines render them. CJK is not among them: the .bib's
     @preamble gives pdflatex a transliteration of every CJK character it holds."""
     name = unicodedata.name(char, "")
     return char.isalpha() and not cjk_script(char) and not name.startswith(("LATIN", "GREEK"))
@@ -104,7 +104,7 @@ def _run(args: list[str], work: Path) -> subprocess.CompletedProcess[str]:
 def compile_bib(
     bib: Path, template: Template, work: Path, extra_preamble: str = "", text: str = ""
 ) -> Compiled:
-    """LaTeX, the backend, and LaTeX twice more, as the README's build lines say; ``text``
+    """LaTeX, the backend, and LaTeX twice more, as the user guide's build lines say; ``text``
     is typeset before the bibliography (citations in the text)."""
     engine = require_tool(template.engine)
     backend = require_tool(template.backend)
