@@ -20,7 +20,7 @@ that binds), no request interval, ``Retry-After`` honoured and 5xx retried (link
 and does not keep to ``--concurrency``, and markdown-link-check takes neither: the in-flight
 maxima the server saw are printed, and ``ours-unbounded`` runs ours at linkinator's load.
 
-Printed per tool: wall time of the whole process and the span from its first request to its
+Printed per tool (and how ``ours-defaults`` compares with ``ours``): wall time of the whole process and the span from its first request to its
 last, requests the server saw (by method) and the connections they came on, peak RSS,
 verdict counts, false ``dead`` (a live or moved URL reported broken) and missed dead ones.
 Node tools are installed with npm into ``.tools/bench-node`` (git-ignored) on first use.
@@ -487,6 +487,17 @@ def summarize(result: Result, urls: list[Url]) -> str:
     )
 
 
+def shipped_against_tuned(done: dict[str, Result]) -> str:
+    """How ours with its shipped defaults compares with ours at the bench's limits."""
+    tuned, shipped = done.get("ours"), done.get("ours-defaults")
+    if tuned is None or shipped is None or not tuned.seconds or not tuned.span:
+        return ""
+    return (
+        f"\nshipped defaults / the bench's limits: {shipped.seconds / tuned.seconds:.2f}x wall, "
+        f"{shipped.span / tuned.span:.2f}x the span of requests"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -567,6 +578,7 @@ def main() -> None:
             print(
                 f"limits: {args.per_host} per host, {args.concurrency} in all, no request interval\n"
             )
+            done: dict[str, Result] = {}
             for index, name in enumerate(args.tools.split(",")):
                 control(port, "reset")
                 tool_dir = work_dir / f"{index}-{name}"
@@ -580,6 +592,9 @@ def main() -> None:
                 result.span = stats["span"]
                 result.connections = stats["connections"]
                 print(summarize(result, urls), flush=True)
+                done[name] = result
+            if comparison := shipped_against_tuned(done):
+                print(comparison)
         finally:
             server.terminate()
             server.wait(10)
