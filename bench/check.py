@@ -20,7 +20,7 @@ that binds), no request interval, ``Retry-After`` honoured and 5xx retried (link
 and does not keep to ``--concurrency``, and markdown-link-check takes neither: the in-flight
 maxima the server saw are printed, and ``ours-unbounded`` runs ours at linkinator's load.
 
-Printed per tool: wall time of the whole process and the span from its first request to its
+Printed per tool (and how ``ours-defaults`` compares with ``ours``): wall time of the whole process and the span from its first request to its
 last, requests the server saw (by method) and the connections they came on, peak RSS,
 verdict counts, false ``dead`` (a live or moved URL reported broken) and missed dead ones.
 Node tools are installed with npm into ``.tools/bench-node`` (git-ignored) on first use.
@@ -160,31 +160,23 @@ def serve(config_path: str) -> None:
 
     sys.path.insert(0, str(REPO))
     from tests.fakeweb.core import FakeWeb
+    from tests.fakeweb.sites import InFlight
 
     config = json.loads(Path(config_path).read_text())
     fake = FakeWeb(latency_ms=config["latency_ms"])
 
     # Requests in flight, overall and per address: whether a tool kept to the limits it was given.
-    flight: dict[str, Any] = {
-        "now": 0, "max": 0, "host_now": Counter(), "host_max": Counter(), "peers": set()
-    }  # fmt: skip
+    flight: dict[str, Any] = {"count": InFlight(), "peers": set()}
 
     @aioweb.middleware
     async def in_flight(request: aioweb.Request, handler: Any) -> aioweb.StreamResponse:
         if request.path.startswith("/_bench/"):
             return await handler(request)
         address = request.transport.get_extra_info("sockname")[0] if request.transport else ""
-        flight["now"] += 1
         if request.transport is not None:
             flight["peers"].add(request.transport.get_extra_info("peername"))
-        flight["host_now"][address] += 1
-        flight["max"] = max(flight["max"], flight["now"])
-        flight["host_max"][address] = max(flight["host_max"][address], flight["host_now"][address])
-        try:
+        with flight["count"].one(address):
             return await handler(request)  # type: ignore[no-any-return]
-        finally:
-            flight["now"] -= 1
-            flight["host_now"][address] -= 1
 
     def load_sites() -> None:
         fake.data["sites"] = {(h, p): b for h, p, b in config["sites"]}
@@ -192,7 +184,7 @@ def serve(config_path: str) -> None:
         github = dict(config["github"])
         fake.data["github"] = {**github, "missing": set(github["missing"])}
         fake.data["cpu_at_reset"] = time.process_time()
-        flight.update(now=0, max=0, host_now=Counter(), host_max=Counter(), peers=set())
+        flight.update(count=InFlight(), peers=set())
 
     load_sites()
     app = fake.build_app()
@@ -206,8 +198,8 @@ def serve(config_path: str) -> None:
                 "requests": len(seen),
                 "methods": Counter(r.method for r in seen),
                 "server_cpu": cpu,
-                "max_in_flight": flight["max"],
-                "max_per_host": max(flight["host_max"].values(), default=0),
+                "max_in_flight": flight["count"].most,
+                "max_per_host": max(flight["count"].key_most.values(), default=0),
                 "span": seen[-1].time - seen[0].time if seen else 0.0,
                 "connections": len(flight["peers"]),
             }
@@ -495,6 +487,17 @@ def summarize(result: Result, urls: list[Url]) -> str:
     )
 
 
+def shipped_against_tuned(done: dict[str, Result]) -> str:
+    """How ours with its shipped defaults compares with ours at the bench's limits."""
+    tuned, shipped = done.get("ours"), done.get("ours-defaults")
+    if tuned is None or shipped is None or not tuned.seconds or not tuned.span:
+        return ""
+    return (
+        f"\nshipped defaults / the bench's limits: {shipped.seconds / tuned.seconds:.2f}x wall, "
+        f"{shipped.span / tuned.span:.2f}x the span of requests"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -575,6 +578,7 @@ def main() -> None:
             print(
                 f"limits: {args.per_host} per host, {args.concurrency} in all, no request interval\n"
             )
+            done: dict[str, Result] = {}
             for index, name in enumerate(args.tools.split(",")):
                 control(port, "reset")
                 tool_dir = work_dir / f"{index}-{name}"
@@ -588,6 +592,9 @@ def main() -> None:
                 result.span = stats["span"]
                 result.connections = stats["connections"]
                 print(summarize(result, urls), flush=True)
+                done[name] = result
+            if comparison := shipped_against_tuned(done):
+                print(comparison)
         finally:
             server.terminate()
             server.wait(10)

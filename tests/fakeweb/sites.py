@@ -20,11 +20,18 @@ Behaviour keys (all optional):
                   the first N requests answer ``fail_status`` (429, 503 …), later ones normally
 ``size``          stream a body of this many bytes (huge downloads); the bytes actually written
                   before the client hung up are kept in ``web.data["site_sent"][(host, path)]``
+
+The most requests being answered at once, overall and per host, are kept in
+``web.data["site_in_flight"]`` (:class:`InFlight`): whether a client kept to its limits.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web as aioweb
@@ -37,12 +44,41 @@ DEFAULT_BODY = (
 CHUNK = 64 * 1024
 
 
+@dataclass
+class InFlight:
+    """Requests being answered now, overall and per key (a host, an address), and the most
+    seen at once: one event loop updates it, so plain counters do."""
+
+    now: int = 0
+    most: int = 0
+    key_now: Counter[str] = field(default_factory=Counter)
+    key_most: Counter[str] = field(default_factory=Counter)
+
+    @contextlib.contextmanager
+    def one(self, key: str) -> Iterator[None]:
+        """Count one request to ``key`` for as long as it is being answered."""
+        self.now += 1
+        self.key_now[key] += 1
+        self.most = max(self.most, self.now)
+        self.key_most[key] = max(self.key_most[key], self.key_now[key])
+        try:
+            yield
+        finally:
+            self.now -= 1
+            self.key_now[key] -= 1
+
+
 def site(web: FakeWeb, host: str, path: str = "*", **behaviour: Any) -> None:
     """Give ``host`` (``path="*"``: every path of it) a behaviour; see the module docstring."""
     web.data.setdefault("sites", {})[(host.lower(), path)] = behaviour
 
 
 def register(app: aioweb.Application, web: FakeWeb) -> None:
+    async def counted(request: aioweb.Request) -> aioweb.StreamResponse:
+        flight: InFlight = web.data.setdefault("site_in_flight", InFlight())
+        with flight.one(request.match_info["host"].lower()):
+            return await handler(request)
+
     async def handler(request: aioweb.Request) -> aioweb.StreamResponse:
         host = request.match_info["host"].lower()
         path = "/" + request.match_info["path"]
@@ -71,7 +107,7 @@ def register(app: aioweb.Application, web: FakeWeb) -> None:
             status=status, body=body.encode("utf-8"), headers={"Content-Type": content_type}
         )
 
-    app.router.add_route("*", "/web/{host}/{path:.*}", handler)
+    app.router.add_route("*", "/web/{host}/{path:.*}", counted)
 
 
 async def stream(
