@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from pipeline.check.classify import Fetched
 from pipeline.check.github.client import GitHubRun
 from pipeline.check.github.facts import now
+from pipeline.ids.github import home_url
 from pipeline.models import LinkStatus, RepoFacts
 
 
@@ -42,7 +43,7 @@ def home_outcome(url: str, repo: str, run: GitHubRun, previous: RepoFacts | None
         return Fetched(LinkStatus.OK, note=note, answered=True)
     return Fetched(
         LinkStatus.MOVED,
-        final_url=f"https://github.com/{facts.canonical}",
+        final_url=home_url(facts.canonical),
         note=note,
         answered=True,
     )
