@@ -170,3 +170,5 @@ def test_a_repository_links_its_own_code_link_found_by_name(tmp_path: Path) -> N
         if t.type == "link_open" and text.content == "code"
     ]
     assert code and set(code) == {own}  # (the work may be shown in two sections)
+    site = (root / "output" / "site" / "works.js").read_text(encoding="utf-8")
+    assert own in site and "gitlab.com" not in site and "RemoteCLIP-extra" not in site
