@@ -90,7 +90,7 @@ def test_a_list_address_names_a_file_of_a_repository(
 ) -> None:
     found = github.repo_file(url)
     assert found is not None
-    assert (str(found.repo), found.raw_url, found.name, found.readme) == (repo, raw, name, readme)
+    assert (found.repo, found.raw_url, found.name, found.readme) == (repo, raw, name, readme)
     assert github.raw_path(found.raw_url) == found.raw_url.split("/", 6)[-1]
 
 

@@ -211,18 +211,19 @@ def raw_path(url: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class RepoFile:
-    """A file of a repository that an address names, and where to download it raw."""
+class RawFile:
+    """A file to download as it is: its address, the repository it is in ("" when none is
+    known) and its name."""
 
-    repo: RepoName
     raw_url: str
+    repo: str
     name: str
-    """The file's name (``README.md``)."""
+    """The file's name (``README.md``), for a default id."""
     readme: bool = False
     """The repository's home page was given: its README, under whatever name it has."""
 
 
-def repo_file(url: str) -> RepoFile | None:
+def repo_file(url: str) -> RawFile | None:
     """What a list's address names on GitHub: ``github.com/OWNER/NAME`` its README (on the
     default branch, ``README.md``), ``github.com/OWNER/NAME/blob|raw/REF/PATH`` that file,
     ``raw.githubusercontent.com/OWNER/NAME/REF/PATH`` itself; None for another host. Raises
@@ -231,14 +232,14 @@ def repo_file(url: str) -> RepoFile | None:
     path = [p for p in parts.path.split("/") if p]
     host = parts.netloc.lower()
     if host == RAW_HOST and len(path) >= 4:
-        return RepoFile(_named(path[0], path[1]), url.strip(), path[-1])
+        return RawFile(url.strip(), str(_named(path[0], path[1])), path[-1])
     if host not in HOME_HOSTS:
         return None
     if len(path) == 2 or (len(path) >= 5 and path[2] in {"blob", "raw"}):
-        repo = _named(path[0], path[1].removesuffix(".git"))
+        repo = str(_named(path[0], path[1].removesuffix(".git")))
         if len(path) == 2:
-            return RepoFile(repo, raw_url(str(repo), README_REF, "README.md"), "README.md", True)
-        return RepoFile(repo, raw_url(str(repo), path[3], "/".join(path[4:])), path[-1])
+            return RawFile(raw_url(repo, README_REF, "README.md"), repo, "README.md", True)
+        return RawFile(raw_url(repo, path[3], "/".join(path[4:])), repo, path[-1])
     raise ValueError(
         "a GitHub URL must be a repository (github.com/OWNER/NAME) "
         "or a file in it (…/blob/REF/PATH)"

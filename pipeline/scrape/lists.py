@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +26,7 @@ from pipeline.config import Settings
 from pipeline.errors import ServiceError, SourceError, UsageError
 from pipeline.http import requests_session
 from pipeline.ids import github
+from pipeline.ids.github import RawFile
 from pipeline.ids.urls import remap as remap_url
 from pipeline.models import StageReport
 from pipeline.scrape import decode_list
@@ -45,19 +45,7 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG = re.compile(r"<[^>]*>")
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where a list comes from: its raw URL (to download and to update from) and repo."""
-
-    raw_url: str
-    repo: str
-    name: str
-    """The upstream file name (``README.md``), for a default id."""
-    readme: bool = False
-    """A repository URL: its README, whatever README_NAMES spelling it has."""
-
-
-def github_origin(url: str) -> Origin:
+def github_origin(url: str) -> RawFile:
     """The raw URL and repository a list URL stands for (module docstring)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc:
@@ -67,9 +55,9 @@ def github_origin(url: str) -> Origin:
     except ValueError as exc:
         raise UsageError(f"{url}: {exc}") from None
     if found is not None:
-        return Origin(found.raw_url, str(found.repo), found.name, readme=found.readme)
+        return found
     path = [p for p in parts.path.split("/") if p]
-    return Origin(url.strip(), "", path[-1] if path else parts.netloc.lower())
+    return RawFile(url.strip(), "", path[-1] if path else parts.netloc.lower())
 
 
 def first_heading(text: str) -> str:
@@ -137,14 +125,14 @@ README_NAMES = ("README.md", "readme.md", "Readme.md", "README.markdown")
 case-sensitive): tried in this order when a repository URL is given."""
 
 
-def _download_origin(settings: Settings, origin: Origin) -> tuple[Origin, bytes]:
+def _download_origin(settings: Settings, origin: RawFile) -> tuple[RawFile, bytes]:
     """The list's bytes; for a repository URL, its README under the first of README_NAMES
-    that exists (the Origin returned names the one found)."""
+    that exists (the file returned names the one found)."""
     if not origin.readme:
         return origin, _download(settings, origin.raw_url)
     prefix = origin.raw_url.removesuffix(origin.name)
     for name in README_NAMES:
-        candidate = Origin(prefix + name, origin.repo, name)
+        candidate = RawFile(prefix + name, origin.repo, name)
         try:
             return candidate, _download(settings, candidate.raw_url)
         except UsageError as exc:
@@ -188,7 +176,7 @@ def add_list(
     return _added_report(item, data, where, len(entries), text.warnings + parsed.warnings)
 
 
-def _read_source(settings: Settings, source: str, repo: str | None) -> tuple[Origin, bytes, str]:
+def _read_source(settings: Settings, source: str, repo: str | None) -> tuple[RawFile, bytes, str]:
     """The list's origin, its bytes and where they came from (a file or a URL), refused
     when empty or an HTML page."""
     given = Path(source).expanduser()
@@ -198,7 +186,7 @@ def _read_source(settings: Settings, source: str, repo: str | None) -> tuple[Ori
         except OSError as exc:
             raise UsageError(f"{given}: cannot read: {exc.strerror or exc}") from None
         upstream = repo or ""
-        origin = Origin(
+        origin = RawFile(
             github.raw_url(upstream, github.README_REF, "README.md") if upstream else "",
             upstream,
             given.name,
@@ -210,7 +198,7 @@ def _read_source(settings: Settings, source: str, repo: str | None) -> tuple[Ori
         origin, data = _download_origin(settings, github_origin(source))
         where = origin.raw_url
     if repo:
-        origin = Origin(origin.raw_url, repo, origin.name)
+        origin = RawFile(origin.raw_url, repo, origin.name)
     if not data.strip():
         raise UsageError(f"{where}: empty, not a markdown list")
     if looks_like_html(data):
@@ -219,7 +207,7 @@ def _read_source(settings: Settings, source: str, repo: str | None) -> tuple[Ori
 
 
 def _new_name(
-    catalog_path: Path, existing: list[SourceList], origin: Origin, list_id: str | None
+    catalog_path: Path, existing: list[SourceList], origin: RawFile, list_id: str | None
 ) -> tuple[str, str]:
     """The new list's id and file name, refused when either is taken or the id is not one."""
     name = list_id or _slug(origin.repo.split("/")[-1] if origin.repo else Path(origin.name).stem)
