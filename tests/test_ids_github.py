@@ -125,3 +125,16 @@ def test_other_hosts_and_paths_are_no_repository_file() -> None:
 )
 def test_an_account_page_is_one_path_segment_on_github(url: str, account: bool) -> None:
     assert github.is_account_page(url) is account
+
+
+@pytest.mark.parametrize(
+    "url,canonical",
+    [
+        ("https://github.com/o/r", True),
+        (" HTTPS://github.com/o/r/ ", True),
+        ("http://github.com/o/r", False),
+        ("https://www.github.com/o/r", False),
+    ],
+)
+def test_the_canonical_home_is_https_on_github_com(url: str, canonical: bool) -> None:
+    assert github.is_canonical_home(url) is canonical

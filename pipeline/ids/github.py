@@ -116,6 +116,13 @@ def repo_home(url: str) -> str | None:
     return name.lower() if is_valid(name) else None
 
 
+def is_canonical_home(url: str) -> bool:
+    """Whether a repository's address is written as GitHub writes it, ``https://github.com/…``
+    (``http:`` and ``www.`` redirect there)."""
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() == "https" and parts.hostname == HOST
+
+
 def is_account_page(url: str) -> bool:
     """A github.com page of a user or an organisation (one path segment)."""
     netloc, path, _ = split(url)
