@@ -60,6 +60,9 @@ def test_the_link_writing_an_id_is_found_whole() -> None:
     dois = ["https://doi.org/10.1109/tgrs.2023.12345", "https://doi.org/10.1109/TGRS.2023.1234"]
     assert doi.link_of(dois, "10.1109/tgrs.2023.1234") == dois[1]  # case aside, not a prefix
     assert doi.link_of(dois[:1], "10.1109/tgrs.2023.1234") is None
+    assert doi.link_of(["https://x.org/110.1109/tgrs.2023.1234"], "10.1109/tgrs.2023.1234") is None
+    quoted = "https://x.org/?u=https%3A%2F%2Fdoi.org%2F10.1109/tgrs.2023.1234"
+    assert doi.link_of([quoted], "10.1109/tgrs.2023.1234") == quoted
 
 
 @pytest.mark.parametrize(

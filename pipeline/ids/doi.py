@@ -90,7 +90,7 @@ def url_of(doi: str) -> str:
 def link_of(urls: Iterable[str], doi: str) -> str | None:
     """The first of ``urls`` that writes the DOI whole, case aside (``10.1/abc`` is not in
     ``…/10.1/abcd``), or None."""
-    written = re.compile(rf"(?<![A-Za-z0-9]){re.escape(doi)}(?![A-Za-z0-9_-])", re.IGNORECASE)
+    written = re.compile(rf"(?<![0-9.]){re.escape(doi)}(?![A-Za-z0-9_-])", re.IGNORECASE)
     return next((url for url in urls if written.search(url)), None)
 
 
