@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from markdown_it.token import Token
 
 from pipeline.emit.charts import TITLES
 from pipeline.emit.markdown import md_link, md_text, md_url, slug
-from tests.helpers.emit import emit, make_project
+from tests.helpers.emit import emit, fixture, make_project
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +146,29 @@ def test_readme_is_byte_identical_when_nothing_changed(tmp_path: Path) -> None:
     first = (root / "output" / "README.md").read_bytes()
     emit(root)
     assert (root / "output" / "README.md").read_bytes() == first
+
+
+def test_a_repository_links_its_own_code_link_found_by_name(tmp_path: Path) -> None:
+    # the list's code links: another host and a longer name hold "chendelong1999/remoteclip"
+    # as a substring; only the last is in the repository
+    item = fixture("resolved.json")[0]
+    own = "https://github.com/ChenDelong1999/RemoteCLIP/tree/main"
+    item["work"]["links"] = [
+        {"url": "https://arxiv.org/abs/2306.11029", "role": "paper"},
+        {"url": "https://gitlab.com/chendelong1999/remoteclip", "role": "code"},
+        {"url": "https://github.com/ChenDelong1999/RemoteCLIP-extra", "role": "code"},
+        {"url": own, "role": "code"},
+    ]
+    assert item["work"]["ids"]["github"] == ["chendelong1999/remoteclip"]
+    root = make_project(tmp_path, [item])
+    emit(root)
+    readme = (root / "output" / "README.md").read_text(encoding="utf-8")
+    tokens = _parse(readme)
+    code = [
+        str(t.attrGet("href"))
+        for t, text in itertools.pairwise(tokens)
+        if t.type == "link_open" and text.content == "code"
+    ]
+    assert code and set(code) == {own}  # (the work may be shown in two sections)
+    site = (root / "output" / "site" / "works.js").read_text(encoding="utf-8")
+    assert own in site and "gitlab.com" not in site and "RemoteCLIP-extra" not in site

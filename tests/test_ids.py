@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from pipeline.ids import KINDS, WORK_ID_KINDS, kind
+from pipeline.ids import KINDS, WORK_ID_KINDS, arxiv, doi, kind
 from pipeline.ids.publishers import RULES
 from pipeline.models import Ids
 
@@ -45,3 +45,34 @@ def test_each_kind_normalizes_into_its_kept_form(name: str, text: str, kept: str
     assert entry.normalize(text) == kept
     if kept is not None:
         assert entry.pattern.fullmatch(kept)
+
+
+def test_an_arxiv_feed_entry_id_gives_the_id_with_its_version() -> None:
+    assert arxiv.from_entry_id("http://arxiv.org/abs/2107.05580v1") == "2107.05580v1"
+    assert arxiv.from_entry_id("http://arxiv.org/abs/quant-ph/0201082v1") == "quant-ph/0201082v1"
+    assert arxiv.from_entry_id("http://arxiv.org/api/errors#incorrect_id_format") is None
+
+
+def test_the_link_writing_an_id_is_found_whole() -> None:
+    urls = ["https://example.org/2306.110291", "https://arxiv.org/pdf/2306.11029v2.pdf"]
+    assert arxiv.link_of(urls, "2306.11029") == urls[1]
+    assert arxiv.link_of(urls[:1], "2306.11029") is None
+    dois = ["https://doi.org/10.1109/tgrs.2023.12345", "https://doi.org/10.1109/TGRS.2023.1234"]
+    assert doi.link_of(dois, "10.1109/tgrs.2023.1234") == dois[1]  # case aside, not a prefix
+    assert doi.link_of(dois[:1], "10.1109/tgrs.2023.1234") is None
+    assert doi.link_of(["https://x.org/110.1109/tgrs.2023.1234"], "10.1109/tgrs.2023.1234") is None
+    quoted = "https://x.org/?u=https%3A%2F%2Fdoi.org%2F10.1109/tgrs.2023.1234"
+    assert doi.link_of([quoted], "10.1109/tgrs.2023.1234") == quoted
+
+
+@pytest.mark.parametrize(
+    "url,on",
+    [
+        ("https://arxiv.org/abs/2306.11029", True),
+        ("http://export.arxiv.org/pdf/2306.11029", True),
+        ("https://web.archive.org/web/2020/https://arxiv.org/abs/2306.11029", False),
+        ("https://notarxiv.org/abs/2306.11029", False),
+    ],
+)
+def test_an_address_is_on_arxiv_by_its_host(url: str, on: bool) -> None:
+    assert arxiv.on_arxiv(url) is on

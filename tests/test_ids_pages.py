@@ -99,3 +99,17 @@ def test_other_urls_give_no_page(url: str) -> None:
 )
 def test_the_year_a_page_states(page: str, year: str | None) -> None:
     assert year_of(page) == year
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://proceedings.mlr.press/v139/radford21a.html",
+        "https://www.ijcai.org/proceedings/2023/0123.pdf",
+        "https://aclanthology.org/2023.findings-acl.15.pdf",
+        "https://openaccess.thecvf.com/content/CVPR2022/html/Li_Name_CVPR_2022_paper.html",
+    ],
+)
+def test_a_final_newline_gives_no_page(url: str) -> None:
+    assert paper_page(url) is not None  # the address itself names a page
+    assert paper_page(url + "%0A") is None  # "$" matched before a final newline

@@ -4,7 +4,9 @@
 * the stages (scrape, resolve, check, emit) never import each other: what two stages share
   lives below them (pipeline.ids, pipeline.text, pipeline.catalog …);
 * no import circle between the modules of pipeline/ (imports inside functions count too);
-* the arXiv id and DOI patterns are written in pipeline/ids only.
+* the arXiv id and DOI patterns are written in pipeline/ids only;
+* so are the addresses identifiers have (arXiv, doi.org, GitHub, IEEE Xplore, OpenReview
+  pages): no code outside pipeline/ids builds or matches one (docstrings may name them).
 """
 
 from __future__ import annotations
@@ -27,6 +29,20 @@ IDENTIFIER_PATTERNS = {
         r"\\d\{4\}\\\.\\d\{4|\[0-9\]\{4\}\\\.\[0-9\]\{4|/\\d\{7\}|/\[0-9\]\{7\}"
     ),
     "a DOI": re.compile(r"10\\\.(?:\\d|\[0-9\])\{4,9\}"),
+}
+
+IDENTIFIER_URL = re.compile(
+    r"(?<![\w.-])(?:arxiv\.org/|(?:dx\.)?doi\.org/|(?:www\.)?github\.com/"
+    r"|raw\.githubusercontent\.com/|ieeexplore\.ieee\.org/(?:abstract/)?document"
+    r"|openreview\.net/(?:forum|pdf))",
+    re.IGNORECASE,
+)
+"""An identifier's address in a string literal (``export.arxiv.org/…``, an API host, is not)."""
+URL_LITERALS_ALLOWED = {
+    "https://github.com/rs-vlm-bibliography/rs-vlm-bibliography": (
+        "pipeline.PROJECT_URL, the project's own address (User-Agent, feed generator)"
+    ),
+    "{http://arxiv.org/schemas/atom}": "the XML namespace of arXiv's Atom feed, no paper",
 }
 
 
@@ -134,6 +150,38 @@ def test_identifier_patterns_live_in_ids(kind: str) -> None:
     assert any(pattern.search(p.read_text(encoding="utf-8")) for p in inside), "pattern not found"
 
 
+def code_strings(source: str) -> Iterator[tuple[int, str]]:
+    """(line, text) of every string literal of ``source`` but docstrings (a bare string
+    statement), the pieces of f-strings included."""
+    tree = ast.parse(source)
+    bare = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in bare:
+            yield node.lineno, node.value
+
+
+def test_identifier_urls_live_in_ids() -> None:
+    elsewhere = [
+        f"{path.relative_to(REPO)}:{number} {text!r}"
+        for name, path in modules().items()
+        if not name.startswith("pipeline.ids")
+        for number, text in code_strings(path.read_text(encoding="utf-8"))
+        if IDENTIFIER_URL.search(text) and text not in URL_LITERALS_ALLOWED
+    ]
+    assert not elsewhere, f"identifier URLs built or matched outside pipeline/ids: {elsewhere}"
+    allowed_seen = {
+        text
+        for path in modules().values()
+        for _, text in code_strings(path.read_text(encoding="utf-8"))
+        if text in URL_LITERALS_ALLOWED
+    }
+    assert allowed_seen == set(URL_LITERALS_ALLOWED), "an allowed literal is gone: drop it"
+
+
 def test_the_checks_see_what_they_look_for() -> None:
     # The scan reads real imports and real patterns: a stage crossing and a DOI regex are
     # recognized when they are there.
@@ -141,6 +189,12 @@ def test_the_checks_see_what_they_look_for() -> None:
     assert IDENTIFIER_PATTERNS["a DOI"].search(r'DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+")')
     assert IDENTIFIER_PATTERNS["an arXiv id"].search(r're.compile(r"\d{4}\.\d{4,5}")')
     assert stage_of("pipeline.check.github.rest") == "check" and stage_of("pipeline.ids") is None
+    found = dict(code_strings('"""Links https://doi.org/."""\nu = f"https://github.com/{n}"\n'))
+    assert found == {2: "https://github.com/"}  # the f-string's piece; the docstring is skipped
+    for url in ("https://arxiv.org/abs/", "dx.doi.org/", "www.github.com/", "arXiv.org/pdf/"):
+        assert IDENTIFIER_URL.search(url), url
+    for url in ("https://export.arxiv.org/api/query", "https://api.github.com/repos", "doi.org"):
+        assert not IDENTIFIER_URL.search(url), url
 
 
 def exception_classes() -> dict[str, type[BaseException]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 
+from pipeline import PROJECT_URL
 from pipeline.emit.inputs import EmitInput
 from pipeline.emit.records import Record, best_url
 from pipeline.emit.xmltext import xml_attr, xml_text
@@ -23,7 +24,7 @@ from pipeline.models import ResolvedWork
 LIMIT = 100
 """Entries at most: the newest works."""
 ATOM = "http://www.w3.org/2005/Atom"
-GENERATOR = "https://github.com/rs-vlm-bibliography/rs-vlm-bibliography"
+GENERATOR = PROJECT_URL
 _NAMESPACE = uuid.UUID("6f2c7d3e-2b1a-5a41-9c53-8f0d2a7f9e11")
 """Our own namespace for the version-5 ids (any fixed UUID will do; this one never changes)."""
 

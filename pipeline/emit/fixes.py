@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from pipeline.catalog import SourceList
 from pipeline.emit.patch import ending, make_patch, split_lines
 from pipeline.errors import InputError
-from pipeline.ids.github import split_repo_url
+from pipeline.ids.github import home_url, raw_path, split_repo_url
 from pipeline.models import LinkReport, LinkResult, LinkStatus, RepoFacts
 from pipeline.store import read_json
 from pipeline.text import fix_text, repair_mojibake
@@ -109,7 +109,7 @@ def _renamed(url: str, repos: dict[str, RepoFacts]) -> str | None:
         return None
     if facts.canonical.lower() == name:
         return None
-    return f"https://github.com/{facts.canonical}{rest}"
+    return home_url(facts.canonical) + rest
 
 
 def url_fix(
@@ -307,11 +307,7 @@ def list_edits(
 def upstream_path(source: SourceList) -> str | None:
     """The list's file in its own repository, from its ``raw_url``
     (``raw.githubusercontent.com/OWNER/NAME/REF/PATH`` → ``PATH``)."""
-    parts = urlsplit(source.raw_url)
-    segments = [s for s in parts.path.split("/") if s]
-    if parts.hostname != "raw.githubusercontent.com" or len(segments) < 4:
-        return None
-    return "/".join(segments[3:])
+    return raw_path(source.raw_url)
 
 
 def _preamble(source: SourceList, file: str, changes: list[Change], upstream: bool) -> bytes:

@@ -22,6 +22,8 @@ from pipeline.emit.inputs import EmitInput
 from pipeline.emit.linkfacts import LinkFacts
 from pipeline.emit.markdown import Slugger, md_link, md_text, md_url
 from pipeline.emit.records import Record, best_url, silent
+from pipeline.ids import arxiv as arxiv_ids
+from pipeline.ids import github as github_ids
 from pipeline.ids import venues
 from pipeline.ids.tracking import strip_tracking
 from pipeline.models import Kind, LinkStatus, Place, RepoFacts, ResolvedWork
@@ -164,17 +166,17 @@ def work_line(
     line = f"- {title}" + (f" — {meta}" if meta else "")
     extras: list[str] = [] if cited else [kind_mark(kind, rw)]
     if record.doi and record.arxiv:
-        extras.append(links.show("arXiv", f"https://arxiv.org/abs/{record.arxiv}"))
+        extras.append(links.show("arXiv", arxiv_ids.abs_url(record.arxiv)))
     for url in paper_urls:
         # the title already links the DOI or arXiv page; list links to it add nothing
-        same_arxiv = record.arxiv and "arxiv.org/" in url.lower()
+        same_arxiv = record.arxiv and arxiv_ids.on_arxiv(url)
         if strip_tracking(url) != title_url and not same_arxiv and len(extras) < 2 + (not cited):
             extras.append(links.show("paper", url))
     code = [link.url for link in rw.work.links if link.role == "code"]
     for repo in record.github[:2]:
         fact = links.repo(repo)
         canonical = fact.canonical if fact and fact.canonical else repo
-        url = next((u for u in code if repo in u.lower()), f"https://github.com/{canonical}")
+        url = github_ids.link_to(code, repo) or github_ids.home_url(canonical)
         text = links.show("code", url)
         stars = links.stars(repo, fact, record.stars if repo == record.github[0] else None)
         extras.append(" ".join(x for x in (text, stars) if x))
@@ -272,7 +274,7 @@ def render(data: EmitInput) -> str:
         source = by_id.get(source_id)
         if source and source.repo:
             label = source.title or source.repo
-            out.append(f"- {md_link(label, f'https://github.com/{source.repo}')}")
+            out.append(f"- {md_link(label, github_ids.home_url(source.repo))}")
         else:
             out.append(f"- {md_text(source_id)}")
     out += ["", "## Contents", ""]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pipeline.emit.markdown import md_link, md_text
 from pipeline.emit.records import Record
+from pipeline.ids import arxiv as arxiv_ids
+from pipeline.ids import doi as doi_ids
 from pipeline.store import atomic_write_text
 
 REPORT = "removed.md"
@@ -23,8 +25,8 @@ def link(record: Record) -> str:
     if record.url:
         return record.url
     if record.doi:
-        return f"https://doi.org/{record.doi}"
-    return f"https://arxiv.org/abs/{record.arxiv}" if record.arxiv else ""
+        return doi_ids.url_of(record.doi)
+    return arxiv_ids.abs_url(record.arxiv) if record.arxiv else ""
 
 
 def render(records: list[Record]) -> str:

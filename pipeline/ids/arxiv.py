@@ -15,6 +15,9 @@ holding one) even where the rest (``arXiv:``, ``v2``, ``.PDF``) is not.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from pipeline.ids.urls import host, is_host, split
 
 NEW_STYLE = r"[0-9]{4}\.[0-9]{4,5}"
 OLD_STYLE = r"(?-i:[a-z][a-z\-]*(?:\.[A-Z]{2})?)/[0-9]{7}"
@@ -131,3 +134,26 @@ def year_of(short_id: str) -> str | None:
 def abs_url(short_id: str) -> str:
     """The paper's abstract page."""
     return f"https://arxiv.org/abs/{short_id}"
+
+
+_ENTRY_PATH = "arxiv.org/abs/"
+
+
+def from_entry_id(entry_id: str) -> str | None:
+    """The id with its version an API feed entry's ``<id>`` gives
+    (``http://arxiv.org/abs/2107.05580v1`` → ``2107.05580v1``), None when it is no arXiv
+    address."""
+    _, found, short_id = entry_id.rpartition(_ENTRY_PATH)
+    return short_id if found else None
+
+
+def link_of(urls: Iterable[str], short_id: str) -> str | None:
+    """The first of ``urls`` that writes the id whole (``2306.1102`` is not in
+    ``…/2306.11029``; a version or ``.pdf`` may follow), or None."""
+    written = re.compile(rf"(?<![0-9.]){re.escape(short_id)}(?![0-9])")
+    return next((url for url in urls if written.search(url)), None)
+
+
+def on_arxiv(url: str) -> bool:
+    """Whether ``url`` is an address on arxiv.org (a paper's page, its PDF …)."""
+    return is_host(host(split(url.strip())[0]), "arxiv.org")

@@ -6,6 +6,7 @@ A DOI is kept lower-case and bare (no resolver, no ``doi:``): DOIs are case-inse
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import quote, unquote
 
 DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+")
@@ -84,6 +85,13 @@ def quoted(doi: str) -> str:
 def url_of(doi: str) -> str:
     """The resolver address of a DOI."""
     return f"https://doi.org/{doi}"
+
+
+def link_of(urls: Iterable[str], doi: str) -> str | None:
+    """The first of ``urls`` that writes the DOI whole, case aside (``10.1/abc`` is not in
+    ``…/10.1/abcd``), or None."""
+    written = re.compile(rf"(?<![0-9.]){re.escape(doi)}(?![A-Za-z0-9_-])", re.IGNORECASE)
+    return next((url for url in urls if written.search(url)), None)
 
 
 _PLAIN = re.compile(r"10\.[0-9]{4,9}/[A-Za-z0-9./:;()\-]+")

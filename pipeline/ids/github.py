@@ -1,14 +1,20 @@
-"""GitHub repositories: ``owner/repo``, kept lower-case.
+"""GitHub repositories: ``owner/repo``, kept lower-case, and their addresses.
 
 Read from repository addresses (``github.com/Owner/Repo/…``, where user and organization
 pages and GitHub's own pages are not repositories), from shields.io badges
 (``img.shields.io/github/stars|forks|watchers/OWNER/REPO``) and from records written before.
+:class:`RepoName` is a name as written, compared without case as GitHub does; the home page
+and raw file addresses (``raw.githubusercontent.com``) are made here too.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from pipeline.ids.urls import host, split
 
 NOT_OWNERS = frozenset(
     [
@@ -46,11 +52,12 @@ NOT_OWNERS = frozenset(
 
 # fullmatch, not "^…$": "$" also matches before a final newline ("owner%0A")
 _NAME = re.compile(r"[A-Za-z0-9_.\-]+")
-REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
-"""``owner/repo`` as GitHub's API accepts it (each part at most 100 characters)."""
+REPO_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
+"""``owner/repo`` as GitHub's API accepts it (each part at most 100 characters): ``fullmatch``."""
 _STORED = re.compile(r"[a-z0-9_.-]+/[a-z0-9_.-]+")
 BADGE_KINDS = frozenset({"stars", "forks", "watchers"})
-HOME_HOSTS = frozenset({"github.com", "www.github.com"})
+HOST = "github.com"
+HOME_HOSTS = frozenset({HOST, f"www.{HOST}"})
 
 
 def repo(owner: str, name: str) -> str | None:
@@ -77,7 +84,7 @@ def from_badge(segments: list[str]) -> str | None:
 
 def is_valid(name: str) -> bool:
     """Whether ``owner/repo`` is a name GitHub's API can be asked about."""
-    return REPO_NAME.match(name) is not None
+    return REPO_NAME.fullmatch(name) is not None
 
 
 def is_stored(name: str) -> bool:
@@ -109,6 +116,19 @@ def repo_home(url: str) -> str | None:
     return name.lower() if is_valid(name) else None
 
 
+def is_canonical_home(url: str) -> bool:
+    """Whether a repository's address is written as GitHub writes it, ``https://github.com/…``
+    (``http:`` and ``www.`` redirect there)."""
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() == "https" and parts.hostname == HOST
+
+
+def is_account_page(url: str) -> bool:
+    """A github.com page of a user or an organisation (one path segment)."""
+    netloc, path, _ = split(url)
+    return host(netloc) == HOST and len([s for s in path.split("/") if s]) == 1
+
+
 def home_url(name: str) -> str:
     """The repository's home page."""
     return f"https://github.com/{name}"
@@ -128,3 +148,113 @@ def split_repo_url(url: str) -> tuple[str, str] | None:
     if name is None:
         return None
     return name, match.group(3)
+
+
+@dataclass(frozen=True)
+class RepoName:
+    """``owner/name`` as written, equal to another whatever the case (GitHub's names are
+    case-insensitive). Raises ValueError when it is no name GitHub's API takes."""
+
+    owner: str = field(compare=False)
+    name: str = field(compare=False)
+    key: str = field(init=False, repr=False)
+    """Lower-case ``owner/name``: what two names are compared by."""
+
+    def __post_init__(self) -> None:
+        text = f"{self.owner}/{self.name}"
+        if not is_valid(text) or self.name in (".", "..") or self.owner.lower() in NOT_OWNERS:
+            raise ValueError(f"not a GitHub repository name: {text!r}")
+        object.__setattr__(self, "key", text.lower())
+
+    def __str__(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    @property
+    def url(self) -> str:
+        """The repository's home page."""
+        return home_url(str(self))
+
+    @classmethod
+    def parse(cls, text: str) -> RepoName | None:
+        """``owner/name`` → the name, None when it is none."""
+        owner, _, name = text.partition("/")
+        try:
+            return cls(owner, name)
+        except ValueError:
+            return None
+
+    @classmethod
+    def of_url(cls, url: str) -> RepoName | None:
+        """The repository a github.com address is in (its home, a file, ``.git``), or None."""
+        match = _REPO_URL.fullmatch(url.strip())
+        return cls.parse(f"{match[1]}/{match[2].removesuffix('.git')}") if match else None
+
+
+def link_to(urls: Iterable[str], repo: str) -> str | None:
+    """The first of ``urls`` into the repository named ``repo`` (by name, never by substring:
+    ``owner/repo`` is not in ``github.com/owner/repo-extra``), or None."""
+    wanted = RepoName.parse(repo)
+    return next((u for u in urls if wanted and RepoName.of_url(u) == wanted), None)
+
+
+RAW_HOST = "raw.githubusercontent.com"
+README_REF = "HEAD"
+"""The ref a repository's README is read at: its default branch."""
+
+
+def raw_url(repo: str, ref: str, path: str) -> str:
+    """The address a file of a repository is downloaded from as it is."""
+    return f"https://{RAW_HOST}/{repo}/{ref}/{path}"
+
+
+def raw_path(url: str) -> str | None:
+    """The file's path in its repository of a raw address (``…/OWNER/NAME/REF/PATH`` →
+    ``PATH``), None for any other URL."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.hostname != RAW_HOST or len(segments) < 4:
+        return None
+    return "/".join(segments[3:])
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A file to download as it is: its address, the repository it is in ("" when none is
+    known) and its name."""
+
+    raw_url: str
+    repo: str
+    name: str
+    """The file's name (``README.md``), for a default id."""
+    readme: bool = False
+    """The repository's home page was given: its README, under whatever name it has."""
+
+
+def repo_file(url: str) -> RawFile | None:
+    """What a list's address names on GitHub: ``github.com/OWNER/NAME`` its README (on the
+    default branch, ``README.md``), ``github.com/OWNER/NAME/blob|raw/REF/PATH`` that file,
+    ``raw.githubusercontent.com/OWNER/NAME/REF/PATH`` itself; None for another host. Raises
+    ValueError, saying what is expected, for a GitHub address that names no file."""
+    parts = urlsplit(url.strip())
+    path = [p for p in parts.path.split("/") if p]
+    host = parts.netloc.lower()
+    if host == RAW_HOST and len(path) >= 4:
+        return RawFile(url.strip(), str(_named(path[0], path[1])), path[-1])
+    if host not in HOME_HOSTS:
+        return None
+    if len(path) == 2 or (len(path) >= 5 and path[2] in {"blob", "raw"}):
+        repo = str(_named(path[0], path[1].removesuffix(".git")))
+        if len(path) == 2:
+            return RawFile(raw_url(repo, README_REF, "README.md"), repo, "README.md", True)
+        return RawFile(raw_url(repo, path[3], "/".join(path[4:])), repo, path[-1])
+    raise ValueError(
+        "a GitHub URL must be a repository (github.com/OWNER/NAME) "
+        "or a file in it (…/blob/REF/PATH)"
+    )
+
+
+def _named(owner: str, name: str) -> RepoName:
+    repo = RepoName.parse(f"{owner}/{name}")
+    if repo is None:
+        raise ValueError(f"{owner}/{name} is no GitHub repository name")
+    return repo

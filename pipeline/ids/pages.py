@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, unquote
 from pipeline.ids.urls import host as host_name
 from pipeline.ids.urls import is_host, split
 
+# "\Z", not "$": "$" also matches before a final newline ("…%0A" once unquoted)
 PAGE = re.compile(r"[a-z]+:[\w./-]+")
 """The kept form of a page key."""
 
@@ -45,14 +46,14 @@ PAGES: tuple[Site, ...] = (
     Site(
         "cvf",
         "openaccess.thecvf.com",
-        re.compile(r"/(?:html|papers|supplemental)/(?:[^/]+/)?([^/]+?)_(?:paper|supplemental)(?:_supplemental|-supp)?\.(?:html|pdf|zip)$", re.I),
+        re.compile(r"/(?:html|papers|supplemental)/(?:[^/]+/)?([^/]+?)_(?:paper|supplemental)(?:_supplemental|-supp)?\.(?:html|pdf|zip)\Z", re.I),
         "1",
     ),
-    Site("pmlr", "proceedings.mlr.press", re.compile(r"^/(v\d+)/([\w-]+?)(?:/\2[\w-]*)?(?:\.html|\.pdf)?/?$"), "1 2"),
+    Site("pmlr", "proceedings.mlr.press", re.compile(r"^/(v\d+)/([\w-]+?)(?:/\2[\w-]*)?(?:\.html|\.pdf)?/?\Z"), "1 2"),
     Site("neurips", "proceedings.neurips.cc", re.compile(r"/(?:hash|file)/([0-9a-f]{32})-"), "1"),
     Site("nips", "papers.nips.cc", re.compile(r"^/paper/(\d+)-"), "1"),
-    Site("ijcai", "ijcai.org", re.compile(r"^/proceedings/(\d{4})/0*(\d+)(?:\.pdf)?/?$"), "1 2"),
-    Site("acl", "aclanthology.org", re.compile(r"^/([\w.-]+?\.\d+|[A-Z]\d\d-\d{4})(?:\.pdf)?/?$"), "1", cased=True),
+    Site("ijcai", "ijcai.org", re.compile(r"^/proceedings/(\d{4})/0*(\d+)(?:\.pdf)?/?\Z"), "1 2"),
+    Site("acl", "aclanthology.org", re.compile(r"^/([\w.-]+?\.\d+|[A-Z]\d\d-\d{4})(?:\.pdf)?/?\Z"), "1", cased=True),
     Site("ecva", "ecva.net", re.compile(r"/papers/(eccv_\d{4})/papers_ECCV/(?:papers|html)/(\d+)"), "1 2"),
     Site("aaai", "ojs.aaai.org", re.compile(r"/article/(?:view|download)/(\d+)"), "1"),
 )  # fmt: skip
@@ -62,9 +63,9 @@ _YEAR = (
     re.compile(r"^acl:((?:19|20)\d\d)\."),  # 2023.findings-acl.15
     re.compile(r"^ijcai:((?:19|20)\d\d)/"),
     re.compile(r"^ecva:eccv_((?:19|20)\d\d)/"),
-    re.compile(r"^cvf:.*_(?:[a-z]+)_((?:19|20)\d\d)$"),  # …_cvpr_2022
+    re.compile(r"^cvf:.*_(?:[a-z]+)_((?:19|20)\d\d)\Z"),  # …_cvpr_2022
 )
-_ACL_OLD = re.compile(r"^acl:[A-Z](\d\d)-\d{4}$")  # P19-1580
+_ACL_OLD = re.compile(r"^acl:[A-Z](\d\d)-\d{4}\Z")  # P19-1580
 
 
 def year_of(page: str) -> str | None:

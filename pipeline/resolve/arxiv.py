@@ -70,9 +70,10 @@ def feed_check(url: str, known: AbstractSet[str] = frozenset()) -> Check | None:
             return f"no entry at all, yet arXiv had {', '.join(existing[:3])} before"
         for node in entries:
             entry_id = (node.findtext(f"{ATOM}id") or "").strip()
-            if "arxiv.org/abs/" not in entry_id:
+            short_id = ids.from_entry_id(entry_id)
+            if short_id is None:
                 return f"an entry that is no arXiv record ({entry_id!r})"
-            got = ids.canonical(entry_id.split("arxiv.org/abs/")[-1])
+            got = ids.canonical(short_id)
             if got not in wanted:
                 return f"an entry for {got}, which was not asked for"
         return None
@@ -94,7 +95,8 @@ class Entry:
     @property
     def short_id(self) -> str:
         """``2107.05580v1`` / ``quant-ph/0201082v1``: the id with its version."""
-        return self.entry_id.split("arxiv.org/abs/")[-1]
+        short_id = ids.from_entry_id(self.entry_id)
+        return self.entry_id if short_id is None else short_id
 
 
 @dataclass(frozen=True)

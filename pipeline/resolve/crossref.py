@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pipeline.ids.doi import quoted, same_doi
+from pipeline.ids.doi import quoted, same_doi, url_of
 from pipeline.ids.titles import cjk_language
 from pipeline.resolve.base import Context
 from pipeline.resolve.csl import CSL_TYPES
@@ -194,7 +194,7 @@ def to_csl(message: dict[str, Any], work_id: str) -> dict[str, Any]:
             csl[field] = str(message[field])
     if message.get("DOI"):
         csl["DOI"] = str(message["DOI"]).lower()
-        csl["URL"] = f"https://doi.org/{csl['DOI']}"
+        csl["URL"] = url_of(csl["DOI"])
     elif message.get("URL"):
         csl["URL"] = message["URL"]
     return csl

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.errors import Unavailable
+from pipeline.ids import doi as doi_ids
 from pipeline.models import Work
 from pipeline.resolve import crossref, doi, openalex
 from pipeline.resolve.base import Context, Found, each_work
@@ -37,9 +38,7 @@ class KnownDoiResolver:
             record = crossref.get_work(ctx, value)
         except Unavailable as exc:
             ctx.unavailable(work, exc)  # then doi.org, which also answers for Crossref DOIs
-        url = next(
-            (x.url for x in work.links if value in x.url.lower()), f"https://doi.org/{value}"
-        )
+        url = doi_ids.link_of((x.url for x in work.links), value) or doi_ids.url_of(value)
         if record is not None:
             return _agreed(
                 ctx, work, value, url, crossref.to_csl(record, work.id), "crossref", method

@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pipeline.ids.doi import comparable, quoted, same_doi
+from pipeline.ids.doi import comparable, quoted, same_doi, url_of
 from pipeline.ids.names import csl_name
 from pipeline.resolve.base import Context
 from pipeline.resolve.csl import CSL_TYPES, date_parts
@@ -134,7 +134,7 @@ def to_csl(work: dict[str, Any], work_id: str) -> dict[str, Any]:
     doi = str(work.get("doi") or "")
     if doi:
         csl["DOI"] = comparable(doi)
-        csl["URL"] = f"https://doi.org/{csl['DOI']}"
+        csl["URL"] = url_of(csl["DOI"])
     elif location.get("landing_page_url"):
         csl["URL"] = location["landing_page_url"]
     return csl

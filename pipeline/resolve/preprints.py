@@ -191,7 +191,7 @@ def _first_versions(
 
 def arxiv_link(work: Work, key: str) -> str:
     """The list's link that gave ``key`` (its abstract page when none did)."""
-    return next((link.url for link in work.links if key in link.url), ids.abs_url(key))
+    return ids.link_of((link.url for link in work.links), key) or ids.abs_url(key)
 
 
 def _batch_failed(

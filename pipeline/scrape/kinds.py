@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from pipeline.config import ScrapeSettings
+from pipeline.ids import github
 from pipeline.ids.urls import host as host_name
 from pipeline.ids.urls import is_host, split
 from pipeline.models import Kind, Link
@@ -63,8 +64,8 @@ def is_resource_link(url: str) -> bool:
     host = host_name(netloc)
     if any(is_host(host, h) for h in OTHER_HOSTS) or host.startswith("blog."):
         return True
-    if host == "github.com":
-        return len([s for s in path.split("/") if s]) == 1  # a user or organisation
+    if host == github.HOST:
+        return github.is_account_page(url)
     return bool(_BLOG_PATH.search(path))
 
 

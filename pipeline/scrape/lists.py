@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,6 +25,8 @@ from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.errors import ServiceError, SourceError, UsageError
 from pipeline.http import requests_session
+from pipeline.ids import github
+from pipeline.ids.github import RawFile
 from pipeline.ids.urls import remap as remap_url
 from pipeline.models import StageReport
 from pipeline.scrape import decode_list
@@ -34,8 +35,7 @@ from pipeline.scrape.markdown import clean_title, parse_list
 from pipeline.scrape.sources import _fetch
 from pipeline.store import atomic_write_bytes, atomic_write_text
 
-_REPO = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _HEADER = re.compile(r"^\s*\[")
 _LIST_HEADER = re.compile(r"^\s*\[\[\s*list\s*\]\]\s*(#.*)?$")
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)(\s+#+\s*)?$")
@@ -45,41 +45,19 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG = re.compile(r"<[^>]*>")
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where a list comes from: its raw URL (to download and to update from) and repo."""
-
-    raw_url: str
-    repo: str
-    name: str
-    """The upstream file name (``README.md``), for a default id."""
-    readme: bool = False
-    """A repository URL: its README, whatever README_NAMES spelling it has."""
-
-
-def github_origin(url: str) -> Origin:
+def github_origin(url: str) -> RawFile:
     """The raw URL and repository a list URL stands for (module docstring)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise UsageError(f"{url}: not an http(s) URL or an existing file")
+    try:
+        found = github.repo_file(url)
+    except ValueError as exc:
+        raise UsageError(f"{url}: {exc}") from None
+    if found is not None:
+        return found
     path = [p for p in parts.path.split("/") if p]
-    host = parts.netloc.lower()
-    if host in {"github.com", "www.github.com"} and len(path) >= 2:
-        owner, name = path[0], path[1].removesuffix(".git")
-        if len(path) == 2:
-            raw = f"https://raw.githubusercontent.com/{owner}/{name}/HEAD/README.md"
-            return Origin(raw, f"{owner}/{name}", "README.md", readme=True)
-        if len(path) >= 5 and path[2] in {"blob", "raw"}:
-            rest = "/".join(path[3:])
-            raw = f"https://raw.githubusercontent.com/{owner}/{name}/{rest}"
-            return Origin(raw, f"{owner}/{name}", path[-1])
-        raise UsageError(
-            f"{url}: a GitHub URL must be a repository (github.com/OWNER/NAME) "
-            "or a file in it (…/blob/REF/PATH)"
-        )
-    if host == "raw.githubusercontent.com" and len(path) >= 4:
-        return Origin(url.strip(), f"{path[0]}/{path[1]}", path[-1])
-    return Origin(url.strip(), "", path[-1] if path else host)
+    return RawFile(url.strip(), "", path[-1] if path else parts.netloc.lower())
 
 
 def first_heading(text: str) -> str:
@@ -147,14 +125,14 @@ README_NAMES = ("README.md", "readme.md", "Readme.md", "README.markdown")
 case-sensitive): tried in this order when a repository URL is given."""
 
 
-def _download_origin(settings: Settings, origin: Origin) -> tuple[Origin, bytes]:
+def _download_origin(settings: Settings, origin: RawFile) -> tuple[RawFile, bytes]:
     """The list's bytes; for a repository URL, its README under the first of README_NAMES
-    that exists (the Origin returned names the one found)."""
+    that exists (the file returned names the one found)."""
     if not origin.readme:
         return origin, _download(settings, origin.raw_url)
     prefix = origin.raw_url.removesuffix(origin.name)
     for name in README_NAMES:
-        candidate = Origin(prefix + name, origin.repo, name)
+        candidate = RawFile(prefix + name, origin.repo, name)
         try:
             return candidate, _download(settings, candidate.raw_url)
         except UsageError as exc:
@@ -180,7 +158,7 @@ def add_list(
     if not catalog_path.exists():
         raise UsageError(f"{catalog_path}: not found; run `pipeline init` first (or give --root)")
     existing = load_catalog(catalog_path) if _has_lists(catalog_path) else []
-    if repo is not None and not _REPO.match(repo):
+    if repo is not None and github.RepoName.parse(repo) is None:
         raise UsageError(f"--repo {repo!r}: expected OWNER/NAME")
     origin, data, where = _read_source(settings, source, repo)
     name, file = _new_name(catalog_path, existing, origin, list_id)
@@ -198,7 +176,7 @@ def add_list(
     return _added_report(item, data, where, len(entries), text.warnings + parsed.warnings)
 
 
-def _read_source(settings: Settings, source: str, repo: str | None) -> tuple[Origin, bytes, str]:
+def _read_source(settings: Settings, source: str, repo: str | None) -> tuple[RawFile, bytes, str]:
     """The list's origin, its bytes and where they came from (a file or a URL), refused
     when empty or an HTML page."""
     given = Path(source).expanduser()
@@ -208,8 +186,8 @@ def _read_source(settings: Settings, source: str, repo: str | None) -> tuple[Ori
         except OSError as exc:
             raise UsageError(f"{given}: cannot read: {exc.strerror or exc}") from None
         upstream = repo or ""
-        origin = Origin(
-            f"https://raw.githubusercontent.com/{upstream}/HEAD/README.md" if upstream else "",
+        origin = RawFile(
+            github.raw_url(upstream, github.README_REF, "README.md") if upstream else "",
             upstream,
             given.name,
         )
@@ -220,7 +198,7 @@ def _read_source(settings: Settings, source: str, repo: str | None) -> tuple[Ori
         origin, data = _download_origin(settings, github_origin(source))
         where = origin.raw_url
     if repo:
-        origin = Origin(origin.raw_url, repo, origin.name)
+        origin = RawFile(origin.raw_url, repo, origin.name)
     if not data.strip():
         raise UsageError(f"{where}: empty, not a markdown list")
     if looks_like_html(data):
@@ -229,11 +207,11 @@ def _read_source(settings: Settings, source: str, repo: str | None) -> tuple[Ori
 
 
 def _new_name(
-    catalog_path: Path, existing: list[SourceList], origin: Origin, list_id: str | None
+    catalog_path: Path, existing: list[SourceList], origin: RawFile, list_id: str | None
 ) -> tuple[str, str]:
     """The new list's id and file name, refused when either is taken or the id is not one."""
     name = list_id or _slug(origin.repo.split("/")[-1] if origin.repo else Path(origin.name).stem)
-    if not name or not _ID.match(name):
+    if not name or not _ID.fullmatch(name):
         raise UsageError(
             f"--id {name!r}: use letters, digits, '.', '_' or '-' (starting with a letter or digit)"
         )

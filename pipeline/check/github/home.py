@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from pipeline.check.classify import Fetched
 from pipeline.check.github.client import GitHubRun
 from pipeline.check.github.facts import now
+from pipeline.ids.github import home_url, is_canonical_home
 from pipeline.models import LinkStatus, RepoFacts
 
 
@@ -34,15 +34,14 @@ def home_outcome(url: str, repo: str, run: GitHubRun, previous: RepoFacts | None
     note = "checked through the GitHub API"
     if facts.archived:
         note += "; the repository is archived (read-only)"
-    parts = urlsplit(url.strip())
-    canonical_home = parts.scheme.lower() == "https" and parts.hostname == "github.com"
+    canonical_home = is_canonical_home(url)
     if facts.canonical.lower() != repo:
         note += f"; renamed to {facts.canonical}"
     elif canonical_home:
         return Fetched(LinkStatus.OK, note=note, answered=True)
     return Fetched(
         LinkStatus.MOVED,
-        final_url=f"https://github.com/{facts.canonical}",
+        final_url=home_url(facts.canonical),
         note=note,
         answered=True,
     )

@@ -24,6 +24,7 @@ from pipeline.emit.markdown import md_url
 from pipeline.emit.site import cite
 from pipeline.emit.site.works import works
 from pipeline.errors import OutputError
+from pipeline.ids import github as github_ids
 from pipeline.store import atomic_write_text
 from pipeline.text import clean_text
 
@@ -43,7 +44,7 @@ def _lists(data: EmitInput) -> list[dict[str, str]]:
         entry = {"id": clean_text(source_id, 100), "title": clean_text(source_id, 100)}
         if source is not None:
             entry["title"] = clean_text(source.title, 300) or entry["title"]
-            url = md_url(f"https://github.com/{source.repo}") if source.repo else ""
+            url = md_url(github_ids.home_url(source.repo)) if source.repo else ""
             if url:
                 entry["url"] = url
         out.append(entry)

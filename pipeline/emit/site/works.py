@@ -78,9 +78,9 @@ def _code(record: Record, rw: ResolvedWork, links: Links, today: date) -> list[A
     for repo in record.github[:2]:
         fact = links.repos.get(repo)
         name = clean_text(fact.canonical if fact and fact.canonical else repo, 200)
-        url = next((u for u in code_urls if repo in u.lower()), f"https://github.com/{name}")
+        url = github_ids.link_to(code_urls, repo) or github_ids.home_url(name)
         entry: dict[str, Any] = {"repo": name, **links.link(url)}
-        if entry.get("url") == f"https://github.com/{name}" and github_ids.is_stored(name.lower()):
+        if entry.get("url") == github_ids.home_url(name) and github_ids.is_stored(name.lower()):
             del entry["url"]
         stars = fact.stars if fact and fact.stars is not None else None
         if stars is None and repo == record.github[0]:
