@@ -301,7 +301,7 @@ def ours(
         (root / "pipeline.toml").write_text(
             "[check]\n"
             f"concurrency = {concurrency}\nper_host = {per_host}\n"
-            "per_host_rate = 0.0\n"  # no request interval, as for lychee
+            "per_host_per_second = 0.0\n"  # no request interval, as for lychee
         )
     env = {
         k: v

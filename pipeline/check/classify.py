@@ -13,7 +13,7 @@ import aiohttp
 
 from pipeline.check.quirks import Quirk, parked_page
 from pipeline.errors import AddressRefused
-from pipeline.http import parse_retry_after
+from pipeline.transport.sessions import parse_retry_after
 from pipeline.models import LinkStatus
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -24,7 +24,7 @@ from pipeline.check.request import CheckStats
 from pipeline.check.targets import Target, collect, fetch_key
 from pipeline.config import Settings
 from pipeline.errors import InputError
-from pipeline.http import aiohttp_session
+from pipeline.transport.sessions import aiohttp_session
 from pipeline.ids.github import repo_home
 from pipeline.ids.urls import normalize
 from pipeline.models import (

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.errors import ServiceError, SourceError, UsageError
-from pipeline.http import requests_session
+from pipeline.transport.sessions import requests_session
 from pipeline.ids.urls import remap as remap_url
 from pipeline.models import StageReport
 from pipeline.scrape import decode_list
