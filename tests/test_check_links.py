@@ -12,9 +12,10 @@ from pipeline.check.guard import GuardedResolver, is_internal, refusal
 from pipeline.check.hosts import GlobalSlots, HostState
 from pipeline.check.targets import fetch_key, interleave_hosts
 from pipeline.errors import AddressRefused
-from pipeline.transport.sessions import parse_retry_after
 from pipeline.ids.urls import normalize
 from pipeline.models import LinkStatus
+from pipeline.transport.pace import Pace
+from pipeline.transport.retry import parse_retry_after
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.sites import site
 from tests.helpers.check import check_urls, fake_settings
@@ -472,7 +473,7 @@ def test_a_cancelled_waiter_never_keeps_a_slot() -> None:
 def test_a_slot_kept_for_a_request_that_is_cancelled_is_given_back() -> None:
     async def run() -> tuple[int, int]:
         slots = GlobalSlots(1)
-        host = HostState(asyncio.Semaphore(1), 0.0, left=5)
+        host = HostState(asyncio.Semaphore(1), Pace(), left=5)
         go = asyncio.Event()
         queued: list[asyncio.Task[None]] = []
         kept = 0
@@ -505,7 +506,7 @@ def test_a_slot_kept_for_a_request_that_is_cancelled_is_given_back() -> None:
 
 
 def _host_with(left: int) -> HostState:
-    return HostState(asyncio.Semaphore(4), 0.0, left=left)
+    return HostState(asyncio.Semaphore(4), Pace(), left=left)
 
 
 async def _hold(slots: GlobalSlots, host: HostState, seconds: float) -> None:

@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.errors import ServiceError, SourceError, UsageError
-from pipeline.transport.sessions import requests_session
 from pipeline.ids.urls import remap as remap_url
 from pipeline.models import StageReport
 from pipeline.scrape import decode_list
@@ -33,6 +32,7 @@ from pipeline.scrape.drift import looks_like_html
 from pipeline.scrape.markdown import clean_title, parse_list
 from pipeline.scrape.sources import _fetch
 from pipeline.store import atomic_write_bytes, atomic_write_text
+from pipeline.transport.sessions import requests_session
 
 _REPO = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
