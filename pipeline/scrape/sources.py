@@ -4,7 +4,8 @@ Each ``[[list]]`` of ``sources/sources.toml`` names a ``raw_url`` (a list withou
 left as it is). Every list is fetched through the shared requests session (project
 User-Agent, timeouts), retried by the transport's one rule (:mod:`pipeline.transport.retry`,
 with the ``[resolve]`` retry settings), the ``PIPELINE_REMAP`` rewrites applied first
-(mirrors, tests). Only when *every* list arrived
+(mirrors, tests), and requests to one host paced as the link checker paces them
+(``[check] per_host_per_second``). Only when *every* list arrived
 are the changed files written, atomically, so a network failure half-way leaves all lists
 exactly as they were (exit 3, degraded). A copy that arrived but is no list any more (an HTML
 page, cut short, unreadable: pipeline.scrape.drift) is *drifted*: that list keeps its last
@@ -32,6 +33,7 @@ from pipeline.ids.urls import remap as remap_url
 from pipeline.models import Entry, StageReport
 from pipeline.scrape.drift import Copy, drift_reason, md_work, read_copy, works_changed
 from pipeline.store import atomic_write_bytes, atomic_write_text
+from pipeline.transport.pace import Pace
 from pipeline.transport.retry import Policy, failure_of, retry_sync, status_failure
 from pipeline.transport.sessions import requests_session
 
@@ -75,13 +77,17 @@ class Unreachable(ServiceError):
     same host are not tried, so a run without network ends in a moment."""
 
 
-def _fetch(session: requests.Session, url: str, settings: Settings, counter: list[int]) -> bytes:
+def _fetch(
+    session: requests.Session, url: str, settings: Settings, counter: list[int], pace: Pace
+) -> bytes:
     """One list's bytes, retried by the transport's rule (pipeline.transport.retry) with the
     ``[resolve]`` settings: a 429, a 5xx, a timeout or a dropped connection is tried again; a
-    name that does not resolve, or an answer that is no list, is not."""
+    name that does not resolve, or an answer that is no list, is not. Every try keeps to its
+    host's ``pace``."""
     timeout = settings.resolve.timeout
 
     def attempt() -> bytes | Transient:
+        pace.wait()
         counter[0] += 1
         try:
             response = session.get(url, timeout=(min(10.0, timeout), timeout))
@@ -140,6 +146,8 @@ def update_sources(settings: Settings) -> StageReport:
     hosts: set[str] = set()
     session = requests_session(settings)
     unreachable: set[str] = set()
+    # A list's host is a host like those the link checker asks: [check] per_host_per_second.
+    paces: dict[str, Pace] = {}
     try:
         for item in lists:
             url = remap_url(item.raw_url, settings.remap)
@@ -149,7 +157,8 @@ def update_sources(settings: Settings) -> StageReport:
                 continue
             log.info("%s: fetching %s", item.id, item.raw_url)
             try:
-                data = _fetch(session, url, settings, counter)
+                pace = paces.setdefault(host, Pace(settings.check.per_host_per_second))
+                data = _fetch(session, url, settings, counter, pace)
             except ServiceError as exc:
                 failures.append(f"{item.id}: {exc}")
                 hosts.add(urlsplit(item.raw_url).hostname or item.raw_url)

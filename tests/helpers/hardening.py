@@ -66,7 +66,7 @@ FAST_TOML = fast_toml(
 """Waits in milliseconds, so a fault costs little time but every retry path still runs."""
 
 RESOLVE_ATTEMPTS = 3
-CHECK_ATTEMPTS = 3  # the first try and check.retries = 2
+CHECK_ATTEMPTS = 3  # [check] retry_attempts (tries in all)
 
 
 def make_project(root: Path, text: str = MINI_LIST) -> Path:
