@@ -198,7 +198,12 @@ def test_a_learned_rate_shortens_the_wait_of_a_thread_already_waiting() -> None:
     pace = Pace(0.01)  # one every 100 s, until the service says otherwise
     assert pace.wait()
     done = threading.Event()
-    waiter = threading.Thread(target=lambda: (pace.wait(), done.set()))
+
+    def wait() -> None:
+        pace.wait()
+        done.set()
+
+    waiter = threading.Thread(target=wait)
     waiter.start()
     pace.learn({"x-rate-limit-limit": "1000", "x-rate-limit-interval": "1s"})
     assert done.wait(timeout=10)
