@@ -78,16 +78,21 @@ class Unreachable(ServiceError):
 
 
 def _fetch(
-    session: requests.Session, url: str, settings: Settings, counter: list[int], pace: Pace
+    session: requests.Session,
+    url: str,
+    settings: Settings,
+    counter: list[int],
+    pace: Pace | None = None,
 ) -> bytes:
     """One list's bytes, retried by the transport's rule (pipeline.transport.retry) with the
     ``[resolve]`` settings: a 429, a 5xx, a timeout or a dropped connection is tried again; a
     name that does not resolve, or an answer that is no list, is not. Every try keeps to its
-    host's ``pace``."""
+    host's ``pace`` (None: one request alone, nothing to keep apart)."""
     timeout = settings.resolve.timeout
 
     def attempt() -> bytes | Transient:
-        pace.wait()
+        if pace is not None:
+            pace.wait()
         counter[0] += 1
         try:
             response = session.get(url, timeout=(min(10.0, timeout), timeout))
