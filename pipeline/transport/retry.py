@@ -78,13 +78,14 @@ class Step:
 
 @dataclass(frozen=True)
 class Policy:
-    """The retry settings of one section, read once."""
+    """The retry settings of one section (:meth:`of`), read once: tries in all, the first
+    backoff and the longest, the cap on ``Retry-After`` and the time budget, in seconds."""
 
-    attempts: int = 4
-    backoff: float = 1.0
-    backoff_max: float = 30.0
-    retry_after_cap: float = 30.0
-    budget: float = 120.0
+    attempts: int
+    backoff: float
+    backoff_max: float
+    retry_after_cap: float
+    budget: float
 
     @classmethod
     def of(cls, section: RetrySettings) -> Policy:
