@@ -226,3 +226,24 @@ def test_a_pacer_limits_requests_in_flight_and_paces_each_kind() -> None:
     held[0].__exit__(None, None, None)
     third.join(timeout=10)
     assert not third.is_alive()
+
+
+def test_a_pace_that_learns_waits_for_an_answer_that_may_lift_its_gap() -> None:
+    # One request every 2 s by default, 1 s of budget left: a pace that learns its rate from
+    # the answers waits (the first answer may lift the default), one that cannot is refused.
+    for learns, expected in ((True, True), (False, False)):
+        clock = Clock()
+        pace = Pace(0.5, learns=learns, clock=clock)
+        assert pace.wait()
+        asked: list[float] = []
+
+        async def answer_arrives(
+            seconds: float, pace: Pace = pace, clock: Clock = clock, asked: list[float] = asked
+        ) -> None:
+            asked.append(seconds)
+            pace.learn({"x-rate-limit-limit": "100", "x-rate-limit-interval": "1s"})
+            clock.now += 0.05  # woken early: the gap is now 10 ms
+
+        turn = pace.wait_async(deadline=clock.now + 1.0, sleep=answer_arrives)
+        assert asyncio.run(turn) is expected
+        assert asked == ([1.0] if learns else [])

@@ -42,9 +42,7 @@ Ask = Callable[[Settings, int], list[bool]]
 def fetcher_get(url: Callable[[Settings, int], str], headers: dict[str, str] | None = None) -> Ask:
     def ask(settings: Settings, n: int) -> list[bool]:
         fetcher = Fetcher(settings, HttpCache(settings.cache_path))
-        return [
-            _answered(lambda i=i: fetcher.get(url(settings, i), headers=headers)) for i in range(n)
-        ]
+        return [_answered(fetcher.get, url(settings, i), headers=headers) for i in range(n)]
 
     return ask
 
@@ -54,12 +52,13 @@ def s2_batch(settings: Settings, n: int) -> list[bool]:
     url = f"{settings.endpoints.s2}/paper/batch?fields=title"
     payloads = [json.dumps({"ids": [f"DOI:10.9999/s2.{i}"]}).encode() for i in range(n)]
     headers = {"Content-Type": "application/json"}
-    return [_answered(lambda p=p: fetcher.post(url, p, headers)) for p in payloads]
+    return [_answered(fetcher.post, url, p, headers) for p in payloads]
 
 
-def _answered(call: Callable[[], object]) -> bool:
+def _answered(call: Callable[..., object], *args: object, **kwargs: object) -> bool:
+    """Whether ``call`` gave an answer (the fetcher raises Unavailable when none came)."""
     try:
-        call()
+        call(*args, **kwargs)
     except Unavailable:
         return False
     return True
@@ -116,7 +115,10 @@ class Row:
 
 
 def _resolve(**changes: float) -> Callable[[Settings, FakeWeb], Settings]:
-    return lambda s, _web: dataclasses.replace(s, resolve=dataclasses.replace(s.resolve, **changes))
+    return lambda s, _web: dataclasses.replace(
+        s,
+        resolve=dataclasses.replace(s.resolve, **changes),  # type: ignore[arg-type]
+    )
 
 
 def _check(s: Settings, _web: FakeWeb) -> Settings:
@@ -229,7 +231,9 @@ def test_requests_keep_to_the_services_pace(fakeweb: FakeWeb, tmp_path: Path, se
     assert row.ask(settings, 3) == [True, True, True]
     starts = sorted(r.time for r in fakeweb.requests_to(row.path))
     assert len(starts) == 3
-    # Five a second: starts at least 0.2 s apart (less a little for the time a request takes
-    # to reach the server, which varies).
-    assert all(b - a >= 0.2 * 0.9 for a, b in itertools.pairwise(starts))
+    # Five a second: starts 0.2 s apart as the client sends them. The server sees them later
+    # by a time that varies with the machine's load, so each gap may look shorter, but not
+    # by half, and the span of three holds two gaps (unpaced, they would be milliseconds).
+    assert all(b - a >= 0.2 * 0.5 for a, b in itertools.pairwise(starts))
+    assert starts[-1] - starts[0] >= 2 * 0.2 * 0.85
     assert fakeweb.data.get("crossref_refused", 0) == 0

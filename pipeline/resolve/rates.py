@@ -62,4 +62,5 @@ def rates(settings: Settings) -> dict[str, float]:
 def pacers(settings: Settings, services: list[str]) -> dict[str, Pacer]:
     """One pacer per service."""
     table = rates(settings)
-    return {name: Pacer(concurrency(name, settings), table) for name in services}
+    learns = frozenset(POLITE)  # Crossref's answers say its limits
+    return {name: Pacer(concurrency(name, settings), table, learns=learns) for name in services}

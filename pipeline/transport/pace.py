@@ -9,7 +9,10 @@ request on, and shortens the waits of requests already waiting for their turn.
 (:meth:`Pace.wait_async`, the link checker and the GitHub client) that keep the same rule on
 the same state; :class:`Pacer` adds the in-flight limit for threads (the link checker keeps
 its own host slots, :mod:`pipeline.check.hosts`, whose order serves the longest queue first).
-A turn that would come after the caller's deadline is refused at once rather than waited for.
+A turn that would come after the caller's deadline is refused at once rather than waited for,
+unless the pace learns its rate from answers: then an answer still on its way may shorten the
+gap (Crossref's first answer of a run usually lifts the default), so it waits, and is refused
+only when the deadline comes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import re
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 
 RATE_INTERVAL = re.compile(r"(\d+(?:\.\d+)?)s?")
 
@@ -28,9 +32,15 @@ class Pace:
     """Keeps requests of one kind at least ``gap`` seconds apart (threads and asyncio)."""
 
     def __init__(
-        self, per_second: float | None = None, *, clock: Callable[[], float] = time.monotonic
+        self,
+        per_second: float | None = None,
+        *,
+        learns: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.gap = 1.0 / per_second if per_second and per_second > 0 else 0.0
+        self.learns = learns
+        """Whether the service's answers say its rate (:meth:`learn`)."""
         self.last: float | None = None
         """When the last request of this kind started."""
         self.clock = clock
@@ -46,7 +56,9 @@ class Pace:
         now = self.clock()
         wait = self.delay(now)
         if deadline is not None and now + max(0.0, wait) >= deadline:
-            return None
+            if now >= deadline or not self.learns:
+                return None
+            wait = deadline - now  # a gap learned meanwhile may still let it through
         if wait <= 0:
             self.last = now
             return 0.0
@@ -86,14 +98,19 @@ class Pace:
 class Pacer:
     """One service's pacing for threads: at most ``in_flight`` requests at once, and each kind
     of its requests at its own rate (``rates``: requests a second by kind; a kind not named
-    gets ``default``)."""
+    gets ``default``; the kinds in ``learns`` learn theirs from the answers)."""
 
     def __init__(
-        self, in_flight: int, rates: Mapping[str, float | None], default: float | None = None
+        self,
+        in_flight: int,
+        rates: Mapping[str, float | None],
+        default: float | None = None,
+        learns: AbstractSet[str] = frozenset(),
     ) -> None:
         self._slots = threading.BoundedSemaphore(max(1, in_flight))
         self._rates = dict(rates)
         self._default = default
+        self._learns = learns
         self._paces: dict[str, Pace] = {}
         self._lock = threading.Lock()
 
@@ -107,5 +124,6 @@ class Pacer:
         """The pace of one kind of request."""
         with self._lock:
             if kind not in self._paces:
-                self._paces[kind] = Pace(self._rates.get(kind, self._default))
+                rate = self._rates.get(kind, self._default)
+                self._paces[kind] = Pace(rate, learns=kind in self._learns)
             return self._paces[kind]
