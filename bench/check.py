@@ -51,7 +51,8 @@ NODE_DIR = REPO / ".tools" / "bench-node"
 NODE_PACKAGES = ["linkinator@7", "markdown-link-check@3"]
 FIRST_ADDRESS = 11
 RETRIES = 3
-"""Retries per URL for the tools that take a number (ours' default ``check.retries``)."""
+"""Retries per URL for the tools that take a number (ours' default ``check.retry_attempts``,
+4 tries, less the first)."""
 
 
 # -- corpus ----------------------------------------------------------------------------------
@@ -293,7 +294,7 @@ def ours(
         (root / "pipeline.toml").write_text(
             "[check]\n"
             f"concurrency = {concurrency}\nper_host = {per_host}\n"
-            "per_host_rate = 0.0\n"  # no request interval, as for lychee
+            "per_host_per_second = 0.0\n"  # no request interval, as for lychee
         )
     env = {
         k: v

@@ -235,8 +235,8 @@ def bench_settings(root: Path, env: dict[str, str], args: argparse.Namespace) ->
         resolve=dataclasses.replace(
             settings.resolve,
             workers=args.workers,
-            openalex_rate=settings.resolve.openalex_rate * args.rate_scale,
-            s2_rate=settings.resolve.s2_rate * args.rate_scale,
+            openalex_per_second=settings.resolve.openalex_per_second * args.rate_scale,
+            s2_per_second=settings.resolve.s2_per_second * args.rate_scale,
         ),
     )
 

@@ -43,7 +43,7 @@ class Endpoints:
 
 @dataclass(frozen=True)
 class CheckSettings:
-    """Link-checker limits. A host is protected by ``per_host`` and ``per_host_rate``; the
+    """Link-checker limits. A host is protected by ``per_host`` and ``per_host_per_second``; the
     global ``concurrency`` protects this machine (sockets, memory) and is set not to bind
     before the per-host limits of a list's usual few dozen hosts."""
 
@@ -53,17 +53,20 @@ class CheckSettings:
     per_host: int = 4
     """Requests in flight to one host, so one slow host never stalls the others (fewer than
     the 6 connections a browser opens to one host)."""
-    per_host_rate: float = 40.0
-    """Requests per second to one host at most: ``per_host`` answers of 100 ms each, so that
-    it binds only on hosts answering faster than that and leaves ``per_host`` its use."""
+    per_host_per_second: float = 40.0
+    """Requests per second to one host at most (0: no spacing; pipeline.transport.pace):
+    ``per_host`` answers of 100 ms each, so that it binds only on hosts answering faster than
+    that and leaves ``per_host`` its use."""
     timeout: float = 20.0
     """Seconds for one request (connect + headers)."""
-    url_budget: float = 60.0
-    """Seconds for one URL over all its retries."""
-    retries: int = 3
-    """Attempts after the first on timeouts, connection errors, 5xx and 429."""
-    retry_after_cap: float = 30.0
-    """Longest ``Retry-After`` we honour; a longer one marks the link ``blocked``."""
+    retry_budget_seconds: float = 60.0
+    """Seconds for one URL over all its tries, from its first request."""
+    retry_attempts: int = 4
+    """Tries per URL in all (the first and its retries) on timeouts, connection errors, 5xx
+    and 429 (pipeline.transport.retry)."""
+    retry_after_cap_seconds: float = 30.0
+    """Longest ``Retry-After`` waited; a server asking longer is not asked again for that
+    URL (a 429 then leaves the link ``blocked``, rate limited)."""
     max_redirects: int = 10
     """Redirect hops before giving up (browsers allow about 20; lychee 10)."""
     max_body_bytes: int = 65536
@@ -75,10 +78,10 @@ class CheckSettings:
     parking_look: bool = True
     """Fetch one page (a body prefix) of each host not too big to lapse, to see whether it is
     a parking or for-sale page: one GET more per small host."""
-    backoff: float = 1.0
-    """Seconds before the first retry; doubled each retry, with random jitter added."""
-    backoff_max: float = 30.0
-    """Longest wait between two retries of one URL."""
+    backoff_seconds: float = 1.0
+    """Seconds before the first retry; doubled each retry, less up to a quarter at random."""
+    backoff_max_seconds: float = 30.0
+    """Longest backoff between two tries of one URL."""
 
 
 @dataclass(frozen=True)
@@ -87,14 +90,19 @@ class ResolveSettings:
 
     timeout: float = 30.0
     """Seconds for one metadata request (connect and read each)."""
-    retry_wait: float = 1.0
-    """First backoff wait in seconds; doubled on each retry (tenacity exponential)."""
+    backoff_seconds: float = 1.0
+    """Seconds before the first retry; doubled each retry, less up to a quarter at random."""
+    backoff_max_seconds: float = 30.0
+    """Longest backoff between two tries of one request."""
     retry_attempts: int = 4
-    """Attempts per request in all (the first plus retries) on 429, 5xx, timeouts, garbage."""
-    retry_budget: float = 120.0
-    """Seconds one request may take over all its attempts; keeps a run's time bounded."""
-    retry_after_cap: float = 60.0
-    """Longest ``Retry-After`` honoured; a longer one is waited only this long."""
+    """Tries per request in all (the first and its retries) on 429, 5xx, timeouts, garbage
+    (pipeline.transport.retry)."""
+    retry_budget_seconds: float = 120.0
+    """Seconds one request may take over all its tries; keeps a run's time bounded."""
+    retry_after_cap_seconds: float = 60.0
+    """Longest ``Retry-After`` waited; a service asking longer is not asked again for that
+    request (the work keeps its last known record, and the failure counts toward the
+    breaker)."""
     breaker_after: int = 3
     """Requests to one service that failed after all retries before the run stops asking it
     (circuit breaker: a dead service costs a few requests, not one per work)."""
@@ -105,9 +113,9 @@ class ResolveSettings:
     workers: int = 3
     """Requests in flight to one service at most (Crossref's polite pool allows 3
     concurrent, its public pool 1: then 1); twice as many works are looked up at once."""
-    openalex_rate: float = 10.0
+    openalex_per_second: float = 10.0
     """OpenAlex requests a second at most (its documented limit; it sends no rate headers)."""
-    s2_rate: float = 1.0
+    s2_per_second: float = 1.0
     """Semantic Scholar requests a second at most (its shared pool's rule without a key)."""
     time_budget: float | None = None
     """Seconds the stage may spend asking services; when they are spent it stops asking,

@@ -12,9 +12,10 @@ from pipeline.check.guard import GuardedResolver, is_internal, refusal
 from pipeline.check.hosts import GlobalSlots, HostState
 from pipeline.check.targets import fetch_key, interleave_hosts
 from pipeline.errors import AddressRefused
-from pipeline.http import parse_retry_after
 from pipeline.ids.urls import normalize
 from pipeline.models import LinkStatus
+from pipeline.transport.pace import Pace
+from pipeline.transport.retry import parse_retry_after
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.sites import site
 from tests.helpers.check import check_urls, fake_settings
@@ -153,7 +154,7 @@ def test_head_refused_falls_back_to_get_and_remembers_the_host(
 
 def test_timeout_is_retried_then_reported(fakeweb: FakeWeb, tmp_path: Path) -> None:
     site(fakeweb, "hang.example", delay=30)
-    settings = fake_settings(fakeweb, tmp_path, timeout=0.3, retries=1)
+    settings = fake_settings(fakeweb, tmp_path, timeout=0.3, retry_attempts=2)
     result = check_urls(settings, ["https://hang.example/x"])[0]["https://hang.example/x"]
     assert result.status == LinkStatus.TIMEOUT
     assert not result.certain
@@ -182,7 +183,7 @@ def test_429_beyond_the_cap_is_blocked_without_waiting(fakeweb: FakeWeb, tmp_pat
 def test_5xx_is_retried_with_backoff(fakeweb: FakeWeb, tmp_path: Path) -> None:
     site(fakeweb, "flaky.example", "/x", fail_times=2, fail_status=503)
     site(fakeweb, "down.example", "/x", status=500)
-    settings = fake_settings(fakeweb, tmp_path, retries=2)
+    settings = fake_settings(fakeweb, tmp_path, retry_attempts=3)
     results, _ = check_urls(settings, ["https://flaky.example/x", "https://down.example/x"])
     assert results["https://flaky.example/x"].status == LinkStatus.OK
     # HEAD 503, then GET at once (HEAD may be the only thing broken), GET again after a backoff.
@@ -387,7 +388,7 @@ def test_connection_refused_hosts_are_not_dead(tmp_path: Path, fakeweb: FakeWeb)
 
 
 def test_per_host_rate_spaces_requests(fakeweb: FakeWeb, tmp_path: Path) -> None:
-    settings = fake_settings(fakeweb, tmp_path, per_host_rate=20.0, per_host=4)
+    settings = fake_settings(fakeweb, tmp_path, per_host_per_second=20.0, per_host=4)
     urls = [f"https://paced.example/{i}" for i in range(5)] + ["https://other.example/"]
     results, _ = check_urls(settings, urls)
     assert all(r.status == LinkStatus.OK for r in results.values())
@@ -400,7 +401,9 @@ def test_per_host_rate_spaces_requests(fakeweb: FakeWeb, tmp_path: Path) -> None
 
 def test_url_budget_bounds_all_retries(fakeweb: FakeWeb, tmp_path: Path) -> None:
     site(fakeweb, "hang.example", delay=30)
-    settings = fake_settings(fakeweb, tmp_path, timeout=0.3, retries=10, url_budget=0.8)
+    settings = fake_settings(
+        fakeweb, tmp_path, timeout=0.3, retry_attempts=11, retry_budget_seconds=0.8
+    )
     result = check_urls(settings, ["https://hang.example/x"])[0]["https://hang.example/x"]
     assert result.status == LinkStatus.TIMEOUT
     # 0.8 s of budget for 0.3 s tries with short backoffs: a few tries, never eleven.
@@ -470,7 +473,7 @@ def test_a_cancelled_waiter_never_keeps_a_slot() -> None:
 def test_a_slot_kept_for_a_request_that_is_cancelled_is_given_back() -> None:
     async def run() -> tuple[int, int]:
         slots = GlobalSlots(1)
-        host = HostState(asyncio.Semaphore(1), 0.0, left=5)
+        host = HostState(asyncio.Semaphore(1), Pace(), left=5)
         go = asyncio.Event()
         queued: list[asyncio.Task[None]] = []
         kept = 0
@@ -503,7 +506,7 @@ def test_a_slot_kept_for_a_request_that_is_cancelled_is_given_back() -> None:
 
 
 def _host_with(left: int) -> HostState:
-    return HostState(asyncio.Semaphore(4), 0.0, left=left)
+    return HostState(asyncio.Semaphore(4), Pace(), left=left)
 
 
 async def _hold(slots: GlobalSlots, host: HostState, seconds: float) -> None:
@@ -534,7 +537,7 @@ def test_the_time_budget_runs_from_the_first_request_not_the_queue(
 ) -> None:
     # 8 URLs through one slot at 0.1 s each: the last waits 0.7 s, beyond its 0.4 s budget.
     site(fakeweb, "queue.example", delay=0.1)
-    settings = fake_settings(fakeweb, tmp_path, per_host=1, url_budget=0.4, timeout=1.0)
+    settings = fake_settings(fakeweb, tmp_path, per_host=1, retry_budget_seconds=0.4, timeout=1.0)
     urls = [f"https://queue.example/{i}" for i in range(8)]
     results, stats = check_urls(settings, urls)
     assert {u: r.status for u, r in results.items()} == dict.fromkeys(urls, LinkStatus.OK)

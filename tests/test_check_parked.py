@@ -43,20 +43,20 @@ def test_each_fingerprint_catches_its_example(row: ParkedPage) -> None:
     assert row.regex.search(row.example)
     assert parked_page(row.example) is not None
     answer = Answer("GET", 200, {}, row.example.encode())
-    assert classify(answer, NO_QUIRK, 30.0).status == LinkStatus.PARKED
+    assert classify(answer, NO_QUIRK).status == LinkStatus.PARKED
 
 
 def test_no_fingerprint_catches_an_ordinary_page() -> None:
     assert parked_page(ORDINARY) is None
     assert parked_page("<title>Slot attention for remote sensing</title>") is None
-    assert classify(Answer("GET", 200, {}, ORDINARY.encode()), NO_QUIRK, 30.0).status == "ok"
+    assert classify(Answer("GET", 200, {}, ORDINARY.encode()), NO_QUIRK).status == "ok"
 
 
 @pytest.mark.parametrize("row", PARKING_HOSTS, ids=lambda r: r.host)
 def test_each_marketplace_host_is_a_parking_row(row: Quirk) -> None:
     host = row.host
     assert quirk_for(host).parking and quirk_for(f"www.{host}").parking
-    assert classify(Answer("GET", 200, {}, b""), quirk_for(host), 30.0).status == "parked"
+    assert classify(Answer("GET", 200, {}, b""), quirk_for(host)).status == "parked"
 
 
 def test_parked_is_never_good() -> None:
@@ -67,7 +67,7 @@ def test_fingerprints_are_not_looked_for_on_big_hosts() -> None:
     quirk = quirk_for("github.com")
     assert quirk.established
     answer = Answer("GET", 200, {}, b"<p>This domain is for sale: a README quoting one</p>")
-    assert classify(answer, quirk, 30.0).status == LinkStatus.OK
+    assert classify(answer, quirk).status == LinkStatus.OK
 
 
 @pytest.mark.network

@@ -160,7 +160,9 @@ def test_no_network_marks_nothing_dead_and_keeps_the_past(fakeweb: FakeWeb, proj
         "PIPELINE_REMAP": rf"^https?://([^/]+)/?(.*)$ http://127.0.0.1:{closed}/\1/\2",
         "PIPELINE_GITHUB_API": f"http://127.0.0.1:{closed}/github",
     }
-    settings = fake_settings(fakeweb, project, env=env, retries=3, backoff=0.2, dead_after=1)
+    settings = fake_settings(
+        fakeweb, project, env=env, retry_attempts=4, backoff_seconds=0.2, dead_after=1
+    )
     report = run_check(settings)
     assert "links" in report.degraded
     links = links_by_url(project)

@@ -175,12 +175,9 @@ def allowed(path: str, fault: str) -> int:
     A dropped connection counts twice: aiohttp sends an idempotent request once more on a
     fresh connection when a kept-alive one is closed under it (``retry_persistent_connection``).
     """
-    if path.startswith("/web/"):
-        attempts = CHECK_ATTEMPTS
-    elif path.startswith("/github/"):
-        attempts = 1  # the GitHub client never retries; a failure keeps the last known facts
-    else:
-        attempts = RESOLVE_ATTEMPTS
+    # The link checker and GitHub retry by [check] retry_attempts, the resolvers by [resolve].
+    web = path.startswith(("/web/", "/github/"))
+    attempts = CHECK_ATTEMPTS if web else RESOLVE_ATTEMPTS
     return attempts * (2 if fault == "drop" else 1)
 
 

@@ -101,13 +101,13 @@ def fast(root: Path) -> Path:
     """Shrink every retry wait and timeout so faults cost milliseconds, not minutes."""
     # Refresh-sized: generous timeouts (a whole run shares the machine), tiny waits.
     text = settings_toml(
-        resolve={"retry_wait": 0.01, "timeout": 5.0, "retry_budget": 5.0},
+        resolve={"backoff_seconds": 0.01, "timeout": 5.0, "retry_budget_seconds": 5.0},
         check={
-            "backoff": 0.01,
-            "backoff_max": 0.05,
+            "backoff_seconds": 0.01,
+            "backoff_max_seconds": 0.05,
             "timeout": 5.0,
-            "url_budget": 5.0,
-            "per_host_rate": 1000.0,
+            "retry_budget_seconds": 5.0,
+            "per_host_per_second": 1000.0,
         },
     )
     (root / "pipeline.toml").write_text(text, encoding="utf-8")

@@ -101,7 +101,10 @@ def test_cli_exit_codes_and_offline_flag(fakeweb: FakeWeb, project: Path) -> Non
     # Short waits through the settings file's [resolve] section (as a user would set them).
     (project / "pipeline.toml").write_text(
         settings_toml(
-            {k: FAST_RESOLVE_FIELDS[k] for k in ("timeout", "retry_wait", "retry_after_cap")}
+            {
+                k: FAST_RESOLVE_FIELDS[k]
+                for k in ("timeout", "backoff_seconds", "retry_after_cap_seconds")
+            }
         ),
         encoding="utf-8",
     )

@@ -13,7 +13,8 @@ import pytest
 import requests
 
 from pipeline.models import Ids, Link, Work
-from pipeline.resolve.pace import Pace, Paces, concurrency, kind
+from pipeline.resolve.rates import concurrency, kind, pacers, rates
+from pipeline.transport.pace import Pace
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.world import Record, fake_authors
 from tests.helpers.resolve import fast_settings, run
@@ -87,7 +88,7 @@ def test_the_public_pool_is_paced_and_asked_one_at_a_time(fakeweb: FakeWeb, tmp_
     public = dataclasses.replace(polite, mailto=None)
     assert concurrency("crossref", polite) == 3 and concurrency("crossref", public) == 1
     assert concurrency("openalex", public) == 3
-    paces = Paces(public)
-    assert paces.of("crossref", "http://x/works?query=a").gap == pytest.approx(1.0)
-    assert paces.of("crossref", "http://x/works/10.1/a").gap == pytest.approx(0.2)
-    assert Paces(polite).of("crossref", "http://x/works?query=a").gap == pytest.approx(1 / 3)
+    paced = pacers(public, ["crossref"])["crossref"]
+    assert paced.pace(kind("crossref", "http://x/works?query=a")).gap == pytest.approx(1.0)
+    assert paced.pace(kind("crossref", "http://x/works/10.1/a")).gap == pytest.approx(0.2)
+    assert rates(polite)["crossref:list"] == pytest.approx(3.0)

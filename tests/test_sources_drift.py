@@ -41,7 +41,7 @@ NEW_PAPER = (
 
 @pytest.fixture
 def project(project: Path) -> Path:
-    (project / "pipeline.toml").write_text("[resolve]\nretry_wait = 0.01\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text("[resolve]\nbackoff_seconds = 0.01\n", encoding="utf-8")
     return project
 
 

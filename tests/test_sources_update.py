@@ -22,7 +22,7 @@ pytestmark = pytest.mark.network
 @pytest.fixture
 def project(project: Path) -> Path:
     """The shared project copy, with retry waits shrunk to milliseconds."""
-    (project / "pipeline.toml").write_text("[resolve]\nretry_wait = 0.01\n", encoding="utf-8")
+    (project / "pipeline.toml").write_text("[resolve]\nbackoff_seconds = 0.01\n", encoding="utf-8")
     return project
 
 

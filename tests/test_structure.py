@@ -227,3 +227,82 @@ def test_every_exception_is_in_the_error_tree_and_its_drawing() -> None:
     drawing = errors.__doc__ or ""
     undrawn = sorted(n for n in classes if not re.search(rf"\b{n}\b", drawing))
     assert not undrawn, f"missing from errors.py's drawing of the tree: {undrawn}"
+
+
+# -- one transport policy (issue 23) -----------------------------------------------------------
+TRANSPORT = "pipeline.transport"
+SLEEPS = {("time", "sleep"), ("asyncio", "sleep")}
+RATE_HEADERS = ("retry-after", "x-rate-limit-limit", "x-rate-limit-interval")
+
+
+def network_decisions(path: Path) -> Iterator[str]:
+    """Where a module decides retries or pacing itself: a retry library, a sleep between
+    requests, ``Retry-After`` or a rate header read, ``parse_retry_after`` or ``random``
+    (backoff jitter) used."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names]
+            if any(n.split(".")[0] in {"tenacity", "random", "backoff"} for n in names):
+                yield f"{line}: imports a retry library or random"
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module in {"time", "asyncio"}
+                and any(a.name == "sleep" for a in node.names)
+            ):
+                yield f"{line}: imports sleep"
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if (node.value.id, node.attr) in SLEEPS:
+                yield f"{line}: {node.value.id}.sleep"
+        elif isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name == "parse_retry_after":
+                yield f"{line}: parse_retry_after"
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and node.value.strip().lower() in RATE_HEADERS
+        ):
+            yield f"{line}: reads the {node.value!r} header"
+
+
+def test_one_retry_rule_and_one_pacer_live_in_the_transport() -> None:
+    elsewhere = [
+        f"{path.relative_to(REPO)}:{where}"
+        for name, path in modules().items()
+        if not name.startswith(TRANSPORT)
+        for where in network_decisions(path)
+    ]
+    assert not elsewhere, f"retries or pacing decided outside pipeline/transport: {elsewhere}"
+
+
+def test_the_transport_check_sees_what_it_looks_for(tmp_path: Path) -> None:
+    found = {
+        name: list(network_decisions(path))
+        for name, path in modules().items()
+        if name.startswith(TRANSPORT)
+    }
+    assert any("time.sleep" in w for w in found[f"{TRANSPORT}.retry"])
+    assert any("asyncio.sleep" in w for w in found[f"{TRANSPORT}.retry"])
+    assert any("'Retry-After'" in w for w in found[f"{TRANSPORT}.retry"])
+    assert any("random" in w for w in found[f"{TRANSPORT}.retry"])
+    assert any("x-rate-limit-limit" in w for w in found[f"{TRANSPORT}.pace"])
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        '"""A docstring naming Retry-After is no decision."""\n'
+        "from tenacity import Retrying\nfrom time import sleep\nimport asyncio\n"
+        "async def f(h): await asyncio.sleep(1); return parse_retry_after(h['retry-after'])\n",
+        encoding="utf-8",
+    )
+    assert [w.split(":")[0] for w in network_decisions(sample)] == ["2", "3", "5", "5", "5"]

@@ -8,9 +8,10 @@ Collector (:mod:`~pipeline.check.targets`) → checker (here) → hysteresis
   fetch (normalized, then rewritten by ``settings.remap``), so each is fetched once.
 * :class:`LinkChecker` fetches with one ``aiohttp`` session: concurrency bounded globally and per
   host (the host the list names, so a remap onto one mirror keeps the per-site limits), a
-  per-host request rate, tenacity retries with exponential backoff and jitter on timeouts,
-  connection errors, 5xx and 429 (``Retry-After`` honoured up to a cap), and a time budget per
-  URL. HEAD first; GET when HEAD is refused or unreliable for the host; never more than the
+  per-host pace, and the transport's retry rule (:mod:`pipeline.transport.retry`: backoff with
+  jitter on timeouts, connection errors, 5xx and 429, ``Retry-After`` waited up to
+  ``retry_after_cap_seconds`` and a link rate limited for longer left ``blocked``, a time
+  budget per URL from its first request). HEAD first; GET when HEAD is refused or unreliable for the host; never more than the
   headers and ``max_body_bytes`` of a body. Redirects are followed here, hop by hop, so that each
   hop is recorded and its scheme and address checked.
 * :func:`~pipeline.check.hysteresis.settle` applies hysteresis against the previous run: a certain failure (404, 410, a
@@ -23,14 +24,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 import aiohttp
-from tenacity import AsyncRetrying, RetryCallState, retry_if_result
 
 from pipeline.check.classify import (
     HEAD_REFUSED,
@@ -48,6 +47,8 @@ from pipeline.check.targets import interleave_hosts
 from pipeline.config import Settings
 from pipeline.ids.urls import host_of, remap
 from pipeline.models import LinkStatus
+from pipeline.transport.pace import Pace
+from pipeline.transport.retry import Failure, Policy, retry_async
 
 LOG = logging.getLogger(__name__)
 
@@ -80,14 +81,15 @@ class LinkChecker:
         self.limits = settings.check
         self.stats = CheckStats()
         self._global = GlobalSlots(self.limits.concurrency)
+        self.policy = Policy.of(self.limits)
         self._hosts: dict[str, HostState] = {}
 
     def _host(self, host: str) -> HostState:
         state = self._hosts.get(host)
         if state is None:
-            rate = self.limits.per_host_rate
             state = HostState(
-                asyncio.Semaphore(max(1, self.limits.per_host)), 1 / rate if rate > 0 else 0
+                asyncio.Semaphore(max(1, self.limits.per_host)),
+                Pace(self.limits.per_host_per_second),
             )
             self._hosts[host] = state
         return state
@@ -122,30 +124,17 @@ class LinkChecker:
         if skipped is not None:
             return skipped
         progress = UrlState()
-
-        def stop(state: RetryCallState) -> bool:
-            if state.attempt_number > self.limits.retries or self._skip(host) is not None:
-                return True
-            ends = progress.deadline
-            return ends is not None and time.monotonic() + state.upcoming_sleep > ends
-
-        def wait(state: RetryCallState) -> float:
-            last = state.outcome.result() if state.outcome is not None else None
-            if isinstance(last, Fetched) and last.retry_after is not None:
-                return min(last.retry_after, self.limits.retry_after_cap)
-            base = self.limits.backoff * 2 ** (state.attempt_number - 1)
-            # Jitter of up to a quarter of the wait keeps the retries of many URLs apart.
-            return float(min(self.limits.backoff_max, base * (1 + random.uniform(0, 0.25))))
-
-        retrying = AsyncRetrying(
-            stop=stop,
-            wait=wait,
-            retry=retry_if_result(lambda f: isinstance(f, Fetched) and f.retryable),
-            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
-            reraise=True,
-        )
         try:
-            result: Fetched = await retrying(self._attempt, url, progress)
+            tried = await retry_async(
+                self.policy,
+                lambda: self._attempt(url, progress),
+                worth_retrying,
+                deadline=lambda: progress.deadline,
+                give_up=lambda: self._skip(host) is not None,
+            )
+            result = tried.value
+            if tried.ended is not None and tried.ended.beyond_cap:
+                result.note = f"{result.note}; {tried.ended.stop}"
         except Exception as exc:  # one bad URL must never stop the run
             LOG.warning("%s: unexpected error while checking: %s", url, type(exc).__name__)
             result = Fetched(LinkStatus.ERROR, note=f"checker error: {type(exc).__name__}")
@@ -264,7 +253,7 @@ class LinkChecker:
         self, answer: Answer, quirk: Quirk, hops: list[str], moved_to: str | None, current: str
     ) -> Fetched:
         """The outcome of the answer that ended the chain of redirects."""
-        result = classify(answer, quirk, self.limits.retry_after_cap)
+        result = classify(answer, quirk)
         result.hops = hops
         host = self._host(host_of(current))
         if result.status == LinkStatus.PARKED:
@@ -332,12 +321,12 @@ class LinkChecker:
         origin: HostState,
     ) -> Answer | Fetched:
         """Wait for the host's pace and a global slot, then send (host slot already held)."""
-        await host.pace()
+        await host.pace.wait_async()
         claim = max(host.left, origin.left)
         async with self._global.slot(host, claim, in_progress=progress.deadline is not None):
             now = time.monotonic()
             if progress.deadline is None:
-                progress.deadline = now + self.limits.url_budget
+                progress.deadline = now + self.limits.retry_budget_seconds
             left = progress.deadline - now
             if left <= 0:
                 return Fetched(LinkStatus.TIMEOUT, note="time budget for this URL used up")
@@ -357,3 +346,8 @@ class LinkChecker:
         elif result.unreachable:
             self._unreachable(host_of(url), host, result)
         return result
+
+
+def worth_retrying(result: Fetched) -> Failure | None:
+    """A try's result as the transport's retry rule reads it."""
+    return Failure(result.note or "", result.retry_after) if result.retryable else None

@@ -1,7 +1,9 @@
 """Classification: what one answer (or failure to get one) says about a link.
 
 A certain failure (404, 410, a name that does not exist, a soft 404) counts toward ``dead``;
-bot walls and logins are ``blocked``; 5xx and 429 are worth a retry.
+bot walls and logins are ``blocked``; what is worth a retry (5xx, 429 but from a bot wall) is
+the transport's rule (:func:`pipeline.transport.retry.status_failure`), which also decides how
+long to wait and when a ``Retry-After`` is too long.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import aiohttp
 
 from pipeline.check.quirks import Quirk, parked_page
 from pipeline.errors import AddressRefused
-from pipeline.http import parse_retry_after
 from pipeline.models import LinkStatus
+from pipeline.transport.retry import status_failure
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -54,7 +56,7 @@ class Answer:
     body: bytes
 
 
-def classify(answer: Answer, quirk: Quirk, retry_after_cap: float) -> Fetched:
+def classify(answer: Answer, quirk: Quirk) -> Fetched:
     """The outcome of a final (not redirecting) answer, quirks of its host considered."""
     code = answer.status
     if 200 <= code < 300:
@@ -78,25 +80,19 @@ def classify(answer: Answer, quirk: Quirk, retry_after_cap: float) -> Fetched:
         return Fetched(LinkStatus.FAILING, http_status=code, certain=True, answered=True)
     if code in ACCESS_REFUSED:
         return blocked(code, quirk)
+    failed = status_failure(code, answer.headers)
     if code == 429:
-        retry_after = parse_retry_after(answer.headers.get("retry-after"))
         limited = blocked(code, quirk)
-        if quirk.bot_wall:
-            return limited
-        if retry_after is not None and retry_after > retry_after_cap:
-            limited.note = f"rate limited: Retry-After {retry_after:.0f}s is beyond the cap"
-            return limited
-        limited.retryable = True
-        limited.retry_after = retry_after
+        if failed is not None and not quirk.bot_wall:  # a wall's 429 is its answer to us
+            limited.retryable, limited.retry_after = True, failed.retry_after
         return limited
-    retryable = code >= 500
     return Fetched(
         LinkStatus.ERROR,
         http_status=code,
         note=f"HTTP {code}",
         answered=True,
-        retryable=retryable,
-        retry_after=parse_retry_after(answer.headers.get("retry-after")) if retryable else None,
+        retryable=failed is not None,
+        retry_after=failed.retry_after if failed is not None else None,
     )
 
 

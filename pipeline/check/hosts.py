@@ -1,5 +1,6 @@
-"""Host slots: each host's concurrency, pacing and breaker state, and the run's global request
-slots, handed to URLs in progress first, then to the host with the most URLs left.
+"""Host slots: each host's concurrency, pace and breaker state, and the run's global request
+slots, handed to URLs in progress first, then to the host with the most URLs left. The pacing
+rule itself is the transport's (:class:`pipeline.transport.pace.Pace`, one per host).
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from pipeline.check.classify import Fetched
+from pipeline.transport.pace import Pace
 
 
 @dataclass
 class HostState:
-    """Per-host state: concurrency, pacing and a breaker for hosts that do not answer."""
+    """Per-host state: concurrency, pace and a breaker for hosts that do not answer."""
 
     slots: asyncio.Semaphore
-    interval: float
-    next_start: float = 0.0
+    pace: Pace
+    """``per_host_per_second`` requests a second to the host at most."""
     head_ok: bool | None = None
     """Whether the host answers HEAD (None: not known yet)."""
     probing: bool = False
@@ -41,17 +43,6 @@ class HostState:
     """Requests waiting for one of this host's slots."""
     reserved: int = 0
     """Global slots kept for this host's next request (see :class:`GlobalSlots`)."""
-
-    async def pace(self) -> None:
-        """Wait for this host's next request slot (``per_host_rate`` requests per second)."""
-        if self.interval <= 0:
-            return
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        start = max(now, self.next_start)
-        self.next_start = start + self.interval
-        if start > now:
-            await asyncio.sleep(start - now)
 
 
 class GlobalSlots:

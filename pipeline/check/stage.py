@@ -24,7 +24,6 @@ from pipeline.check.request import CheckStats
 from pipeline.check.targets import Target, collect, fetch_key
 from pipeline.config import Settings
 from pipeline.errors import InputError
-from pipeline.http import aiohttp_session
 from pipeline.ids.github import repo_home
 from pipeline.ids.urls import normalize
 from pipeline.models import (
@@ -39,6 +38,7 @@ from pipeline.models import (
 )
 from pipeline.progress import progress
 from pipeline.store import read_json, write_json
+from pipeline.transport.sessions import aiohttp_session
 
 LOG = logging.getLogger(__name__)
 

@@ -1,9 +1,10 @@
-"""arXiv's query API: ids in ``id_list`` batches of up to 100, one request per batch,
-``arxiv_delay`` seconds (3 by the API's terms, https://info.arxiv.org/help/api/tou.html)
-between requests that reach the network; an answer from the cache needs no wait.
+"""arXiv's query API: ids in ``id_list`` batches of up to 100, one request per batch.
 
-Requests go through the resolvers' :class:`~pipeline.resolve.fetch.Fetcher` (cache, retries,
-breaker); the Atom feed is read here (https://info.arxiv.org/help/api/user-manual.html),
+Requests go through the resolvers' :class:`~pipeline.resolve.fetch.Fetcher` (cache, breaker,
+budget) and the transport's retries and pace: ``arxiv_delay`` seconds (3 by the API's terms,
+https://info.arxiv.org/help/api/tou.html) between requests that reach the network, a row of
+:mod:`.rates` like any service's; an answer from the cache waits for nothing. The Atom feed
+is read here (https://info.arxiv.org/help/api/user-manual.html),
 into :class:`Entry` values: what the resolvers use of an arXiv record, nothing more.
 
 A feed must be about the ids asked: an entry for an id not in the query's ``id_list`` makes the
@@ -19,7 +20,6 @@ so it is a failed answer when the batch holds an id arXiv verified in an earlier
 from __future__ import annotations
 
 import re
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
@@ -146,14 +146,12 @@ def parse_page(body: bytes) -> Page:
 
 
 class Client:
-    """Asks arXiv for ids, a page at a time, keeping to the delay between requests."""
+    """Asks arXiv for ids, a page at a time."""
 
-    def __init__(self, fetcher: Fetcher, endpoint: str, delay: float, known: AbstractSet[str]):
+    def __init__(self, fetcher: Fetcher, endpoint: str, known: AbstractSet[str]):
         self.fetcher = fetcher
         self.endpoint = endpoint
-        self.delay = delay
         self.known = known
-        self._last_request: float | None = None
 
     def page_url(self, id_list: Sequence[str], start: int) -> str:
         """The query URL (parameters in the order arXiv's documentation gives them)."""
@@ -169,17 +167,7 @@ class Client:
 
     def page(self, url: str, *, first: bool) -> Page:
         """One page; raises :class:`FeedError` for an error status or an unexpected empty page."""
-        check = feed_check(url, self.known)
-        asks = not self.fetcher.answers_without_network(url, check)
-        if asks and self._last_request is not None:
-            wait = self.delay - (time.monotonic() - self._last_request)
-            if wait > 0 and self.fetcher.spent(after=wait):
-                raise self.fetcher.budget_spent(url)  # refused after the wait anyway: no wait
-            if wait > 0:
-                time.sleep(wait)
-        response = self.fetcher.get(url, check=check)
-        if asks:  # a page the cache answered asked arXiv nothing: the next one need not wait
-            self._last_request = time.monotonic()
+        response = self.fetcher.get(url, check=feed_check(url, self.known))
         if response.status_code != 200:
             raise FeedError(url, f"HTTP {response.status_code}")
         page = parse_page(response.content)
@@ -207,7 +195,7 @@ def fetch(ctx: Context, wanted: Sequence[str]) -> Iterator[tuple[list[str], dict
     Raises :class:`~pipeline.errors.Unavailable` (from the fetcher) or :class:`FeedError`.
     """
     settings = ctx.settings
-    client = Client(ctx.fetcher, settings.endpoints.arxiv, settings.arxiv_delay, ctx.arxiv_known)
+    client = Client(ctx.fetcher, settings.endpoints.arxiv, ctx.arxiv_known)
     ordered = sorted(set(wanted))
     for start in range(0, len(ordered), BATCH):
         batch = ordered[start : start + BATCH]

@@ -18,7 +18,7 @@
   other works the lists name by an arXiv id or DOI ride in the same batches, for their
   citation counts (:mod:`.citations`).
 
-The fetcher keeps every request to the service's rate limit (:mod:`.pace`). A failed batch
+The fetcher keeps every request to the service's rate limit (:mod:`.rates`). A failed batch
 files nothing: its works fall back to their single lookups, which the fetcher's breaker bounds.
 """
 

@@ -2,7 +2,7 @@
 works known only by title (https://api.crossref.org/swagger-ui/index.html).
 
 Polite pool: every request carries ``mailto`` (when configured) and the project's User-Agent;
-429 and ``Retry-After`` are honoured by the fetcher.
+429 and ``Retry-After`` are the transport's to honour (:mod:`pipeline.transport.retry`).
 
 Every 200 answer is checked to be what was asked before it is used or cached: ``/works/{doi}``
 must be a ``work`` message about that DOI, a query a ``work-list`` with its ``items`` and

@@ -1,21 +1,23 @@
-"""One way for every resolver to ask a service: cache first, then the network with retries.
+"""One way for every resolver to ask a service: cache first, then the network.
 
-:class:`Fetcher` wraps the shared requests session (``pipeline.http``) and adds what the
-resolvers need on top of it:
+:class:`Fetcher` keeps the cache, the breaker, the time budget and the bookkeeping; how a
+request is sent, retried and paced is the transport's (:mod:`pipeline.transport`), the rule
+every stage follows. On top of the shared requests session it adds:
 
 * the persistent cache (``pipeline.cache``): an answer fetched within ``cache_max_age`` is
   used without a request; an older one is revalidated with ``If-None-Match``; offline, any
   cached answer is used and a miss raises :class:`Unavailable` without touching the network;
-* retries with tenacity on 429, 5xx, timeouts, dropped connections, bodies that do not
-  parse and answers that are not about what was asked (a caller's ``check``: another DOI,
-  another arXiv id, a record-less envelope), with exponential backoff from ``retry_wait``, ``Retry-After`` honoured up to
-  ``retry_after_cap``, and ``retry_budget`` seconds per request at most;
+* what counts as a failed try besides the transport's (429, 5xx, timeouts, dropped
+  connections): bodies that do not parse and answers that are not about what was asked (a
+  caller's ``check``: another DOI, another arXiv id, a record-less envelope), all retried by
+  the transport's rule (:mod:`pipeline.transport.retry`);
 * a circuit breaker per service: after ``breaker_after`` requests that failed even after
   their retries, the service is not asked again in this run, so a dead service costs a few
   requests rather than one per work and the run's time stays bounded;
-* each service's rate limit (:mod:`.pace`): requests of one kind spaced as its answers'
-  ``x-rate-limit-*`` headers ask, and at most ``workers`` requests (with their retries) in
-  flight to one service however many lookups run at once (Crossref's public pool: one);
+* each service's rate rules (:mod:`.rates`, arXiv's 3 s among them), kept by one
+  :class:`~pipeline.transport.pace.Pacer` per service: requests of one kind spaced as its
+  rule or its answers' ``x-rate-limit-*`` headers ask, and at most ``workers`` requests (with
+  their retries) in flight to one service (Crossref's public pool: one);
 * the bookkeeping the stage report needs: requests made, services that failed;
 * a time budget (``deadline``): once it has passed no request is sent any more, a lookup
   that would need one raises :class:`Unavailable` (service ``budget``) and its work keeps
@@ -46,19 +48,13 @@ from urllib.parse import urlencode
 
 import requests
 from requests.structures import CaseInsensitiveDict
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_before_delay,
-)
 
 from pipeline.cache import CachedResponse, HttpCache, request_key
 from pipeline.config import Settings
 from pipeline.errors import Refused, Transient, Unavailable
-from pipeline.http import parse_retry_after, requests_session
-from pipeline.resolve.pace import Paces, concurrency
+from pipeline.resolve.rates import kind, pacers
+from pipeline.transport.retry import Policy, failure_of, retry_sync, status_failure
+from pipeline.transport.sessions import requests_session
 
 log = logging.getLogger(__name__)
 
@@ -162,10 +158,8 @@ class Fetcher:
         """Services that failed at least one request after all retries."""
         self.down: set[str] = set()
         self._streak: dict[str, int] = {}
-        self._slots = {
-            s.name: threading.BoundedSemaphore(concurrency(s.name, settings)) for s in self.services
-        }
-        self.paces = Paces(settings)
+        self.pacers = pacers(settings, [s.name for s in self.services])
+        self.policy = Policy.of(self.options)
         self._key_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -218,9 +212,9 @@ class Fetcher:
         cached = self.cache.get(request_key("GET", url, {}))
         return to_response(cached) if cached is not None else None
 
-    def spent(self, after: float = 0.0) -> bool:
-        """Whether the time budget has run out (or will have, ``after`` seconds from now)."""
-        return self.deadline is not None and time.monotonic() + after >= self.deadline
+    def spent(self) -> bool:
+        """Whether the time budget has run out."""
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
     def file(self, url: str, status: int, body: bytes) -> None:
         """Store ``body`` as the answer to ``GET url``: one item of a batch answer, filed
@@ -317,14 +311,6 @@ class Fetcher:
                     log.warning("%s: failing repeatedly; not asked again in this run", service)
                 self.down.add(service)
 
-    def _wait(self, state: RetryCallState) -> float:
-        backoff = float(self.options.retry_wait * 2 ** (state.attempt_number - 1))
-        outcome = state.outcome
-        error = outcome.exception() if outcome is not None else None
-        if isinstance(error, Transient) and error.retry_after is not None:
-            return float(min(max(error.retry_after, backoff), self.options.retry_after_cap))
-        return float(min(backoff, self.options.retry_after_cap))
-
     def _send(
         self,
         service: Service,
@@ -333,27 +319,24 @@ class Fetcher:
         check: Check | None,
         payload: bytes | None = None,
     ) -> requests.Response:
-        retrying = Retrying(
-            retry=retry_if_exception_type(Transient),
-            stop=stop_after_attempt(self.options.retry_attempts)
-            | stop_before_delay(self.options.retry_budget),
-            wait=self._wait,
-            reraise=True,
-        )
-        with self._slots[service.name]:
+        with self.pacers[service.name].slot():
             # The service may have failed (or the time run out) while this waited its turn.
             self._may_send(service, url)
-            try:
-                for attempt in retrying:
-                    with attempt:
-                        response = self._attempt(service, url, headers, check, payload)
-            except (Transient, Refused) as exc:
+            tried = retry_sync(
+                self.policy,
+                lambda: self._attempt(service, url, headers, check, payload),
+                failure_of,
+            )
+            outcome = tried.value
+            if isinstance(outcome, Transient | Refused):
                 # Noted before the slot is free, so the next lookup in line sees the breaker.
                 self._note_failure(service.name)
-                raise Unavailable(service.name, url, exc.reason) from None
+                ended = tried.ended
+                why = f"{outcome.reason}; {ended.stop}" if ended and ended.beyond_cap else None
+                raise Unavailable(service.name, url, why or outcome.reason)
             with self._lock:
                 self._streak[service.name] = 0
-            return response  # tenacity ends the loop on success and raises on failure
+            return outcome
 
     def _with_credentials(self, service: Service, url: str) -> str:
         """``url`` as sent: OpenAlex takes its API key as a query parameter, added only here."""
@@ -369,8 +352,10 @@ class Fetcher:
         headers: dict[str, str],
         check: Check | None,
         payload: bytes | None = None,
-    ) -> requests.Response:
-        pace = self.paces.of(service.name, url)
+    ) -> requests.Response | Transient | Refused:
+        """One try: the answer, or the failure as a value (the transport's rule retries a
+        :class:`Transient`; a :class:`Refused` is the outcome at once)."""
+        pace = self.pacers[service.name].pace(kind(service.name, url))
         if not pace.wait(self.deadline):
             raise self.budget_spent(url)  # its turn would come after the time budget
         with self._lock:
@@ -394,20 +379,19 @@ class Fetcher:
         except requests.RequestException as exc:
             failure = f"{type(exc).__name__}: {exc}"  # may quote the URL sent, key and all
             key = self.settings.openalex_key
-            raise Transient(failure.replace(key, "[key]") if key else failure) from None
+            return Transient(failure.replace(key, "[key]") if key else failure)
         pace.learn(response.headers)
         status = response.status_code
-        if status == 429 or status >= 500:
-            raise Transient(
-                f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After"))
-            )
+        failed = status_failure(status, response.headers)
+        if failed is not None:
+            return Transient(failed.reason, failed.retry_after)
         if status == 200:
             if not service.valid(body):
-                raise Transient("the body does not parse")
+                return Transient("the body does not parse")
             reason = check(body) if check is not None else None
             if reason is not None:
-                raise Transient(f"not an answer to the request: {reason}")
+                return Transient(f"not an answer to the request: {reason}")
         elif status != 304 and status not in DEFINITIVE_MISSES:
             # Not "not found": taking it as a miss would drop what the service knows.
-            raise Refused(f"HTTP {status}")
+            return Refused(f"HTTP {status}")
         return response

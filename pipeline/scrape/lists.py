@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
 from pipeline.errors import ServiceError, SourceError, UsageError
-from pipeline.http import requests_session
 from pipeline.ids import github
 from pipeline.ids.github import RawFile
 from pipeline.ids.urls import remap as remap_url
@@ -34,6 +33,7 @@ from pipeline.scrape.drift import looks_like_html
 from pipeline.scrape.markdown import clean_title, parse_list
 from pipeline.scrape.sources import _fetch
 from pipeline.store import atomic_write_bytes, atomic_write_text
+from pipeline.transport.sessions import requests_session
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _HEADER = re.compile(r"^\s*\[")

@@ -2,8 +2,10 @@
 
 Each ``[[list]]`` of ``sources/sources.toml`` names a ``raw_url`` (a list without one is
 left as it is). Every list is fetched through the shared requests session (project
-User-Agent, timeouts), with tenacity retries on transient failures and the
-``PIPELINE_REMAP`` rewrites applied first (mirrors, tests). Only when *every* list arrived
+User-Agent, timeouts), retried by the transport's one rule (:mod:`pipeline.transport.retry`,
+with the ``[resolve]`` retry settings), the ``PIPELINE_REMAP`` rewrites applied first
+(mirrors, tests), and requests to one host paced as the link checker paces them
+(``[check] per_host_per_second``). Only when *every* list arrived
 are the changed files written, atomically, so a network failure half-way leaves all lists
 exactly as they were (exit 3, degraded). A copy that arrived but is no list any more (an HTML
 page, cut short, unreadable: pipeline.scrape.drift) is *drifted*: that list keeps its last
@@ -23,24 +25,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from tenacity import (
-    RetryError,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_exponential_jitter,
-)
 
 from pipeline.catalog import SourceList, load_catalog
 from pipeline.config import Settings
-from pipeline.errors import ServiceError, SourceError, UsageError
-from pipeline.errors import Transient as _Transient
-from pipeline.http import requests_session
+from pipeline.errors import ServiceError, SourceError, Transient, UsageError
 from pipeline.ids.urls import remap as remap_url
 from pipeline.models import Entry, StageReport
 from pipeline.scrape.drift import Copy, drift_reason, md_work, read_copy, works_changed
 from pipeline.store import atomic_write_bytes, atomic_write_text
+from pipeline.transport.pace import Pace
+from pipeline.transport.retry import Policy, failure_of, retry_sync, status_failure
+from pipeline.transport.sessions import requests_session
 
 log = logging.getLogger("pipeline.sources")
 
@@ -56,15 +51,6 @@ def read_catalog(path: Path) -> list[SourceList]:
         if not item.raw_url:
             raise SourceError(str(path), f"[[list]] #{number} ({item.id}) has no raw_url")
     return lists
-
-
-def _transient(exc: BaseException) -> bool:
-    if isinstance(exc, _Transient):
-        return True
-    return isinstance(
-        exc,
-        requests.ConnectionError | requests.Timeout | requests.exceptions.ChunkedEncodingError,
-    ) and not _dns_failure(exc)
 
 
 def reason(exc: BaseException) -> str:
@@ -91,40 +77,51 @@ class Unreachable(ServiceError):
     same host are not tried, so a run without network ends in a moment."""
 
 
-def _fetch(session: requests.Session, url: str, settings: Settings, counter: list[int]) -> bytes:
-    """One list's bytes, retried with backoff on transient failures (the resolvers' policy:
-    ``settings.resolve`` attempts, first wait, doubling, and a time budget)."""
-    policy = settings.resolve
+def _fetch(
+    session: requests.Session,
+    url: str,
+    settings: Settings,
+    counter: list[int],
+    pace: Pace | None = None,
+) -> bytes:
+    """One list's bytes, retried by the transport's rule (pipeline.transport.retry) with the
+    ``[resolve]`` settings: a 429, a 5xx, a timeout or a dropped connection is tried again; a
+    name that does not resolve, or an answer that is no list, is not. Every try keeps to its
+    host's ``pace`` (None: one request alone, nothing to keep apart)."""
+    timeout = settings.resolve.timeout
 
-    def attempt() -> bytes:
+    def attempt() -> bytes | Transient:
+        if pace is not None:
+            pace.wait()
         counter[0] += 1
-        response = session.get(
-            url, timeout=(min(10.0, policy.timeout), policy.timeout), allow_redirects=True
-        )
-        if response.status_code == 429 or response.status_code >= 500:
-            raise _Transient(f"HTTP {response.status_code}")
+        try:
+            response = session.get(url, timeout=(min(10.0, timeout), timeout))
+            failed = status_failure(response.status_code, response.headers)
+            body = response.content
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        ) as exc:
+            if _dns_failure(exc):
+                raise Unreachable(SERVICE, f"{url}: {reason(exc)}") from None
+            return Transient(reason(exc))  # no service: nothing answered
+        except requests.RequestException as exc:
+            raise Unreachable(SERVICE, f"{url}: {reason(exc)}") from None
+        if failed is not None:
+            return Transient(failed.reason, failed.retry_after, service=SERVICE)
         if response.status_code != 200:
             raise ServiceError(SERVICE, f"{url}: HTTP {response.status_code}")
-        return response.content
+        return body
 
-    retrying = Retrying(
-        stop=stop_after_attempt(policy.retry_attempts) | stop_after_delay(policy.retry_budget),
-        wait=wait_exponential_jitter(
-            multiplier=policy.retry_wait, max=8 * policy.retry_wait, jitter=policy.retry_wait
-        ),
-        retry=retry_if_exception(_transient),
-        reraise=False,
-    )
-    try:
-        return retrying(attempt)
-    except RetryError as exc:
-        last = exc.last_attempt.exception()
-        why = reason(last) if last is not None else "failed"
-        tries = exc.last_attempt.attempt_number
-        kind = ServiceError if isinstance(last, _Transient) else Unreachable
-        raise kind(SERVICE, f"{url}: {why} (after {tries} tries)") from None
-    except requests.RequestException as exc:
-        raise Unreachable(SERVICE, f"{url}: {reason(exc)}") from None
+    tried = retry_sync(Policy.of(settings.resolve), attempt, failure_of)
+    if not isinstance(tried.value, Transient):
+        return tried.value
+    # An answer came (a 429, a 5xx): the host is up. None came: the host is unreachable.
+    kind = ServiceError if tried.value.service else Unreachable
+    ended = tried.ended.stop if tried.ended and tried.ended.beyond_cap else ""
+    why = f"{tried.value.reason} (after {tried.tries} tries{'; ' + ended if ended else ''})"
+    raise kind(SERVICE, f"{url}: {why}")
 
 
 def diff_counts(old: bytes, new: bytes) -> tuple[int, int, list[str]]:
@@ -154,6 +151,8 @@ def update_sources(settings: Settings) -> StageReport:
     hosts: set[str] = set()
     session = requests_session(settings)
     unreachable: set[str] = set()
+    # A list's host is a host like those the link checker asks: [check] per_host_per_second.
+    paces: dict[str, Pace] = {}
     try:
         for item in lists:
             url = remap_url(item.raw_url, settings.remap)
@@ -163,7 +162,8 @@ def update_sources(settings: Settings) -> StageReport:
                 continue
             log.info("%s: fetching %s", item.id, item.raw_url)
             try:
-                data = _fetch(session, url, settings, counter)
+                pace = paces.setdefault(host, Pace(settings.check.per_host_per_second))
+                data = _fetch(session, url, settings, counter, pace)
             except ServiceError as exc:
                 failures.append(f"{item.id}: {exc}")
                 hosts.add(urlsplit(item.raw_url).hostname or item.raw_url)

@@ -13,8 +13,8 @@ from pipeline.check.classify import Fetched
 from pipeline.check.guard import GuardedResolver
 from pipeline.check.request import CheckStats
 from pipeline.config import Settings, load_settings
-from pipeline.http import aiohttp_session
 from pipeline.models import Ids, Link, Place, Work, to_json
+from pipeline.transport.sessions import aiohttp_session
 from tests.fakeweb import FakeWeb
 from tests.helpers.fast import FAST_CHECK
 

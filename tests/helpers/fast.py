@@ -12,14 +12,14 @@ from pipeline.config import ResolveSettings
 
 FAST_RESOLVE_FIELDS: dict[str, float | int] = {
     "timeout": 0.5,
-    "retry_wait": 0.001,
+    "backoff_seconds": 0.001,
     "retry_attempts": 3,
-    "retry_budget": 3.0,
-    "retry_after_cap": 0.02,
+    "retry_budget_seconds": 3.0,
+    "retry_after_cap_seconds": 2.0,
     "breaker_after": 3,
     # The fake services answer at once; Crossref's limits come in the fake's answers.
-    "openalex_rate": 1000.0,
-    "s2_rate": 1000.0,
+    "openalex_per_second": 1000.0,
+    "s2_per_second": 1000.0,
 }
 """``[resolve]`` settings of the resolve fault tests."""
 
@@ -27,12 +27,12 @@ FAST_RESOLVE = ResolveSettings(**FAST_RESOLVE_FIELDS)  # type: ignore[arg-type]
 
 FAST_CHECK: dict[str, float | int] = {
     "timeout": 1.0,
-    "url_budget": 5.0,
-    "retries": 2,
-    "backoff": 0.01,
-    "backoff_max": 0.05,
-    "retry_after_cap": 2.0,
-    "per_host_rate": 0.0,
+    "retry_budget_seconds": 5.0,
+    "retry_attempts": 3,
+    "backoff_seconds": 0.01,
+    "backoff_max_seconds": 0.05,
+    "retry_after_cap_seconds": 2.0,
+    "per_host_per_second": 0.0,
     # The request-count tests count the requests of what they test; the parking look (one
     # GET more per small host) has its own tests, which turn it on.
     "parking_look": False,

@@ -53,20 +53,20 @@ raw_url = "https://raw.githubusercontent.com/example/mini/HEAD/README.md"
 """
 
 FAST_TOML = fast_toml(
-    resolve={"retry_wait": 0.005, "retry_after_cap": 0.05},
+    resolve={"backoff_seconds": 0.005, "retry_after_cap_seconds": 0.05},
     check={
         "timeout": 0.5,
-        "url_budget": 3.0,
-        "backoff": 0.005,
-        "backoff_max": 0.02,
-        "retry_after_cap": 0.05,
-        "per_host_rate": 1000.0,
+        "retry_budget_seconds": 3.0,
+        "backoff_seconds": 0.005,
+        "backoff_max_seconds": 0.02,
+        "retry_after_cap_seconds": 0.05,
+        "per_host_per_second": 1000.0,
     },
 )
 """Waits in milliseconds, so a fault costs little time but every retry path still runs."""
 
 RESOLVE_ATTEMPTS = 3
-CHECK_ATTEMPTS = 3  # the first try and check.retries = 2
+CHECK_ATTEMPTS = 3  # [check] retry_attempts (tries in all)
 
 
 def make_project(root: Path, text: str = MINI_LIST) -> Path:

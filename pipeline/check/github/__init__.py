@@ -23,9 +23,9 @@ from pipeline.check.github.client import GitHubClient, GitHubRun
 from pipeline.check.github.home import home_outcome, merge
 from pipeline.config import Settings
 from pipeline.errors import GitHubDown
-from pipeline.http import api_session
 from pipeline.ids.github import is_valid
 from pipeline.models import RepoFacts
+from pipeline.transport.sessions import api_session
 
 LOG = logging.getLogger("pipeline.check.github")
 

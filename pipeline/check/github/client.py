@@ -1,5 +1,9 @@
-"""The GitHub API client: one logical request at a time, redirects followed by hand so the token
-goes only to the configured API's origin, and the rate limit watched on every answer.
+"""The GitHub API client: redirects followed by hand so the token goes only to the configured
+API's origin, and the rate limit watched on every answer. Requests are paced and retried by the
+transport's rules (:mod:`pipeline.transport`) with the ``[check]`` settings: GitHub's API is one
+more host to the link checker (``per_host_per_second``; a 5xx, a 429 or a dropped connection
+is tried again, ``Retry-After`` waited up to ``retry_after_cap_seconds``). A spent rate limit
+(``X-RateLimit-Remaining: 0``) is not retried: nothing more is asked in the run.
 
 The token is never logged, put in an exception message or written anywhere.
 """
@@ -18,6 +22,8 @@ from pipeline.config import Settings
 from pipeline.errors import GitHubDown
 from pipeline.ids.urls import origin
 from pipeline.models import RepoFacts
+from pipeline.transport.pace import Pace
+from pipeline.transport.retry import Failure, Policy, retry_async, status_failure
 
 MAX_HOPS = 5
 """Redirects followed for one request."""
@@ -60,6 +66,8 @@ class GitHubClient:
         self.origin = origin(self.api)
         self.run = GitHubRun()
         self.remaining: int | None = None
+        self.policy = Policy.of(settings.check)
+        self.pace = Pace(settings.check.per_host_per_second)
 
     def _headers(self, url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
         headers = {
@@ -76,8 +84,30 @@ class GitHubClient:
     async def request(
         self, method: str, url: str, *, payload: Any = None, extra: dict[str, str] | None = None
     ) -> Reply:
-        """One logical request, following up to MAX_HOPS redirects (token only on our origin)."""
+        """One logical request with its retries; raises :class:`GitHubDown` when GitHub cannot
+        be reached (after the retries) or redirects too often."""
+        tried = await retry_async(
+            self.policy, lambda: self._follow(method, url, payload, extra), self._failure
+        )
+        if isinstance(tried.value, str):
+            raise GitHubDown(tried.value)
+        return tried.value
+
+    def _failure(self, outcome: Reply | str) -> Failure | None:
+        if isinstance(outcome, str):
+            return Failure(outcome)
+        if self.exhausted:
+            return None  # the rate limit is spent until its reset: no retry helps
+        return status_failure(outcome.status, outcome.headers)
+
+    async def _follow(
+        self, method: str, url: str, payload: Any, extra: dict[str, str] | None
+    ) -> Reply | str:
+        """One try, following up to MAX_HOPS redirects (token only on our origin); a failed
+        connection is returned as why (the type only: messages can carry URLs, and nothing
+        here may carry the token)."""
         for hop in range(MAX_HOPS + 1):
+            await self.pace.wait_async()
             self.run.requests += 1
             try:
                 async with self.session.request(
@@ -91,8 +121,7 @@ class GitHubClient:
                     body = await response.read()
                     headers = {k.lower(): v for k, v in response.headers.items()}
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                # The type only: messages can carry URLs, and nothing here may carry the token.
-                raise GitHubDown(f"cannot reach {self.origin}: {type(exc).__name__}") from None
+                return f"cannot reach {self.origin}: {type(exc).__name__}"
             self._watch(headers)
             if response.status in (301, 302, 303, 307, 308) and "location" in headers:
                 url = urljoin(url, headers["location"])

@@ -1,4 +1,4 @@
-"""The shared HTTP plumbing: user agent, timeouts and retries.
+"""The HTTP sessions of the pipeline: user agent, timeouts, no proxies, no cookies.
 
 Every HTTP session the pipeline opens is built here: ``requests`` for the resolvers' (and
 ``sources update``'s) sequential, politely paced calls, one ``aiohttp`` session for the link
@@ -7,8 +7,6 @@ checker's concurrent fetches, and one for the GitHub API client, which sets its 
 
 from __future__ import annotations
 
-import email.utils
-import time
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -73,19 +71,3 @@ def api_session() -> aiohttp.ClientSession:
     """A session for an API client that sets its own headers and timeouts per request (GitHub):
     no proxies or netrc from the environment, no cookies kept. Call inside the event loop."""
     return aiohttp.ClientSession(trust_env=False, cookie_jar=aiohttp.DummyCookieJar())
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """``Retry-After`` as seconds from now (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
