@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 import click
@@ -137,3 +138,16 @@ def test_every_make_target_in_readme_exists() -> None:
     targets = set(re.findall(r"^([a-z-]+):", makefile, flags=re.MULTILINE))
     for target in set(re.findall(r"`make ([a-z-]+)", README)):
         assert target in targets, f"README.md mentions `make {target}`, the Makefile has none"
+
+
+def test_every_dependency_floor_is_explained() -> None:
+    """docs/dependencies.md has a row per direct dependency (runtime and test extras) with
+    the floor pyproject.toml sets, so a floor raised or added without its reason fails here."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    doc = (REPO / "docs" / "dependencies.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([\w.-]+)` \| ([^|]+?) \|", doc, flags=re.MULTILINE))
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        match = re.fullmatch(r"([\w.-]+)(?:>=([\w.]+))?", requirement)
+        assert match, f"pyproject.toml: {requirement} is no name>=floor"
+        name, floor = match.groups()
+        assert rows.get(name) == (floor or "none"), f"docs/dependencies.md: {name} {floor}"
