@@ -62,15 +62,21 @@ unit: $(TEST_STAMP) $(ACTIONLINT) $(ZOTERO) $(AXE) ## the pytest suite
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # The suite on the lowest versions pyproject.toml allows for each direct dependency (uv's
-# --resolution lowest-direct), in a venv of its own; what it still finds: docs/dependencies.md.
+# --resolution lowest-direct), in a venv of its own, rebuilt from scratch when pyproject.toml
+# changes (uv installs from its cache in seconds); why each floor: docs/dependencies.md.
 LOWEST := .venv-lowest
 $(LOWEST)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet uv
-	$(BIN)/uv venv --quiet --python $(BIN)/python $(LOWEST)
+	$(BIN)/uv venv --quiet --clear --python $(BIN)/python $(LOWEST)
 	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e '.[test]'
 	touch $@
 
-test-lowest: $(LOWEST)/.installed $(ACTIONLINT) $(ZOTERO) $(AXE) ## the test suite on the lowest allowed dependency versions
+# ruff and mypy too: their floors are pyproject.toml's as well (a newer ruff formats otherwise,
+# an older mypy narrows otherwise).
+test-lowest: $(LOWEST)/.installed $(ACTIONLINT) $(ZOTERO) $(AXE) ## ruff, mypy and the suite on the lowest allowed dependency versions
+	$(LOWEST)/bin/ruff check --no-cache pipeline tests bench fuzz
+	$(LOWEST)/bin/ruff format --no-cache --check pipeline tests bench fuzz
+	$(LOWEST)/bin/mypy --cache-dir $(LOWEST)/.mypy_cache
 	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 tools: $(ACTIONLINT) $(ZOTERO) $(AXE) ## test tools into .tools/ (actionlint, citeproc-js, axe-core, translation-server)

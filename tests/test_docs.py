@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 import click
@@ -160,3 +161,16 @@ def test_every_make_target_in_the_docs_exists() -> None:
     named = set(re.findall(r"`make ([a-z-]+)", DOCS))
     assert {"refresh", "test"} <= named
     assert sorted(named - targets) == [], "the docs name make targets the Makefile lacks"
+
+
+def test_every_dependency_floor_is_explained() -> None:
+    """docs/dependencies.md has a row per direct dependency (runtime and test extras) with
+    the floor pyproject.toml sets, so a floor raised or added without its reason fails here."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    doc = (REPO / "docs" / "dependencies.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([\w.-]+)` \| ([^|]+?) \|", doc, flags=re.MULTILINE))
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        match = re.fullmatch(r"([\w.-]+)(?:>=([\w.]+))?", requirement)
+        assert match, f"pyproject.toml: {requirement} is no name>=floor"
+        name, floor = match.groups()
+        assert rows.get(name) == (floor or "none"), f"docs/dependencies.md: {name} {floor}"

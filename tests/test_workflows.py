@@ -357,7 +357,9 @@ def test_ci_workflow_runs_ci_script() -> None:
     assert set(wf["on"]) == {"push", "pull_request"}
     assert wf["permissions"] == {"contents": "read"}
     assert any(s.get("run") == ".ci/run" for s in steps(wf))
-    assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    # the suite on the newest versions, then on the lowest ones pyproject.toml allows
+    assert script[-2:] == ["make test", "make test-lowest"]
 
 
 # -- the shell steps of refresh.yml, run for real -------------------------------------------
