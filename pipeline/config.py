@@ -165,8 +165,9 @@ class ResolveSettings:
     time_budget_seconds: Annotated[float | None, Range(ge=0)] = None
     """Seconds the stage may spend asking services; when they are spent it stops asking,
     writes what it knows (unfinished works keep their last known record) and the next run
-    continues from the cache. None: no limit. The scheduled workflow sets it below the job's
-    time limit (GitHub Actions cancels a job after its ``timeout-minutes``, losing its work)."""
+    continues from the cache. Unset: no limit (``--time-budget`` sets it too). The scheduled
+    workflow sets it below the job's time limit (GitHub Actions cancels a job after its
+    ``timeout-minutes``, losing its work)."""
 
 
 @dataclass(frozen=True)
@@ -256,11 +257,14 @@ class Settings:
     github_token: Annotated[str | None, SECRET, Env("GITHUB_TOKEN", "GH_TOKEN")] = field(
         default=None, repr=False
     )
-    """Sent only to ``endpoints.github``; never logged (``repr=False`` keeps it out of reprs)."""
+    """GitHub token: stars in a few GraphQL requests instead of one REST request per repository
+    (``GH_TOKEN`` when ``GITHUB_TOKEN`` is unset). Sent only to ``endpoints.github``; never
+    logged (``repr=False`` keeps it out of reprs)."""
     offline: bool = False
     """Answer from the cache and the previous ``output/`` only."""
     run_date: Annotated[date, Env("PIPELINE_RUN_DATE")] = field(default_factory=today)
-    """The run's one "today" (UTC; ``PIPELINE_RUN_DATE``): what emit dates things by."""
+    """The run's one "today" (UTC): what emit dates things by (first-seen dates, the star
+    history, the feed); the same inputs and run date give the same bytes."""
     strict: bool = False
     verbosity: int = 0
 
