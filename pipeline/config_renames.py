@@ -51,11 +51,11 @@ def upgrade(section: str, table: Mapping[str, Any], where: str) -> dict[str, Any
     for row in RENAMED:
         if row.section != section or row.old not in table:
             continue
-        old, new = _place(where, section, row.old), _place(where, section, row.new)
+        old = _place(where, section, row.old)
         if not row.same_meaning:
             raise UsageError(f"{old}: renamed to {row.new} with a new meaning; set {row.new}")
         if row.new in table:
             raise UsageError(f"{old}: renamed to {row.new}, which is set too; keep one")
-        log.warning("%s: renamed to %s; read as %s (rename it)", old, row.new, new)
+        log.warning("%s: renamed to %s; read as that (please rename it)", old, row.new)
         out[row.new] = out.pop(row.old)
     return out
