@@ -229,9 +229,11 @@ class Settings:
     endpoints: Endpoints = field(default_factory=Endpoints)
     check: CheckSettings = field(default_factory=CheckSettings)
     mailto: Annotated[str | None, IN_FILE, Env("PIPELINE_MAILTO")] = None
-    """Contact address for User-Agent and Crossref's ``mailto`` (its polite pool)."""
+    """Your contact address, sent in the User-Agent and as Crossref's ``mailto`` (its polite
+    pool); please set it."""
     cache_dir: Annotated[Path | None, IN_FILE, Env("PIPELINE_CACHE_DIR")] = None
-    """Persistent HTTP cache; ``.cache/`` under the root when unset."""
+    """Persistent HTTP cache (what the scheduled workflow keeps between runs); ``.cache/``
+    under the root when unset."""
     arxiv_delay_seconds: Annotated[
         float, Range(ge=0), IN_FILE, Env("PIPELINE_ARXIV_DELAY_SECONDS")
     ] = 3.0
@@ -240,7 +242,11 @@ class Settings:
     openalex_key: Annotated[str | None, SECRET, Env("PIPELINE_OPENALEX_KEY")] = field(
         default=None, repr=False
     )
-    """OpenAlex API key, added to requests when sent; never logged nor in a repr."""
+    """OpenAlex API key. Without one OpenAlex allows only a small daily budget, so its title
+    search is a last resort; with one, OpenAlex also answers the DOIs Crossref does not hold,
+    50 a request, before doi.org is asked one by one. Sent only to ``endpoints.openalex`` (its
+    ``api_key`` parameter, added as the request leaves), never in the cache, a log line, an
+    error or a repr."""
     s2_key: Annotated[str | None, SECRET, Env("PIPELINE_S2_KEY")] = field(default=None, repr=False)
     """Semantic Scholar API key (``x-api-key``), sent only to ``endpoints.s2``; never logged.
     Without one the service shares a rate limit among all keyless callers."""
@@ -251,9 +257,12 @@ class Settings:
     readme: ReadmeSettings = field(default_factory=ReadmeSettings)
     emit: EmitSettings = field(default_factory=EmitSettings)
     remap: Annotated[tuple[tuple[str, str], ...], REMAP, IN_FILE, Env("PIPELINE_REMAP")] = ()
-    """Link-check URL rewrites ``(regex, replacement)``, applied in order before fetching."""
+    """URL rewrites, one ``REGEX REPLACEMENT`` pair per line (Python ``re.sub``, ``\\1`` for
+    groups), applied in order before a URL is fetched (mirrors, tests); reports keep the
+    original URL."""
     allow_private_hosts: Annotated[bool, IN_FILE, Env("PIPELINE_ALLOW_PRIVATE_HOSTS")] = False
-    """Let the link checker fetch loopback/private/link-local addresses (tests only)."""
+    """The link checker refuses URLs that resolve to loopback, private or link-local
+    addresses; true allows them (tests against the fake web)."""
     github_token: Annotated[str | None, SECRET, Env("GITHUB_TOKEN", "GH_TOKEN")] = field(
         default=None, repr=False
     )
@@ -341,7 +350,7 @@ def load_settings(
 def _shown_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError):  # outside the current directory, or it is gone
         return str(path)
 
 

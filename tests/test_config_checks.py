@@ -291,3 +291,12 @@ def test_the_reference_names_every_key_and_variable() -> None:
     for names, _, _ in environment_variables():
         for name in names:
             assert f"| `{name}` |" in text
+
+
+@pytest.mark.parametrize("number", [0, 1])
+def test_the_examples_in_the_reference_are_good_settings(tmp_path: Path, number: int) -> None:
+    page = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", page, flags=re.DOTALL)
+    assert len(blocks) == 2
+    settings = _load(tmp_path, blocks[number])
+    assert settings != Settings(root=tmp_path)  # the example set something
