@@ -238,6 +238,11 @@ def _check_items(value: Any, hint: Hint, name: str) -> tuple[Any, ...]:
     return tuple(items)
 
 
+BOOLEAN_WORDS = dict.fromkeys(("1", "true", "yes", "on"), True)
+BOOLEAN_WORDS |= dict.fromkeys(("0", "false", "no", "off"), False)
+"""What an environment variable may say for true and false (any case)."""
+
+
 def parse_text(text: str, hint: Hint, name: str) -> Any:
     """An environment variable's text as the field's type, then checked like a TOML value."""
     raw = text.strip()
@@ -245,10 +250,7 @@ def parse_text(text: str, hint: Hint, name: str) -> Any:
     if hint.marker(Parsed) is None:
         try:
             if hint.base is bool:
-                value = {"1": True, "true": True, "yes": True, "on": True}.get(raw.lower(), value)
-                value = {"0": False, "false": False, "no": False, "off": False}.get(
-                    raw.lower(), value
-                )
+                value = BOOLEAN_WORDS.get(raw.lower(), raw)
             elif hint.base is int:
                 value = int(raw)
             elif hint.base is float:
