@@ -36,6 +36,18 @@ RENAMED: tuple[Rename, ...] = (
     Rename("resolve", "time_budget", "time_budget_seconds"),
     Rename("pipeline", "arxiv_delay", "arxiv_delay_seconds"),
     Rename(ENVIRONMENT, "PIPELINE_ARXIV_DELAY", "PIPELINE_ARXIV_DELAY_SECONDS"),
+    # the transport's one retry rule (pipeline/transport)
+    Rename("check", "per_host_rate", "per_host_per_second"),
+    Rename("check", "url_budget", "retry_budget_seconds"),
+    Rename("check", "retries", "retry_attempts", same_meaning=False),  # now counts the first
+    Rename("check", "retry_after_cap", "retry_after_cap_seconds"),
+    Rename("check", "backoff", "backoff_seconds"),
+    Rename("check", "backoff_max", "backoff_max_seconds"),
+    Rename("resolve", "retry_wait", "backoff_seconds"),
+    Rename("resolve", "retry_budget", "retry_budget_seconds"),
+    Rename("resolve", "retry_after_cap", "retry_after_cap_seconds"),
+    Rename("resolve", "openalex_rate", "openalex_per_second"),
+    Rename("resolve", "s2_rate", "s2_per_second"),
 )
 """Every rename of a settings key, oldest first."""
 
