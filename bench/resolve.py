@@ -19,7 +19,7 @@ minimum a run of this design must make (one arXiv request per 100 ids, one Seman
 request per 500 works named by an arXiv id or DOI (the preprints' published versions and
 everyone's citation counts), one Crossref request per 50 DOIs, one lookup per title question,
 no retries), then a warm-cache run (no requests expected). ``--budget-runs``: then, on a fresh
-cache, runs with ``time_budget`` a third of the cold wall time until one finishes, each with
+cache, runs with ``time_budget_seconds`` a third of the cold wall time until one finishes, each with
 its requests, and whether any request (or Semantic Scholar id) was asked twice over them and
 the records equal the cold run's. Every run is a process of its own, as scheduled runs are;
 its wall time is the stage's (``run_resolve``), not the interpreter's start.
@@ -231,7 +231,7 @@ def bench_settings(root: Path, env: dict[str, str], args: argparse.Namespace) ->
     return dataclasses.replace(
         settings,
         cache_dir=root / ".cache",
-        arxiv_delay=args.arxiv_delay,
+        arxiv_delay_seconds=args.arxiv_delay,
         resolve=dataclasses.replace(
             settings.resolve,
             workers=args.workers,
@@ -280,7 +280,7 @@ def child_run(args: argparse.Namespace) -> None:
     """``--run ROOT``: the stage once, its report as one JSON line on stdout."""
     settings = bench_settings(Path(args.run), FakeWeb(port=args.port).env(), args)
     if args.budget is not None:
-        resolve = dataclasses.replace(settings.resolve, time_budget=args.budget)
+        resolve = dataclasses.replace(settings.resolve, time_budget_seconds=args.budget)
         settings = dataclasses.replace(settings, resolve=resolve)
     started, cpu = time.perf_counter(), time.process_time()
     report = run_resolve(settings)

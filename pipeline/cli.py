@@ -165,11 +165,11 @@ TIME_BUDGET = click.option(
 
 
 def with_budget(settings: Settings, seconds: float | None) -> Settings:
-    """``--time-budget`` over ``[resolve] time_budget`` (the flag wins, like every flag)."""
+    """``--time-budget`` over ``[resolve] time_budget_seconds`` (the flag wins, like every flag)."""
     if seconds is None:
         return settings
     return dataclasses.replace(
-        settings, resolve=dataclasses.replace(settings.resolve, time_budget=seconds)
+        settings, resolve=dataclasses.replace(settings.resolve, time_budget_seconds=seconds)
     )
 
 

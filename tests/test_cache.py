@@ -73,7 +73,7 @@ def test_failures_are_never_cached_and_successes_are(fakeweb: FakeWeb, tmp_path:
 def test_stale_entries_are_asked_again_and_kept_when_the_service_fails(
     fakeweb: FakeWeb, tmp_path: Path
 ) -> None:
-    settings = fast_settings(fakeweb, tmp_path, cache_max_age=0.0)
+    settings = fast_settings(fakeweb, tmp_path, cache_max_age_seconds=0.0)
     cache = HttpCache(settings.cache_path)
     url = f"{settings.endpoints.crossref}/works/10.3390/rs11060612"
     Fetcher(settings, cache).get(url)
@@ -88,7 +88,7 @@ def test_stale_entries_are_asked_again_and_kept_when_the_service_fails(
 
 @pytest.mark.network
 def test_stale_entry_is_revalidated_with_its_etag(fakeweb: FakeWeb, tmp_path: Path) -> None:
-    settings = fast_settings(fakeweb, tmp_path, cache_max_age=0.0)
+    settings = fast_settings(fakeweb, tmp_path, cache_max_age_seconds=0.0)
     cache = HttpCache(settings.cache_path)
     url = f"{settings.endpoints.crossref}/works/10.3390/rs11060612"
     stored = CachedResponse(url, 200, b'{"message": {"stored": true}}', etag='"v1"', fetched_at=1.0)

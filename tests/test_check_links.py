@@ -154,7 +154,7 @@ def test_head_refused_falls_back_to_get_and_remembers_the_host(
 
 def test_timeout_is_retried_then_reported(fakeweb: FakeWeb, tmp_path: Path) -> None:
     site(fakeweb, "hang.example", delay=30)
-    settings = fake_settings(fakeweb, tmp_path, timeout=0.3, retry_attempts=2)
+    settings = fake_settings(fakeweb, tmp_path, timeout_seconds=0.3, retry_attempts=2)
     result = check_urls(settings, ["https://hang.example/x"])[0]["https://hang.example/x"]
     assert result.status == LinkStatus.TIMEOUT
     assert not result.certain
@@ -204,7 +204,7 @@ def test_5xx_to_head_only_is_ok(fakeweb: FakeWeb, tmp_path: Path) -> None:
 
 def test_slow_host_does_not_stall_fast_ones(fakeweb: FakeWeb, tmp_path: Path) -> None:
     site(fakeweb, "slow.example", delay=0.4)
-    settings = fake_settings(fakeweb, tmp_path, per_host=1, concurrency=4, timeout=5)
+    settings = fake_settings(fakeweb, tmp_path, per_host=1, concurrency=4, timeout_seconds=5)
     slow = [f"https://slow.example/{i}" for i in range(3)]
     fast = [f"https://fast{i}.example/p" for i in range(12)]
     results, _ = check_urls(settings, slow + fast)
@@ -402,7 +402,7 @@ def test_per_host_rate_spaces_requests(fakeweb: FakeWeb, tmp_path: Path) -> None
 def test_url_budget_bounds_all_retries(fakeweb: FakeWeb, tmp_path: Path) -> None:
     site(fakeweb, "hang.example", delay=30)
     settings = fake_settings(
-        fakeweb, tmp_path, timeout=0.3, retry_attempts=11, retry_budget_seconds=0.8
+        fakeweb, tmp_path, timeout_seconds=0.3, retry_attempts=11, retry_budget_seconds=0.8
     )
     result = check_urls(settings, ["https://hang.example/x"])[0]["https://hang.example/x"]
     assert result.status == LinkStatus.TIMEOUT
@@ -537,7 +537,9 @@ def test_the_time_budget_runs_from_the_first_request_not_the_queue(
 ) -> None:
     # 8 URLs through one slot at 0.1 s each: the last waits 0.7 s, beyond its 0.4 s budget.
     site(fakeweb, "queue.example", delay=0.1)
-    settings = fake_settings(fakeweb, tmp_path, per_host=1, retry_budget_seconds=0.4, timeout=1.0)
+    settings = fake_settings(
+        fakeweb, tmp_path, per_host=1, retry_budget_seconds=0.4, timeout_seconds=1.0
+    )
     urls = [f"https://queue.example/{i}" for i in range(8)]
     results, stats = check_urls(settings, urls)
     assert {u: r.status for u, r in results.items()} == dict.fromkeys(urls, LinkStatus.OK)

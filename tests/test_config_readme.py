@@ -58,28 +58,46 @@ cite_kinds = ["project", "paper"]
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("[readme]\ntitel = 'x'\n", "[readme] has unknown key(s) ['titel']"),
-        ("[readme]\ntitle = 3\n", "[readme] title must be a string"),
-        ("[readme]\nby_title = 'yes'\n", "[readme] by_title must be true or false"),
-        ("[readme]\nother = ''\n", "[readme] other must be a non-empty string"),
-        ("[readme]\ntopics = 'Surveys'\n", "[readme] topics must be [[readme.topics]] tables"),
-        ("readme = 1\n", "[readme] must be a table"),
-        ("[[readme.topics]]\nmatch = ['x']\n", "[[readme.topics]] #1 has no name"),
-        ("[[readme.topics]]\nname = 'A'\nmatch = 'x'\n", "[[readme.topics]] #1 match must be"),
-        ("[[readme.topics]]\nname = 'A'\nmatch = ['']\n", "[[readme.topics]] #1 match must be"),
-        ("[[readme.topics]]\nname = 'A'\nrules = ['x']\n", "#1 has unknown key(s) ['rules']"),
-        ("[[readme.topics]]\nname = 'A'\n", "[[readme.topics]] #1 (A) matches nothing"),
-        ("[[readme.topics]]\nname = 'A'\nkinds = ['video']\n", "#1 kinds has unknown kind"),
+        ("[readme]\ntitel = 'x'\n", "[readme] titel: unknown; did you mean title?"),
+        ("[readme]\ntitle = 3\n", "[readme] title: got 3; allowed: a string"),
+        ("[readme]\nby_title = 'yes'\n", '[readme] by_title: got "yes"; allowed: true or false'),
+        ("[readme]\nother = ''\n", '[readme] other: got ""; allowed: a non-empty string'),
+        (
+            "[readme]\ntopics = 'Surveys'\n",
+            '[readme] topics: got "Surveys"; allowed: a list, each a table',
+        ),
+        ("readme = 1\n", "[readme]: got a value; allowed: a table"),
+        (
+            "[[readme.topics]]\nmatch = ['x']\n",
+            "[readme] topics #1 name: missing; allowed: a non-empty string",
+        ),
+        (
+            "[[readme.topics]]\nname = 'A'\nmatch = 'x'\n",
+            '[readme] topics #1 match: got "x"; allowed: a list, each a non-empty string',
+        ),
+        ("[[readme.topics]]\nname = 'A'\nmatch = ['']\n", '#1 match: got ""; allowed: a list'),
+        (
+            "[[readme.topics]]\nname = 'A'\nrules = ['x']\n",
+            "topics #1 rules: unknown; allowed: name, match, kinds, note",
+        ),
+        ("[[readme.topics]]\nname = 'A'\n", "[readme] topics #1 (A): matches nothing"),
+        (
+            "[[readme.topics]]\nname = 'A'\nkinds = ['video']\n",
+            '#1 kinds: got "video"; allowed: a list, each one of paper,',
+        ),
         (
             "[[readme.topics]]\nname = 'A'\nmatch = ['a']\n[[readme.topics]]\nname = 'A'\n"
             "match = ['b']\n",
-            "[[readme.topics]] #2 name 'A' is used twice",
+            "[readme] topics #2 name: got 'A' (used twice)",
         ),
-        ("[[readme.topics]]\nname = 'Other'\nmatch = ['a']\n", "name 'Other' is used twice"),
-        ("[emit]\ncite_kinds = 'paper'\n", "[emit] cite_kinds must be a list"),
-        ("[emit]\ncite_kinds = ['papers']\n", "[emit] cite_kinds has unknown kind(s) ['papers']"),
-        ("[emit]\ncite = ['paper']\n", "[emit] has unknown key(s) ['cite']"),
-        ("[readmee]\n", "unknown section(s) ['readmee']"),
+        ("[[readme.topics]]\nname = 'Other'\nmatch = ['a']\n", "name: got 'Other' (used twice)"),
+        ("[emit]\ncite_kinds = 'paper'\n", '[emit] cite_kinds: got "paper"; allowed: a list'),
+        (
+            "[emit]\ncite_kinds = ['papers']\n",
+            '[emit] cite_kinds: got "papers"; allowed: a list, each one of',
+        ),
+        ("[emit]\ncite_kind = ['paper']\n", "[emit] cite_kind: unknown; did you mean cite_kinds?"),
+        ("[readmee]\n", "[readmee]: unknown; did you mean [readme]?"),
     ],
 )
 def test_a_wrong_setting_is_one_line_naming_file_and_key(
@@ -88,7 +106,7 @@ def test_a_wrong_setting_is_one_line_naming_file_and_key(
     with pytest.raises(UsageError) as caught:
         _load(tmp_path, text)
     message = str(caught.value)
-    assert message.startswith(f"{tmp_path / 'pipeline.toml'}: ")
+    assert message.startswith(f"{tmp_path / 'pipeline.toml'}: ")  # outside the cwd: in full
     assert names in message and "\n" not in message
 
 
@@ -97,5 +115,8 @@ def test_the_cli_exits_2_with_the_message(tmp_path: Path) -> None:
     (tmp_path / "pipeline.toml").write_text("[emit]\ncite_kinds = [1]\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["emit", "--root", str(tmp_path)])
     assert result.exit_code == 2
-    assert "pipeline.toml: [emit] cite_kinds must be a list of non-empty strings" in result.output
+    assert (
+        "pipeline.toml: [emit] cite_kinds: got 1; allowed: a list, each one of paper"
+        in result.output
+    )
     assert "Traceback" not in result.output

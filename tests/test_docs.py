@@ -8,10 +8,8 @@ The docs are README.md and docs/*.md; links and anchors are tests/test_docs_link
 
 from __future__ import annotations
 
-import ast
 import re
 import tomllib
-from pathlib import Path
 
 import click
 import pytest
@@ -50,37 +48,8 @@ OPTIONS = sorted(
 
 
 def env_vars_read_by_config() -> set[str]:
-    """Every environment variable name config.py reads: ENV_ENDPOINTS plus every string
-    literal used as a key into the environment mapping (``env[…]``, ``env.get(…)``, ``in env``)."""
-    names = set(config.ENV_ENDPOINTS)
-    tree = ast.parse(Path(config.__file__).read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        key: ast.expr | None = None
-        if isinstance(node, ast.Subscript) and _is_env(node.value):
-            key = node.slice
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "get"
-            and _is_env(node.func.value)
-            and node.args
-        ):
-            key = node.args[0]
-        elif (
-            isinstance(node, ast.Compare)
-            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
-            and any(_is_env(c) for c in node.comparators)
-        ):
-            key = node.left
-        if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            names.add(key.value)
-    return names
-
-
-def _is_env(node: ast.expr) -> bool:
-    return (isinstance(node, ast.Name) and node.id in {"env", "environ"}) or (
-        isinstance(node, ast.Attribute) and node.attr == "environ"
-    )
+    """Every environment variable the settings read (the ``Env`` of each field)."""
+    return {name for names, _, _ in config.environment_variables() for name in names}
 
 
 ENV_VARS = sorted(env_vars_read_by_config())

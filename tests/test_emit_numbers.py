@@ -208,5 +208,7 @@ def test_same_inputs_and_run_date_give_the_same_bytes(tmp_path: Path) -> None:
 def test_the_run_date_comes_from_one_place(tmp_path: Path) -> None:
     settings = load_settings(root=tmp_path, environ={"PIPELINE_RUN_DATE": "2026-02-03"})
     assert settings.run_date == date(2026, 2, 3)
-    with pytest.raises(UsageError, match="PIPELINE_RUN_DATE: expected a date as YYYY-MM-DD"):
+    with pytest.raises(
+        UsageError, match=r"PIPELINE_RUN_DATE: got \"next monday\"; allowed: a date"
+    ):
         load_settings(root=tmp_path, environ={"PIPELINE_RUN_DATE": "next monday"})

@@ -140,7 +140,9 @@ def make_project(root: Path, review: dict[str, Any] | None = REVIEW) -> None:
 
 
 def settings_for(web: FakeWeb, root: Path) -> Settings:
-    settings = fake_settings(web, root, parking_look=True, timeout=0.5, retry_budget_seconds=1.5)
+    settings = fake_settings(
+        web, root, parking_look=True, timeout_seconds=0.5, retry_budget_seconds=1.5
+    )
     http_site = (r"^http://secure\.example/(.*)$", r"https://http.secure.example/\1")
     return dataclasses.replace(settings, remap=(http_site, *settings.remap))
 

@@ -101,11 +101,11 @@ def fast(root: Path) -> Path:
     """Shrink every retry wait and timeout so faults cost milliseconds, not minutes."""
     # Refresh-sized: generous timeouts (a whole run shares the machine), tiny waits.
     text = settings_toml(
-        resolve={"backoff_seconds": 0.01, "timeout": 5.0, "retry_budget_seconds": 5.0},
+        resolve={"backoff_seconds": 0.01, "timeout_seconds": 5.0, "retry_budget_seconds": 5.0},
         check={
             "backoff_seconds": 0.01,
             "backoff_max_seconds": 0.05,
-            "timeout": 5.0,
+            "timeout_seconds": 5.0,
             "retry_budget_seconds": 5.0,
             "per_host_per_second": 1000.0,
         },
@@ -371,7 +371,7 @@ def unreachable_env(kind: str) -> dict[str, str]:
     env = {var: f"{base}/{key}" for var, key in ENV_ENDPOINTS.items()}
     env.update(
         {
-            "PIPELINE_ARXIV_DELAY": "0",
+            "PIPELINE_ARXIV_DELAY_SECONDS": "0",
             "PIPELINE_ALLOW_PRIVATE_HOSTS": "1",
             "PIPELINE_REMAP": rf"^https?://([^/]+)/?(.*)$ {base}/web/\1/\2",
         }

@@ -339,7 +339,7 @@ def test_a_time_budget_run_finishes_over_runs_asking_nothing_twice(
     other = tmp_path / "budgeted"
     other.mkdir()
     (other / "sources").symlink_to(project / "sources")
-    settings = _scraped(other, fakeweb, time_budget=cold.seconds / 3)
+    settings = _scraped(other, fakeweb, time_budget_seconds=cold.seconds / 3)
     fakeweb.clear()
     fakeweb.data["s2_batches"].clear()
     # How many runs it takes depends on the machine's speed (a benchmark's question:
@@ -380,7 +380,7 @@ def test_a_resumed_run_need_not_wait_for_arxiv_after_a_cached_page(
     # arXiv nothing, so it asks for the second page at once instead of stopping again.
     works, _published = preprints(fakeweb, 150, published_every=10**6)
     settings = dataclasses.replace(
-        fast_settings(fakeweb, tmp_path, time_budget=600.0), arxiv_delay=3600.0
+        fast_settings(fakeweb, tmp_path, time_budget_seconds=600.0), arxiv_delay_seconds=3600.0
     )
     first, _resolved = run(settings, works)
     assert any("time budget spent" in line for line in first.lines), first.lines
@@ -395,7 +395,7 @@ def test_arxivs_pauses_hold_up_no_other_lookup(fakeweb: FakeWeb, tmp_path: Path)
     # in Crossref meanwhile, not after arXiv is done.
     works, _published = preprints(fakeweb, 150, published_every=10**6)
     titled = [Work(id=f"t{i}", kind="paper", title=f"A title-only work {i}") for i in range(20)]
-    settings = dataclasses.replace(fast_settings(fakeweb, tmp_path), arxiv_delay=1.0)
+    settings = dataclasses.replace(fast_settings(fakeweb, tmp_path), arxiv_delay_seconds=1.0)
     _report, resolved = run(settings, works + titled)
     pages = fakeweb.requests_to("/arxiv/api/query")
     searches = [r for r in fakeweb.requests_to("/crossref/works") if "query" in r.query]

@@ -103,7 +103,7 @@ def test_cli_exit_codes_and_offline_flag(fakeweb: FakeWeb, project: Path) -> Non
         settings_toml(
             {
                 k: FAST_RESOLVE_FIELDS[k]
-                for k in ("timeout", "backoff_seconds", "retry_after_cap_seconds")
+                for k in ("timeout_seconds", "backoff_seconds", "retry_after_cap_seconds")
             }
         ),
         encoding="utf-8",

@@ -81,14 +81,17 @@ def test_include_sections_reads_only_those(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "says"),
     [
-        ('[scrape]\nexclude_section = ["x"]\n', "[scrape] has unknown key(s) ['exclude_section']"),
+        (
+            '[scrape]\nexclude_section = ["x"]\n',
+            "[scrape] exclude_section: unknown; did you mean exclude_sections?",
+        ),
         (
             '[scrape]\nexclude_sections = "Credits"\n',
-            "[scrape] exclude_sections must be a list of non-empty strings",
+            '[scrape] exclude_sections: got "Credits"; allowed: a list, each a non-empty string',
         ),
         (
             "[scrape]\ninclude_sections = [1]\n",
-            "[scrape] include_sections must be a list of non-empty strings",
+            "[scrape] include_sections: got 1; allowed: a list, each a non-empty string",
         ),
     ],
 )

@@ -134,7 +134,7 @@ ROWS = {
     "arxiv": Row(
         fetcher_get(lambda s, i: f"{s.endpoints.arxiv}?id_list=2306.1102{i}&max_results=100"),
         "/arxiv/",
-        lambda s, _web: dataclasses.replace(s, arxiv_delay=0.2),
+        lambda s, _web: dataclasses.replace(s, arxiv_delay_seconds=0.2),
     ),
     "crossref": Row(
         fetcher_get(lambda s, i: f"{s.endpoints.crossref}/works/10.9999/cr.{i}"),

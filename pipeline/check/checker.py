@@ -337,7 +337,7 @@ class LinkChecker:
                 self.session,
                 self.stats,
                 Request(method, target, read_body, self.limits.max_body_bytes),
-                min(self.limits.timeout, left),
+                min(self.limits.timeout_seconds, left),
             )
 
     def _account(self, url: str, host: HostState, result: Answer | Fetched) -> Answer | Fetched:

@@ -116,7 +116,7 @@ def run_resolve(settings: Settings) -> StageReport:
     works = load_works(settings)
     previous = last_known(settings)
     cache = HttpCache(settings.cache_path)
-    budget = settings.resolve.time_budget
+    budget = settings.resolve.time_budget_seconds
     try:
         # The budget is for asking: it starts once the works and last records are read.
         asking = time.monotonic()
@@ -134,7 +134,7 @@ def run_resolve(settings: Settings) -> StageReport:
         if not settings.offline:
             # Bounded: answers no run has used for a long while (works that left the lists)
             # are dropped; everything else is replaced by key, never appended.
-            cache.prune(unused_for=max(4 * settings.resolve.cache_max_age, 180 * 86400.0))
+            cache.prune(unused_for=max(4 * settings.resolve.cache_max_age_seconds, 180 * 86400.0))
     finally:
         cache.close()
 

@@ -1,7 +1,7 @@
 """arXiv's query API: ids in ``id_list`` batches of up to 100, one request per batch.
 
 Requests go through the resolvers' :class:`~pipeline.resolve.fetch.Fetcher` (cache, breaker,
-budget) and the transport's retries and pace: ``arxiv_delay`` seconds (3 by the API's terms,
+budget) and the transport's retries and pace: ``arxiv_delay_seconds`` (3 by the API's terms,
 https://info.arxiv.org/help/api/tou.html) between requests that reach the network, a row of
 :mod:`.rates` like any service's; an answer from the cache waits for nothing. The Atom feed
 is read here (https://info.arxiv.org/help/api/user-manual.html),

@@ -12,7 +12,7 @@ The counts ride on the paper batch that asks which preprints have a published ve
 * after the lookups each record takes the count the cache holds for its arXiv id or DOI
   (:func:`attach`), into ``csl["custom"]["citations"]``, and only when the answer's title
   agrees with the record's: an id is a claim, and an answer about another paper is no count
-  of this one. Answers expire with the cache (``cache_max_age``), so counts are refreshed.
+  of this one. Answers expire with the cache (``cache_max_age_seconds``), so counts are refreshed.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 request is sent, retried and paced is the transport's (:mod:`pipeline.transport`), the rule
 every stage follows. On top of the shared requests session it adds:
 
-* the persistent cache (``pipeline.cache``): an answer fetched within ``cache_max_age`` is
+* the persistent cache (``pipeline.cache``): an answer fetched within ``cache_max_age_seconds`` is
   used without a request; an older one is revalidated with ``If-None-Match``; offline, any
   cached answer is used and a miss raises :class:`Unavailable` without touching the network;
 * what counts as a failed try besides the transport's (429, 5xx, timeouts, dropped
@@ -199,7 +199,7 @@ class Fetcher:
         cached = self.cache.get(request_key("GET", url, {}))
         if cached is None or (cached.status == 200 and check and check(cached.body)):
             return False
-        return self.settings.offline or cached.age() < self.options.cache_max_age
+        return self.settings.offline or cached.age() < self.options.cache_max_age_seconds
 
     def may_ask(self, service: str) -> bool:
         """Whether a request to ``service`` would be sent now (online, not broken, in time)."""
@@ -264,7 +264,7 @@ class Fetcher:
                 log.warning("%s: cached answer ignored: %s", full, reason)
                 cached = None
         if cached is not None and (
-            self.settings.offline or cached.age() < self.options.cache_max_age
+            self.settings.offline or cached.age() < self.options.cache_max_age_seconds
         ):
             return to_response(cached)
         if self.settings.offline:
@@ -361,7 +361,7 @@ class Fetcher:
         with self._lock:
             self.requests += 1
             self.by_service[service.name] = self.by_service.get(service.name, 0) + 1
-        timeout = self.options.timeout
+        timeout = self.options.timeout_seconds
         try:
             if payload is None:
                 sent = self._with_credentials(service, url)

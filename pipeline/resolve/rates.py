@@ -1,7 +1,7 @@
 """Each metadata service's rate rules, as rows: how fast, and how many at once, it may be asked.
 The pacing itself is the transport's (:mod:`pipeline.transport.pace`).
 
-* arXiv: one request every ``arxiv_delay`` seconds (3: "make no more than one request every
+* arXiv: one request every ``arxiv_delay_seconds`` (3: "make no more than one request every
   three seconds", https://info.arxiv.org/help/api/tou.html); a page the cache answers asks
   arXiv nothing, so it waits for nothing either.
 * Crossref, since 1 December 2025 ("Announcing changes to REST API rate limits", Crossref
@@ -53,7 +53,7 @@ def rates(settings: Settings) -> dict[str, float]:
     """Requests a second by kind of request, for the run's pool (0: not paced)."""
     return {
         **(POLITE if settings.mailto else PUBLIC),
-        "arxiv": 1.0 / settings.arxiv_delay if settings.arxiv_delay > 0 else 0.0,
+        "arxiv": 1.0 / settings.arxiv_delay_seconds if settings.arxiv_delay_seconds > 0 else 0.0,
         "openalex": settings.resolve.openalex_per_second,
         "semanticscholar": settings.resolve.s2_per_second,
     }

@@ -88,7 +88,7 @@ def _fetch(
     ``[resolve]`` settings: a 429, a 5xx, a timeout or a dropped connection is tried again; a
     name that does not resolve, or an answer that is no list, is not. Every try keeps to its
     host's ``pace`` (None: one request alone, nothing to keep apart)."""
-    timeout = settings.resolve.timeout
+    timeout = settings.resolve.timeout_seconds
 
     def attempt() -> bytes | Transient:
         if pace is not None:

@@ -62,7 +62,9 @@ def aiohttp_session(
         cookie_jar=aiohttp.DummyCookieJar(),
         trust_env=False,
         timeout=aiohttp.ClientTimeout(
-            total=None, sock_connect=settings.check.timeout, sock_read=settings.check.timeout
+            total=None,
+            sock_connect=settings.check.timeout_seconds,
+            sock_read=settings.check.timeout_seconds,
         ),
     )
 

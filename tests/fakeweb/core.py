@@ -156,7 +156,7 @@ class FakeWeb:
             "PIPELINE_OPENALEX_API": f"{self.url}/openalex",
             "PIPELINE_GITHUB_API": f"{self.url}/github",
             "PIPELINE_S2_API": f"{self.url}/s2/graph/v1",
-            "PIPELINE_ARXIV_DELAY": "0",
+            "PIPELINE_ARXIV_DELAY_SECONDS": "0",
             "PIPELINE_ALLOW_PRIVATE_HOSTS": "1",
             # Every http(s) link in the lists goes to the fake web's ordinary sites.
             "PIPELINE_REMAP": rf"^https?://([^/]+)/?(.*)$ {self.url}/web/\1/\2",

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pipeline.config import ResolveSettings
 
 FAST_RESOLVE_FIELDS: dict[str, float | int] = {
-    "timeout": 0.5,
+    "timeout_seconds": 0.5,
     "backoff_seconds": 0.001,
     "retry_attempts": 3,
     "retry_budget_seconds": 3.0,
@@ -26,7 +26,7 @@ FAST_RESOLVE_FIELDS: dict[str, float | int] = {
 FAST_RESOLVE = ResolveSettings(**FAST_RESOLVE_FIELDS)  # type: ignore[arg-type]
 
 FAST_CHECK: dict[str, float | int] = {
-    "timeout": 1.0,
+    "timeout_seconds": 1.0,
     "retry_budget_seconds": 5.0,
     "retry_attempts": 3,
     "backoff_seconds": 0.01,

@@ -55,7 +55,7 @@ raw_url = "https://raw.githubusercontent.com/example/mini/HEAD/README.md"
 FAST_TOML = fast_toml(
     resolve={"backoff_seconds": 0.005, "retry_after_cap_seconds": 0.05},
     check={
-        "timeout": 0.5,
+        "timeout_seconds": 0.5,
         "retry_budget_seconds": 3.0,
         "backoff_seconds": 0.005,
         "backoff_max_seconds": 0.02,
@@ -167,4 +167,4 @@ def lost_fields(before: dict[str, dict[str, Any]], after: dict[str, dict[str, An
 
 def fast_settings(settings: Settings) -> Settings:
     """Settings whose waits are already short (pipeline.toml), with no arXiv delay."""
-    return dataclasses.replace(settings, arxiv_delay=0.0)
+    return dataclasses.replace(settings, arxiv_delay_seconds=0.0)

@@ -116,7 +116,7 @@ class GitHubClient:
                     json=payload,
                     headers=self._headers(url, extra),
                     allow_redirects=False,
-                    timeout=aiohttp.ClientTimeout(total=self.settings.check.timeout),
+                    timeout=aiohttp.ClientTimeout(total=self.settings.check.timeout_seconds),
                 ) as response:
                     body = await response.read()
                     headers = {k.lower(): v for k, v in response.headers.items()}
