@@ -265,7 +265,7 @@ def _latex_log(root: Path, old: str, backend: str) -> str:
 
 @pytest.mark.slow
 def test_what_a_citation_of_a_merged_away_key_gives(tmp_path: Path) -> None:
-    """biblatex finds the paper by its alias; BibTeX says the key has no entry (README)."""
+    """biblatex finds the paper by its alias; BibTeX says the key has no entry (the user guide)."""
     a = _resolved("doi:10.3390/rs1", RS_LLAVA, "Bazi", DOI="10.3390/rs1")
     b = _resolved("title:b", RS_LLAVA.replace("A Large", "Large"), "Bazi", DOI="10.3390/rs2")
     root = make_project(tmp_path, [a, b])
@@ -276,8 +276,8 @@ def test_what_a_citation_of_a_merged_away_key_gives(tmp_path: Path) -> None:
     [old] = before - set(_bib_entries(root))
     assert "didn't find a database entry" not in _latex_log(root, old, "biber")
     assert f'I didn\'t find a database entry for "{old}"' in _latex_log(root, old, "bibtex")
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "merged_into" in readme and "didn't find a database entry" in readme
+    guide = (REPO / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    assert "merged_into" in guide and "didn't find a database entry" in guide
 
 
 # -- disagreements --------------------------------------------------------------------------
