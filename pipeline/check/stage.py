@@ -119,10 +119,20 @@ class Checked:
 
 @dataclass
 class Settled:
-    """Links an API answers for, the rest fetched: the outcomes, and how many the API settled."""
+    """Links an API answers for, the rest fetched: the outcomes, those the API settled, and
+    what it says of a link (``outcome``, None: fetch the page)."""
 
     outcomes: dict[str, Fetched] = field(default_factory=dict)
-    by_api: int = 0
+    by_api: set[str] = field(default_factory=set)
+    outcome: Callable[[str], Fetched | None] | None = None
+
+    def of(self, url: str, fetched: str) -> Fetched | None:
+        """The outcome of ``url`` (normalized) whose fetch is ``fetched``'s, when the API settled
+        that one: said of ``url`` itself, as two forms one fetch stands for (``http:`` and
+        ``https:`` remapped onto one mirror) need not be the same address."""
+        if fetched not in self.by_api or self.outcome is None:
+            return None
+        return self.outcome(url) or self.outcomes[fetched]
 
 
 async def _settle_or_fetch(
@@ -132,13 +142,13 @@ async def _settle_or_fetch(
     advance: Callable[[], None],
 ) -> Settled:
     """The URLs an API's answer settles (``outcome``), and the others fetched like any page."""
-    settled = Settled()
+    settled = Settled(outcome=outcome)
     for url in urls:
         found = outcome(url)
         if found is not None:
             settled.outcomes[url] = found
             advance()
-    settled.by_api = len(settled.outcomes)
+    settled.by_api = set(settled.outcomes)
     rest = [url for url in urls if url not in settled.outcomes]
     settled.outcomes.update(await checker.check_many(rest, on_done=advance))
     return settled
@@ -187,12 +197,14 @@ async def _check_all(settings: Settings, inputs: Inputs, previous: dict[str, Rep
                 if not inputs.repos:
                     return Settled()
                 run = checked.run = await github.fetch(settings, inputs.repos, previous)
-                return await _settle_or_fetch(
-                    checker,
-                    list(homes),
-                    lambda url: github.home_outcome(url, homes[url], run, previous.get(homes[url])),
-                    bar.advance,
-                )
+
+                def home(url: str) -> Fetched | None:
+                    repo = repo_home(url)
+                    if repo is None:
+                        return None
+                    return github.home_outcome(url, repo, run, previous.get(repo))
+
+                return await _settle_or_fetch(checker, list(homes), home, bar.advance)
 
             async def preprints() -> Settled:
                 if not papers:
@@ -205,9 +217,12 @@ async def _check_all(settings: Settings, inputs: Inputs, previous: dict[str, Rep
             by_page, by_home, by_paper = await asyncio.gather(
                 checker.check_many(pages, on_done=bar.advance), repositories(), preprints()
             )
-    checked.from_api, checked.from_arxiv = by_home.by_api, by_paper.by_api
+    checked.from_api, checked.from_arxiv = len(by_home.by_api), len(by_paper.by_api)
     by_url = {**by_page, **by_home.outcomes, **by_paper.outcomes}
-    checked.fetched = {url: by_url[keys[fetch_key(url, settings)]] for url in inputs.targets}
+    for url in inputs.targets:
+        fetched = keys[fetch_key(url, settings)]
+        own, fetch = normalize(url), by_url[fetched]
+        checked.fetched[url] = by_home.of(own, fetched) or by_paper.of(own, fetched) or fetch
     checked.stats = checker.stats
     return checked
 
