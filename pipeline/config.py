@@ -127,6 +127,9 @@ class CheckSettings:
     """Seconds before the first retry; doubled each retry, less up to a quarter at random."""
     backoff_max_seconds: Annotated[float, Range(ge=0)] = 30.0
     """Longest backoff between two tries of one URL."""
+    crawl_delay_max_seconds: Annotated[float, Range(ge=0)] = 60.0
+    """Longest gap kept between two requests to a host whose row in the quirk table asks a
+    slower pace (arxiv.org's robots.txt: ``Crawl-delay: 15``); 0: those rows' paces off."""
 
 
 @dataclass(frozen=True)

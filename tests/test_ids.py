@@ -76,3 +76,44 @@ def test_the_link_writing_an_id_is_found_whole() -> None:
 )
 def test_an_address_is_on_arxiv_by_its_host(url: str, on: bool) -> None:
     assert arxiv.on_arxiv(url) is on
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://arxiv.org/abs/2306.11029",
+            ("2306.11029", None, "https://arxiv.org/abs/2306.11029"),
+        ),
+        (
+            "http://arxiv.org/pdf/2306.11029v2",
+            ("2306.11029", 2, "https://arxiv.org/pdf/2306.11029v2"),
+        ),
+        (
+            "https://WWW.arXiv.org/pdf/2306.11029v3.pdf?x=1",
+            ("2306.11029", 3, "https://arxiv.org/pdf/2306.11029v3.pdf?x=1"),
+        ),
+        (
+            "https://arxiv.org/abs/cs/0112017v1",
+            ("cs/0112017", 1, "https://arxiv.org/abs/cs/0112017v1"),
+        ),
+        ("https://arxiv.org/html/2306.11029", None),  # not the abstract or the PDF
+        ("https://export.arxiv.org/abs/2306.11029", None),  # a mirror: fetched as it is
+        ("https://arxiv.org:8443/abs/2306.11029", None),
+        ("https://arxiv.org/abs/2313.11029", None),  # no 13th month
+        ("ftp://arxiv.org/abs/2306.11029", None),
+        ("https://arxiv.org/list/cs.CV/recent", None),
+    ],
+)
+def test_a_paper_page_on_arxiv_gives_its_id_version_and_canonical_address(
+    url: str, expected: tuple[str, int | None, str] | None
+) -> None:
+    page = arxiv.paper_page(url)
+    got = None if page is None else (page.short_id, page.version, page.canonical_url)
+    assert got == expected
+
+
+def test_a_version_is_read_from_an_entry_id() -> None:
+    assert arxiv.version_of("2306.11029v12") == 12
+    assert arxiv.version_of("cs/0112017v1") == 1
+    assert arxiv.version_of("2306.11029") is None

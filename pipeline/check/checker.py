@@ -44,7 +44,7 @@ from pipeline.check.hosts import GlobalSlots, HostState
 from pipeline.check.quirks import Quirk, quirk_for
 from pipeline.check.request import CheckStats, Request, send
 from pipeline.check.targets import interleave_hosts
-from pipeline.config import Settings
+from pipeline.config import CheckSettings, Settings
 from pipeline.ids.urls import host_of, remap
 from pipeline.models import LinkStatus
 from pipeline.transport.pace import Pace
@@ -89,7 +89,7 @@ class LinkChecker:
         if state is None:
             state = HostState(
                 asyncio.Semaphore(max(1, self.limits.per_host)),
-                Pace(self.limits.per_host_per_second),
+                Pace(host_rate(self.limits, quirk_for(host))),
             )
             self._hosts[host] = state
         return state
@@ -346,6 +346,16 @@ class LinkChecker:
         elif result.unreachable:
             self._unreachable(host_of(url), host, result)
         return result
+
+
+def host_rate(limits: CheckSettings, quirk: Quirk) -> float:
+    """A host's requests a second: ``per_host_per_second``, or slower where its quirk row asks
+    (a crawl delay, kept up to ``crawl_delay_max_seconds``)."""
+    configured = limits.per_host_per_second
+    if not quirk.per_second or limits.crawl_delay_max_seconds <= 0:
+        return configured
+    asked = 1 / min(1 / quirk.per_second, limits.crawl_delay_max_seconds)
+    return asked if configured <= 0 else min(configured, asked)
 
 
 def worth_retrying(result: Fetched) -> Failure | None:

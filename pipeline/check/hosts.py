@@ -22,7 +22,7 @@ class HostState:
 
     slots: asyncio.Semaphore
     pace: Pace
-    """``per_host_per_second`` requests a second to the host at most."""
+    """``per_host_per_second`` requests a second to the host at most, or its quirk row's pace."""
     head_ok: bool | None = None
     """Whether the host answers HEAD (None: not known yet)."""
     probing: bool = False

@@ -18,6 +18,10 @@ the hosts below are treated by what they are known to do rather than by the stat
 ``established``
     A host too big to lapse (GitHub, arXiv, doi.org …): its pages are never looked at for
     parking fingerprints, so its links cost no extra GET.
+``per_second``
+    The host asks to be fetched more slowly than ``[check] per_host_per_second`` (its
+    robots.txt ``Crawl-delay``): its requests are paced at this rate, a gap of at most
+    ``[check] crawl_delay_max_seconds``.
 
 :data:`PARKED_PAGES` are the fingerprints of a page that is a parking or for-sale page (or a
 hijacked domain now serving spam), whatever host serves it: each row a pattern, why, and an
@@ -42,6 +46,7 @@ class Quirk:
     why: str = ""
     parking: bool = False
     established: bool = False
+    per_second: float | None = None
     _patterns: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -110,7 +115,12 @@ SITES: tuple[Quirk, ...] = (
             r"Paper not found",
         ),
         established=True,
-        why="some mirrors answer an unknown identifier with a 200 'not recognized' page",
+        per_second=1 / 15,
+        why=(
+            "some mirrors answer an unknown identifier with a 200 'not recognized' page; "
+            "robots.txt asks 'Crawl-delay: 15', and rapid requests are refused (403), then "
+            "treated as an attack (info.arxiv.org/help/robots.html)"
+        ),
     ),
 )
 

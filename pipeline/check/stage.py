@@ -11,11 +11,12 @@ import asyncio
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from pipeline.check import github
+from pipeline.check import arxiv, github
 from pipeline.check.checker import LinkChecker
 from pipeline.check.classify import Fetched
 from pipeline.check.guard import GuardedResolver
@@ -111,54 +112,117 @@ class Checked:
     run: github.GitHubRun | None = None
     from_api: int = 0
     """Repository home pages settled by GitHub's API answer, not fetched."""
+    papers: arxiv.ArxivRun | None = None
+    from_arxiv: int = 0
+    """arXiv abstract pages and PDFs settled by the arXiv API's answer, not fetched."""
+
+
+@dataclass
+class Settled:
+    """Links an API answers for, the rest fetched: the outcomes, those the API settled, and
+    what it says of a link (``outcome``, None: fetch the page)."""
+
+    outcomes: dict[str, Fetched] = field(default_factory=dict)
+    by_api: set[str] = field(default_factory=set)
+    outcome: Callable[[str], Fetched | None] | None = None
+
+    def of(self, url: str, fetched: str) -> Fetched | None:
+        """The outcome of ``url`` (normalized) whose fetch is ``fetched``'s, when the API settled
+        that one: said of ``url`` itself, as two forms one fetch stands for (``http:`` and
+        ``https:`` remapped onto one mirror) need not be the same address."""
+        if fetched not in self.by_api or self.outcome is None:
+            return None
+        return self.outcome(url) or self.outcomes[fetched]
+
+
+async def _settle_or_fetch(
+    checker: LinkChecker,
+    urls: list[str],
+    outcome: Callable[[str], Fetched | None],
+    advance: Callable[[], None],
+) -> Settled:
+    """The URLs an API's answer settles (``outcome``), and the others fetched like any page."""
+    settled = Settled(outcome=outcome)
+    for url in urls:
+        found = outcome(url)
+        if found is not None:
+            settled.outcomes[url] = found
+            advance()
+    settled.by_api = set(settled.outcomes)
+    rest = [url for url in urls if url not in settled.outcomes]
+    settled.outcomes.update(await checker.check_many(rest, on_done=advance))
+    return settled
+
+
+def _by_api(
+    settings: Settings, inputs: Inputs
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Every distinct fetch once (fetch key → URL), and which of them an API answers for:
+    repository homes (URL → repository) and arXiv papers (URL → canonical id)."""
+    keys: dict[str, str] = {}
+    for url in inputs.targets:
+        keys.setdefault(fetch_key(url, settings), normalize(url))
+    listed = set(inputs.repos)
+    homes: dict[str, str] = {}
+    papers: dict[str, str] = {}
+    for url in keys.values():
+        repo = repo_home(url)
+        paper = arxiv.wanted(url)
+        if repo is not None and repo in listed:
+            homes[url] = repo
+        elif paper is not None:
+            papers[url] = paper
+    return keys, homes, papers
 
 
 async def _check_all(settings: Settings, inputs: Inputs, previous: dict[str, RepoFacts]) -> Checked:
-    """Fetch each distinct URL once and ask GitHub about every repository, at the same time.
+    """Fetch each distinct URL once, and ask GitHub about every repository and arXiv about every
+    paper linked, at the same time.
 
-    A link to a repository's home page waits for the API instead of being fetched: the
-    API answers the question the page would (exists? renamed?) for 50 repositories a query,
-    and github.com is spared one page per repository. Homes the API did not confirm (not
-    found, rate limit, outage) are then fetched like any other link.
+    A link to a repository's home page waits for GitHub's API instead of being fetched, and a
+    link to an arXiv abstract or PDF for arXiv's: the API answers the question the page would
+    (exists? moved?) for 50 repositories or 100 papers a request, and github.com and arxiv.org
+    (whose robots.txt asks 15 s between requests) are spared one page per link. Links the API
+    did not confirm (not found, rate limit, outage) are then fetched like any other.
     """
-    keys: dict[str, str] = {}
-    key_of: dict[str, str] = {}
-    for url in inputs.targets:
-        key = fetch_key(url, settings)
-        keys.setdefault(key, normalize(url))
-        key_of[url] = key
-    listed = set(inputs.repos)
-    homes: dict[str, str] = {}
-    for key, url in keys.items():
-        repo = repo_home(url)
-        if repo is not None and repo in listed:
-            homes[key] = repo
-    pages = [url for key, url in keys.items() if key not in homes]
+    keys, homes, papers = _by_api(settings, inputs)
+    pages = [url for url in keys.values() if url not in homes and url not in papers]
     checked = Checked()
     resolver = GuardedResolver(allow_private=settings.allow_private_hosts)
     with progress("check links", total=len(keys), settings=settings) as bar:
         async with aiohttp_session(settings, resolver=resolver) as session:
             checker = LinkChecker(session, settings)
 
-            async def repositories() -> dict[str, Fetched]:
+            async def repositories() -> Settled:
                 if not inputs.repos:
-                    return {}
+                    return Settled()
                 run = checked.run = await github.fetch(settings, inputs.repos, previous)
-                settled: dict[str, Fetched] = {}
-                for key, repo in homes.items():
-                    outcome = github.home_outcome(keys[key], repo, run, previous.get(repo))
-                    if outcome is not None:
-                        settled[keys[key]] = outcome
-                        bar.advance()
-                checked.from_api = len(settled)
-                rest = [keys[key] for key in homes if keys[key] not in settled]
-                return {**settled, **await checker.check_many(rest, on_done=bar.advance)}
 
-            by_page, by_home = await asyncio.gather(
-                checker.check_many(pages, on_done=bar.advance), repositories()
+                def home(url: str) -> Fetched | None:
+                    repo = repo_home(url)
+                    if repo is None:
+                        return None
+                    return github.home_outcome(url, repo, run, previous.get(repo))
+
+                return await _settle_or_fetch(checker, list(homes), home, bar.advance)
+
+            async def preprints() -> Settled:
+                if not papers:
+                    return Settled()
+                run = checked.papers = await arxiv.fetch(settings, papers.values())
+                return await _settle_or_fetch(
+                    checker, list(papers), lambda url: arxiv.paper_outcome(url, run), bar.advance
+                )
+
+            by_page, by_home, by_paper = await asyncio.gather(
+                checker.check_many(pages, on_done=bar.advance), repositories(), preprints()
             )
-    by_url = {**by_page, **by_home}
-    checked.fetched = {url: by_url[keys[key_of[url]]] for url in inputs.targets}
+    checked.from_api, checked.from_arxiv = len(by_home.by_api), len(by_paper.by_api)
+    by_url = {**by_page, **by_home.outcomes, **by_paper.outcomes}
+    for url in inputs.targets:
+        fetched = keys[fetch_key(url, settings)]
+        own, fetch = normalize(url), by_url[fetched]
+        checked.fetched[url] = by_home.of(own, fetched) or by_paper.of(own, fetched) or fetch
     checked.stats = checker.stats
     return checked
 
@@ -238,16 +302,13 @@ def run_check(settings: Settings) -> StageReport:
     inputs = _load(settings)
     report = StageReport(stage="check")
     previous_repos = {r.repo.lower(): r for r in inputs.previous.repos}
-    stats = CheckStats()
-    run: github.GitHubRun | None = None
-    from_api = 0
+    checked = Checked()  # offline: nobody asked
     if settings.offline:
         links = _keep_links(inputs, "offline: not checked")
         degraded_links = bool(inputs.targets)
     else:
         checked = asyncio.run(_check_all(settings, inputs, previous_repos))
-        fetched, stats, run = checked.fetched, checked.stats, checked.run
-        from_api = checked.from_api
+        stats = checked.stats
         # Nobody answered at all: the network is down, not every site. Keep the past.
         degraded_links = bool(stats.requests) and not stats.answers
         if degraded_links:
@@ -257,7 +318,8 @@ def run_check(settings: Settings) -> StageReport:
             )
             links = _keep_links(inputs, "not checked: no host could be reached")
         else:
-            links = _settle_links(settings, inputs, fetched)
+            links = _settle_links(settings, inputs, checked.fetched)
+    run = checked.run
     repos = github.merge(
         inputs.repos,
         previous_repos,
@@ -284,23 +346,37 @@ def run_check(settings: Settings) -> StageReport:
     if inputs.repos and fresh + missing < len(inputs.repos):
         report.degraded.append("github")
     report.problems = counts.get(str(LinkStatus.DEAD), 0) + counts.get(str(LinkStatus.PARKED), 0)
-    report.requests = stats.requests + (run.requests if run else 0)
+    report.requests = (
+        checked.stats.requests
+        + (run.requests if run else 0)
+        + (checked.papers.requests if checked.papers else 0)
+    )
     report.seconds = round(time.monotonic() - started, 3)
-    report.lines = _summary(report, links, run, from_api)
+    report.lines = _summary(report, links, checked)
     return report
 
 
-def _summary(
-    report: StageReport, links: list[LinkResult], run: github.GitHubRun | None, from_api: int
-) -> list[str]:
+def _by_apis(checked: Checked) -> str:
+    """How many links an API answered for, instead of a fetch."""
+    said = []
+    if checked.from_api:
+        said.append(f"{checked.from_api} repository pages answered by the GitHub API")
+    if checked.from_arxiv:
+        said.append(f"{checked.from_arxiv} arXiv papers answered by the arXiv API")
+    return f" ({'; '.join(said)})" if said else ""
+
+
+def _summary(report: StageReport, links: list[LinkResult], checked: Checked) -> list[str]:
     counts: dict[str, Any] = report.counts
     statuses = ", ".join(f"{counts[s.value]} {s.value}" for s in LinkStatus if counts.get(s.value))
+    run = checked.run
     lines = [
         f"check: {counts['urls']} links ({statuses or 'none'}); "
         f"{counts['stars_fetched']}/{counts['repos']} repositories refreshed; "
-        f"{report.requests} requests"
-        + (f" ({from_api} repository pages answered by the GitHub API)" if from_api else "")
+        f"{report.requests} requests" + _by_apis(checked)
     ]
+    if checked.papers is not None and checked.papers.unusable:
+        lines.append(f"  arxiv: {checked.papers.unusable}; those pages were fetched instead")
     if run is not None and run.exhausted_until:
         lines.append(
             f"  github: rate limit exhausted until {run.exhausted_until}; "

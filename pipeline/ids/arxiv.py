@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from pipeline.ids.urls import host, is_host, split
 
@@ -34,6 +36,11 @@ ARXIV_PATH = re.compile(
     re.IGNORECASE,
 )
 """The path of an arxiv.org page of one paper."""
+
+PAPER_PAGE = re.compile(
+    rf"^/(?:abs|pdf)/(?:arxiv:)?({_ID})(?:v([0-9]+))?(?:\.pdf)?/?\Z", re.IGNORECASE
+)
+"""The path of a paper's abstract page or PDF: the id in group 1, its version in group 2."""
 
 MENTION = re.compile(rf"\barXiv:\s?({NEW_STYLE})(?:v[0-9]+)?\b", re.IGNORECASE)
 """An id named in running text (``arXiv:2410.16602``, ``arXiv preprint arXiv:2410.16602``)."""
@@ -74,6 +81,51 @@ def from_path(path: str) -> str | None:
     """The id of an arxiv.org page path (``/abs/2306.11029v2``), or None."""
     match = ARXIV_PATH.match(path)
     return checked(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class PaperPage:
+    """A link to a paper's abstract page or PDF on arxiv.org (:func:`paper_page`)."""
+
+    short_id: str
+    """The id without version."""
+    version: int | None
+    """The version the link names (``/abs/2306.11029v2``: 2), None for the latest."""
+    canonical_url: str
+    """Where arxiv.org serves it: the link by ``https://arxiv.org`` (``http:`` and ``www.``
+    are redirected there)."""
+
+
+_SITE = "arxiv.org"
+_SITE_NAMES = frozenset({_SITE, f"www.{_SITE}"})
+
+
+def paper_page(url: str) -> PaperPage | None:
+    """What ``url`` says if it is an arxiv.org abstract page or PDF of one paper, else None
+    (a mirror, another port, user info, any other page)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    name = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme.lower() not in {"http", "https"} or name not in _SITE_NAMES:
+        return None
+    if port not in (None, 80, 443) or parts.username is not None:
+        return None
+    match = PAPER_PAGE.match(parts.path)
+    short_id = checked(match.group(1)) if match else None
+    if match is None or short_id is None:
+        return None
+    version = int(match.group(2)) if match.group(2) else None
+    canonical_url = urlunsplit(("https", _SITE, parts.path, parts.query, ""))
+    return PaperPage(short_id, version, canonical_url)
+
+
+def version_of(short_id: str) -> int | None:
+    """``2306.11029v2`` → 2; None without a version."""
+    found = _VERSION.search(short_id)
+    return int(found.group(0)[1:]) if found else None
 
 
 def from_doi(doi: str) -> str | None:

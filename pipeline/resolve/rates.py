@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from pipeline import arxiv_feed
 from pipeline.config import Settings
 from pipeline.transport.pace import Pacer
 
@@ -53,7 +54,7 @@ def rates(settings: Settings) -> dict[str, float]:
     """Requests a second by kind of request, for the run's pool (0: not paced)."""
     return {
         **(POLITE if settings.mailto else PUBLIC),
-        "arxiv": 1.0 / settings.arxiv_delay_seconds if settings.arxiv_delay_seconds > 0 else 0.0,
+        "arxiv": arxiv_feed.per_second(settings),
         "openalex": settings.resolve.openalex_per_second,
         "semanticscholar": settings.resolve.s2_per_second,
     }

@@ -36,6 +36,8 @@ FAST_CHECK: dict[str, float | int] = {
     # The request-count tests count the requests of what they test; the parking look (one
     # GET more per small host) has its own tests, which turn it on.
     "parking_look": False,
+    # A quirk row's crawl delay (arxiv.org: 15 s) has its own test, which sets a short one.
+    "crawl_delay_max_seconds": 0.0,
 }
 """``[check]`` settings of the link-check tests."""
 
