@@ -26,19 +26,26 @@ AXE := .tools/node_modules/axe-core/package.json
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# pip's notices (and the build backend's warnings) go to $(VENV)/install.log, shown only when
+# an install fails: a fresh clone's first `make refresh` prints its one line, then the run's.
+PIP_INSTALL = $(BIN)/pip install --quiet --disable-pip-version-check
+LOGGED = >>$(VENV)/install.log 2>&1 || { tail -n 40 $(VENV)/install.log >&2; exit 1; }
+
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@echo "make: building $(VENV)/ (first run; pip's log in $(VENV)/install.log)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP_INSTALL) --upgrade pip $(LOGGED)
 
 # Two steps, so that `make refresh` on a fresh clone installs only what the pipeline needs
 # and `make test` adds the test tools.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	touch $(STAMP)
+	@$(PIP_INSTALL) -e . $(LOGGED)
+	@touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(TEST_STAMP)
+	@echo "make: installing the test tools into $(VENV)/"
+	@$(PIP_INSTALL) -e '.[test]' $(LOGGED)
+	@touch $(TEST_STAMP)
 
 # A degraded run (pipeline exit 3: some service unreachable, outputs written from what was
 # known) is a finished run, not a make failure: make can only exit 2 for a failed recipe,

@@ -117,17 +117,19 @@ def finish(settings: Settings, reports: list[StageReport]) -> None:
         for line in report.lines:
             click.echo(line)
     degraded = sorted({s for r in reports for s in r.degraded})
-    if degraded and settings.offline:
+    said = any(r.stage == "refresh" for r in reports)  # refresh's summary has a row for it
+    if degraded and settings.offline and not said:
         # asked for: a run from the cache and output/ alone is a finished run, not a failure
         click.echo(
             f"offline: {', '.join(degraded)} not asked; outputs made from what was known",
             err=True,
         )
-    elif degraded:
+    elif degraded and not said:
         click.echo(
             f"degraded: could not reach {', '.join(degraded)}; outputs kept what was known",
             err=True,
         )
+    if degraded and not settings.offline:
         sys.exit(EXIT_DEGRADED)
     if settings.strict and any(r.problems for r in reports):
         sys.exit(EXIT_STRICT)

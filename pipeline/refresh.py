@@ -154,8 +154,8 @@ def unreachable_services(settings: Settings, timeout: float = PROBE_TIMEOUT) -> 
 def _offline_stage(
     name: str, stage: Stage, settings: Settings, services: tuple[str, ...]
 ) -> StageReport:
-    """Run a network stage from the cache and output/ only, reporting its services degraded."""
-    log.warning("%s: no network (no API host accepts a connection); cache and output/ only", name)
+    """Run a network stage from the cache and output/ only, reporting its services degraded
+    (its report line says so; a warning as well would say it twice)."""
     report = _run_stage(name, stage, dataclasses.replace(settings, offline=True))
     report.degraded = sorted({*report.degraded, *services})
     report.lines.append(f"{name}: no network; used the cache and output/ only")
