@@ -127,7 +127,7 @@ def test_init_add_refresh_in_an_empty_folder(installed: Path, tmp_path: Path) ->
     # --offline asked for: the lists alone, every record unverified, no service asked: a
     # finished run (exit 0) whose summary names what was not asked
     assert refresh.returncode == 0, refresh.stdout + refresh.stderr
-    assert "offline: " in refresh.stderr and "degraded" not in refresh.stdout + refresh.stderr
+    assert "  offline:     " in refresh.stdout and "degraded" not in refresh.stdout + refresh.stderr
     assert "refresh summary" in refresh.stdout and "Traceback" not in refresh.stderr
 
     files = tree(folder)

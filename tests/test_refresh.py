@@ -445,6 +445,6 @@ def test_an_offline_refresh_of_the_five_lists_is_short_and_finished(tmp_path: Pa
     assert run.code == 0, run
     lines = (run.stdout + run.stderr).splitlines()
     assert len(lines) < 20, lines
-    assert "offline: " in run.stderr and "INFO" not in run.stderr
+    assert "  offline:     " in run.stdout and "INFO" not in run.stderr
     verbose = refresh(root, unreachable_env("closed-port"), "--offline", "-v", timeout=120)
     assert "INFO" in verbose.stderr
