@@ -222,7 +222,7 @@ def summarize(settings: Settings, reports: list[StageReport]) -> StageReport:
     counts: dict[str, int] = {}
     if isinstance(works, list):
         counts["works"] = len(works)
-        lines.append(f"  works:       {len(works)}")
+        lines.append(f"  works:       {len(works)} (output/README.md, papers.bib, papers.json)")
     if isinstance(resolved, list):
         routes = Counter(str(r.get("resolved_by", "list")) for r in resolved)
         unresolved = sum(1 for r in resolved if not r.get("verified", False))
@@ -235,7 +235,10 @@ def summarize(settings: Settings, reports: list[StageReport]) -> StageReport:
         stars = sum(1 for x in repos if x.get("stars") is not None)
         counts["links"] = sum(statuses.values())
         counts["stars"] = stars
-        lines.append(f"  links:       {sum(statuses.values())} ({_counts(statuses)})")
+        lines.append(
+            f"  links:       {sum(statuses.values())} ({_counts(statuses)}; "
+            "what to fix: output/link-report.md)"
+        )
         lines.append(f"  stars:       {stars} of {len(repos)} repositories known")
     requests = sum(r.requests for r in reports)
     counts["requests"] = requests

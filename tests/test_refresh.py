@@ -244,7 +244,7 @@ def test_refresh_writes_every_output(first_run: tuple[Path, Run, dict[str, Any]]
     summary = run.stdout[run.stdout.index("refresh summary") :]
     for label in ("works:", "resolved by:", "unresolved:", "links:", "stars:", "requests:"):
         assert label in summary
-    assert f"works:       {len(parsed['works'])}" in summary
+    assert f"works:       {len(parsed['works'])} (" in summary
     assert re.search(r"time: +scrape [\d.]+ s, resolve [\d.]+ s, check [\d.]+ s, emit", summary)
     assert "degraded" not in run.stdout + run.stderr
     # CI-style progress: plain log lines, never a bar's carriage returns.

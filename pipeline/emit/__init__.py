@@ -245,6 +245,6 @@ def _summary(
         f"{unverified} unverified; {len(data.removed)} removed: in no list any more), "
         f"{dead} dead or parked links; {sum(fixes.values())} fix(es) in "
         f"{len(fixes)} patch(es); {written} file(s) changed"
-        "; list findings: " + ", ".join(f"{k} {n}" for k, n in by_kind.items())
+        "; list findings (output/review.json): " + ", ".join(f"{k} {n}" for k, n in by_kind.items())
     )
     return counts, line
