@@ -131,7 +131,9 @@ def describe(hint: Hint) -> str:
         text += f" {bounds}" if bounds is not None else ""
     elif base is str:
         text = "a non-empty string" if NON_EMPTY in hint.markers else "a string"
-        text = "an http or https URL with a host" if URL in hint.markers else text
+        text = (
+            "an http or https URL with a host, no user or password" if URL in hint.markers else text
+        )
     elif base is Path:
         text = "a path"
     elif base is date:
@@ -152,6 +154,8 @@ def shown(value: Any, hint: Hint) -> str:
     """A value as the user wrote it (TOML spelling), or ``(hidden)`` for a secret."""
     if SECRET in hint.markers:
         return "(hidden)"
+    if URL in hint.markers and isinstance(value, str) and "@" in urlsplit(value.strip()).netloc:
+        return "(a URL with a user or password, hidden)"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -214,7 +218,9 @@ def _check_scalar(value: Any, hint: Hint) -> Any:
         return None
     if URL in hint.markers:
         parts = urlsplit(text)
-        return text.rstrip("/") if parts.scheme in ("http", "https") and parts.hostname else None
+        # credentials in a URL would show in reprs and logs: keys have variables of their own
+        usable = parts.scheme in ("http", "https") and parts.hostname and "@" not in parts.netloc
+        return text.rstrip("/") if usable else None
     return text
 
 

@@ -34,6 +34,10 @@ TOML_CASES = [
     ("[resolve]\nfind_published = 'no'\n", "[resolve] find_published: got"),
     ('[endpoints]\ncrossref = "ftp://example.org"\n', "[endpoints] crossref: got"),
     ('[endpoints]\ncrossref = "https://"\n', "allowed: an http or https URL with a host"),
+    (
+        '[endpoints]\ncrossref = "https://me:hunter2@api.example.org"\n',
+        "[endpoints] crossref: got (a URL with a user or password, hidden)",
+    ),
     ('[scrape]\nexclude_sections = "Credits"\n', "[scrape] exclude_sections: got"),
     ("[scrape]\ninclude_sections = [1]\n", "[scrape] include_sections: got 1"),
     ("[pipeline]\nremap = [1]\n", "[pipeline] remap: got [1]"),
@@ -80,6 +84,7 @@ ENV_CASES = [
     ("PIPELINE_ARXIV_DELAY_SECONDS", "inf", "PIPELINE_ARXIV_DELAY_SECONDS: got"),
     ("PIPELINE_ALLOW_PRIVATE_HOSTS", "maybe", "PIPELINE_ALLOW_PRIVATE_HOSTS: got"),
     ("PIPELINE_CROSSREF_API", "api.crossref.org", "PIPELINE_CROSSREF_API: got"),
+    ("PIPELINE_CROSSREF_API", "https://me:hunter2@api.example.org", "a user or password, hidden"),
     ("PIPELINE_REMAP", "one-word-only", "PIPELINE_REMAP:1: expected 'REGEX REPLACEMENT'"),
 ]
 
@@ -101,6 +106,7 @@ def test_a_bad_pipeline_toml_is_exit_2_with_one_line_naming_the_key(
     assert "Traceback" not in output
     assert output.startswith("error: pipeline.toml") and output.count("\n") == 1, output
     assert says in output, output
+    assert "hunter2" not in output  # a password in an endpoint is never echoed
 
 
 @pytest.mark.parametrize("command", ["refresh", "check"])
@@ -113,6 +119,7 @@ def test_a_bad_environment_value_is_exit_2_naming_the_variable(
     assert "Traceback" not in output
     assert output.startswith(f"error: {var}") and output.count("\n") == 1, output
     assert says in output, output
+    assert "hunter2" not in output  # a password in an endpoint is never echoed
 
 
 def test_every_section_and_key_is_checked(tmp_path: Path) -> None:
