@@ -26,7 +26,11 @@ SERVICES = ["arxiv", "crossref", "doi", "openalex", "semanticscholar", "github",
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-ARRIVED = "fakeweb.arrived"
+# A typed request key where aiohttp has them (3.12+; a plain string warns there), a string
+# on the older releases the dependency floor allows.
+ARRIVED: Any = (
+    web.RequestKey("fakeweb.arrived", float) if hasattr(web, "RequestKey") else "fakeweb.arrived"
+)
 """When a request reached the server (``time.monotonic()``), before any added latency. A
 plain string key: web.RequestKey is not in aiohttp 3.10, the floor the package allows."""
 
