@@ -90,3 +90,12 @@ def test_the_version_is_said_once_in_both_places() -> None:
     # docs/releasing.md: a release sets both; the tag init pins is made from __version__.
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["version"] == __version__
+
+
+def test_the_docs_show_the_ref_init_writes() -> None:
+    # The caller example and the release notes quote the pinned commit: a moved WORKFLOW_REF
+    # must move them too, or an adopter copying the example pins another commit than init.
+    for name in ("docs/user-guide.md", "docs/releasing.md"):
+        text = (REPO / name).read_text(encoding="utf-8")
+        quoted = set(re.findall(r"\b[0-9a-f]{40}\b", text))
+        assert quoted == {WORKFLOW_REF}, f"{name} quotes {sorted(quoted)}"
