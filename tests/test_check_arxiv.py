@@ -19,7 +19,7 @@ from pipeline.ids import arxiv as ids
 from tests.fakeweb import FakeWeb
 from tests.fakeweb.sites import site
 from tests.fakeweb.world import Record
-from tests.helpers.check import fake_settings, links_by_url, work, write_works
+from tests.helpers.check import fake_settings, links_by_url, promote, work, write_works
 
 pytestmark = pytest.mark.network
 
@@ -80,18 +80,77 @@ def test_what_the_api_does_not_know_is_fetched(fakeweb: FakeWeb, project: Path) 
     assert "arXiv API" not in (links[newer]["note"] or "")
 
 
-def test_api_down_means_the_pages_are_fetched(fakeweb: FakeWeb, project: Path) -> None:
+EMPTY_FEED = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+    b"<title>arXiv Query</title></feed>"
+)
+
+
+def test_api_down_leaves_the_links_as_they_were_and_arxiv_org_unasked(
+    fakeweb: FakeWeb, project: Path
+) -> None:
     keys = papers(fakeweb, 3)
-    fakeweb.add_fault("status", "^/arxiv/api/query", status=503)
     urls = [f"https://arxiv.org/abs/{k}" for k in keys]
     listed(project, urls)
+    run_check(fake_settings(fakeweb, project))
+    promote(project)  # last run: all ok through the API
+    fakeweb.clear()
+    fakeweb.add_fault("status", "^/arxiv/api/query", status=503)
     report = run_check(fake_settings(fakeweb, project))
     assert len(fakeweb.requests_to("/arxiv/api/query")) == 3  # retry_attempts, then given up
-    assert len(fakeweb.requests_to("/web/arxiv.org/")) == len(urls)
+    assert not fakeweb.requests_to("/web/arxiv.org/")  # no page at its crawl delay instead
     links = links_by_url(project)
-    assert {links[u]["status"] for u in urls} == {"ok"}
-    assert any("arxiv: HTTP 503" in line and "fetched instead" in line for line in report.lines)
+    assert {links[u]["status"] for u in urls} == {"ok"}  # the last result, kept
+    assert any("arxiv: HTTP 503" in line and "last result" in line for line in report.lines)
     assert "links" not in report.degraded
+
+
+def test_a_link_never_checked_stays_unchecked_when_the_api_is_down(
+    fakeweb: FakeWeb, project: Path
+) -> None:
+    (key,) = papers(fakeweb, 1)
+    listed(project, [f"https://arxiv.org/abs/{key}"])
+    fakeweb.add_fault("status", "^/arxiv/api/query", status=503)
+    run_check(fake_settings(fakeweb, project))
+    link = links_by_url(project)[f"https://arxiv.org/abs/{key}"]
+    assert link["status"] == "unchecked"
+    assert "no usable answer" in link["note"]
+
+
+def test_an_empty_feed_is_no_answer_for_papers_arxiv_had(fakeweb: FakeWeb, project: Path) -> None:
+    # arXiv's API now and then answers an id_list query with an empty feed by mistake.
+    keys = papers(fakeweb, 2)
+    urls = [f"https://arxiv.org/abs/{k}" for k in keys]
+    listed(project, urls)
+    run_check(fake_settings(fakeweb, project))
+    promote(project)
+    fakeweb.clear()
+    fakeweb.add_fault("malformed", "^/arxiv/api/query", body=EMPTY_FEED)
+    run_check(fake_settings(fakeweb, project))
+    assert len(fakeweb.requests_to("/arxiv/api/query")) == 3  # retried: no answer
+    assert not fakeweb.requests_to("/web/arxiv.org/")
+    assert {links_by_url(project)[u]["status"] for u in urls} == {"ok"}
+
+
+def test_a_crawl_delay_does_not_use_up_a_links_time_budget(fakeweb: FakeWeb, project: Path) -> None:
+    # Pages fetched one crawl delay apart, each failing once: the retry waits its turn behind
+    # the others, which must not count as the URL's own time (15 s : 60 s, scaled down).
+    urls = [f"https://arxiv.org/abs/2401.6{n:04d}" for n in range(6)]  # unknown: fetched
+    for url in urls:
+        site(fakeweb, "arxiv.org", url.split("arxiv.org")[1], fail_times=1)
+    listed(project, urls)
+    settings = fake_settings(
+        fakeweb,
+        project,
+        crawl_delay_max_seconds=0.2,
+        retry_budget_seconds=0.8,
+        backoff_seconds=0.01,
+        per_host=1,
+    )
+    run_check(settings)
+    links = links_by_url(project)
+    assert {links[u]["status"] for u in urls} == {"ok"}, {u: links[u]["note"] for u in urls}
+    assert len(fakeweb.requests_to("/web/arxiv.org/")) == 2 * len(urls)
 
 
 def test_http_and_www_links_are_moved_to_the_canonical_address(

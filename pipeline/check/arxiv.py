@@ -8,15 +8,18 @@ in is the export API (https://info.arxiv.org/help/api/user-manual.html), one req
 (:mod:`pipeline.transport`) with the ``[check]`` retry settings.
 
 The API settles a link only when its answer holds the paper (and the version the link names):
-an id it does not know, or no usable answer at all (outage, refused, an answer about other
-ids), leaves the link to be fetched like any page, so that the page's own answer decides.
+an id it does not know, or a version it does not have, leaves the link to be fetched like any
+page, so that the page's own answer decides. No usable answer at all (outage, refused, an
+answer about other ids, or no entry where arXiv had the paper before: its feed is sometimes
+empty by mistake) leaves the link unchecked this run, keeping its last result: fetching the
+batch's pages instead would send arxiv.org a hundred requests at its crawl delay.
 """
 
 from __future__ import annotations
 
 import logging
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -43,15 +46,20 @@ class ArxivRun:
     """The latest version arXiv has, by canonical id (an id absent: not known, or not asked)."""
     requests: int = 0
     unusable: str | None = None
-    """Why some ids got no usable answer (their links are fetched instead)."""
+    """Why some ids got no usable answer (their links are left unchecked this run)."""
+    unanswered: set[str] = field(default_factory=set)
+    """The canonical ids of the batches that got no usable answer."""
 
 
 class ArxivClient:
     """Asks ``settings.endpoints.arxiv`` for ids; one instance per run."""
 
-    def __init__(self, session: aiohttp.ClientSession, settings: Settings) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, settings: Settings, known: Set[str] = frozenset()
+    ) -> None:
         self.session = session
         self.settings = settings
+        self.known = known
         self.run = ArxivRun()
         self.policy = Policy.of(settings.check)
         self.pace = Pace(arxiv_feed.per_second(settings))
@@ -68,8 +76,11 @@ class ArxivClient:
             return
         why = tried.value.reason if isinstance(tried.value, Failure) else tried.value
         self.run.unusable = why
+        self.run.unanswered.update(batch)
         LOG.warning(
-            "arxiv: no usable answer for %d ids (%s); their pages are fetched", len(batch), why
+            "arxiv: no usable answer for %d ids (%s); their links keep their last result",
+            len(batch),
+            why,
         )
 
     async def _try(self, url: str) -> arxiv_feed.Page | Failure | str:
@@ -89,24 +100,28 @@ class ArxivClient:
         failed = status_failure(status, headers)
         if failed is not None or status != 200:
             return failed or f"the arXiv API answered HTTP {status}"
-        check = arxiv_feed.feed_check(url)
+        check = arxiv_feed.feed_check(url, self.known)
         try:
             wrong = check(body) if check is not None else None
-            page = arxiv_feed.parse_page(body)
+            if wrong:
+                return Failure(f"the arXiv API's answer holds {wrong}")
+            return arxiv_feed.parse_page(body)
         except (ET.ParseError, ValueError):
             return Failure("the arXiv API's answer is not an Atom feed")
-        return Failure(f"the arXiv API's answer holds {wrong}") if wrong else page
 
 
 def _failure(value: arxiv_feed.Page | Failure | str) -> Failure | None:
     return value if isinstance(value, Failure) else None
 
 
-async def fetch(settings: Settings, wanted: Iterable[str]) -> ArxivRun:
-    """Ask the API about ``wanted`` (canonical ids); never raises for arXiv's sake."""
+async def fetch(
+    settings: Settings, wanted: Iterable[str], known: Set[str] = frozenset()
+) -> ArxivRun:
+    """Ask the API about ``wanted`` (canonical ids); never raises for arXiv's sake. ``known``:
+    ids the API confirmed before, so that a feed without them is no answer."""
     ordered = sorted(set(wanted))
     async with api_session() as session:
-        client = ArxivClient(session, settings)
+        client = ArxivClient(session, settings, known)
         for start in range(0, len(ordered), arxiv_feed.BATCH):
             await client.ask(ordered[start : start + arxiv_feed.BATCH])
     return client.run
@@ -128,6 +143,9 @@ def paper_outcome(url: str, run: ArxivRun) -> Fetched | None:
     page = ids.paper_page(url)
     if page is None:
         return None
+    if ids.canonical(page.short_id) in run.unanswered:
+        why = f"not checked: the arXiv API gave no usable answer ({run.unusable})"
+        return Fetched(LinkStatus.UNCHECKED, note=why)
     latest = run.versions.get(ids.canonical(page.short_id))
     if latest is None or (page.version is not None and page.version > latest):
         return None

@@ -66,6 +66,9 @@ class UrlState:
 
     deadline: float | None = None
     """End of the URL's time budget: set when its first request is sent, not while queued."""
+    queued: float | None = None
+    """When the request now waiting for its host's turn began to wait (that wait is not the
+    URL's own time: the budget is moved on by it)."""
     get_only: bool = False
     """HEAD failed with a 5xx: later tries use GET."""
     looking: bool = False
@@ -278,10 +281,12 @@ class LinkChecker:
         the URL being checked (``url`` may be a redirect hop elsewhere): its claim counts.
         """
         host = self._host(host_of(url))
+        queued = time.monotonic()
         async with self._global.host_slot(host):
             skipped = self._skip(host)  # the host went down while this request queued
             if skipped is not None:
                 return skipped
+            progress.queued = queued
             return await self._request_in_slot(host, head, url, quirk, progress, origin)
 
     async def _request_in_slot(
@@ -320,8 +325,15 @@ class LinkChecker:
         progress: UrlState,
         origin: HostState,
     ) -> Answer | Fetched:
-        """Wait for the host's pace and a global slot, then send (host slot already held)."""
+        """Wait for the host's pace and a global slot, then send (host slot already held).
+
+        The wait for the host's turn (its slot and its pace) does not count against the URL's
+        time budget: that is the host's rule and its other URLs (a crawl delay of 15 s queues
+        a host's URLs for minutes), not a sign that this URL is slow."""
         await host.pace.wait_async()
+        if progress.deadline is not None and progress.queued is not None:
+            progress.deadline += time.monotonic() - progress.queued
+        progress.queued = None
         claim = max(host.left, origin.left)
         async with self._global.slot(host, claim, in_progress=progress.deadline is not None):
             now = time.monotonic()

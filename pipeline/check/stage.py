@@ -20,7 +20,7 @@ from pipeline.check import arxiv, github
 from pipeline.check.checker import LinkChecker
 from pipeline.check.classify import Fetched
 from pipeline.check.guard import GuardedResolver
-from pipeline.check.hysteresis import kept, settle
+from pipeline.check.hysteresis import GOOD, kept, settle
 from pipeline.check.request import CheckStats
 from pipeline.check.targets import Target, collect, fetch_key
 from pipeline.config import Settings
@@ -186,6 +186,11 @@ async def _check_all(settings: Settings, inputs: Inputs, previous: dict[str, Rep
     did not confirm (not found, rate limit, outage) are then fetched like any other.
     """
     keys, homes, papers = _by_api(settings, inputs)
+    confirmed = {
+        papers[normalize(link.url)]
+        for link in inputs.previous.links
+        if link.status in GOOD and normalize(link.url) in papers
+    }  # papers arXiv had last run: a feed without them is no answer
     pages = [url for url in keys.values() if url not in homes and url not in papers]
     checked = Checked()
     resolver = GuardedResolver(allow_private=settings.allow_private_hosts)
@@ -209,7 +214,7 @@ async def _check_all(settings: Settings, inputs: Inputs, previous: dict[str, Rep
             async def preprints() -> Settled:
                 if not papers:
                     return Settled()
-                run = checked.papers = await arxiv.fetch(settings, papers.values())
+                run = checked.papers = await arxiv.fetch(settings, papers.values(), confirmed)
                 return await _settle_or_fetch(
                     checker, list(papers), lambda url: arxiv.paper_outcome(url, run), bar.advance
                 )
@@ -256,6 +261,9 @@ def _settle_links(
     checked_at = _now()
     links = []
     for url, target in inputs.targets.items():
+        if fetched[url].status == LinkStatus.UNCHECKED:  # not asked this run: the last result
+            links.append(kept(target, previous.get(url), fetched[url].note or "not checked"))
+            continue
         result = settle(
             target,
             fetched[url],
@@ -376,7 +384,7 @@ def _summary(report: StageReport, links: list[LinkResult], checked: Checked) -> 
         f"{report.requests} requests" + _by_apis(checked)
     ]
     if checked.papers is not None and checked.papers.unusable:
-        lines.append(f"  arxiv: {checked.papers.unusable}; those pages were fetched instead")
+        lines.append(f"  arxiv: {checked.papers.unusable}; those links keep their last result")
     if run is not None and run.exhausted_until:
         lines.append(
             f"  github: rate limit exhausted until {run.exhausted_until}; "
