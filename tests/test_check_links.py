@@ -387,7 +387,7 @@ def test_connection_refused_hosts_are_not_dead(tmp_path: Path, fakeweb: FakeWeb)
     assert stats.requests < len(urls) * 3
 
 
-def test_per_host_rate_spaces_requests(fakeweb: FakeWeb, tmp_path: Path) -> None:
+def test_per_host_per_second_spaces_requests(fakeweb: FakeWeb, tmp_path: Path) -> None:
     settings = fake_settings(fakeweb, tmp_path, per_host_per_second=20.0, per_host=4)
     urls = [f"https://paced.example/{i}" for i in range(5)] + ["https://other.example/"]
     results, _ = check_urls(settings, urls)
@@ -399,7 +399,7 @@ def test_per_host_rate_spaces_requests(fakeweb: FakeWeb, tmp_path: Path) -> None
     assert times[-1] - times[0] >= 0.18
 
 
-def test_url_budget_bounds_all_retries(fakeweb: FakeWeb, tmp_path: Path) -> None:
+def test_retry_budget_bounds_all_retries(fakeweb: FakeWeb, tmp_path: Path) -> None:
     site(fakeweb, "hang.example", delay=30)
     settings = fake_settings(
         fakeweb, tmp_path, timeout_seconds=0.3, retry_attempts=11, retry_budget_seconds=0.8

@@ -97,19 +97,17 @@ class Pace:
 
 class Pacer:
     """One service's pacing for threads: at most ``in_flight`` requests at once, and each kind
-    of its requests at its own rate (``rates``: requests a second by kind; a kind not named
-    gets ``default``; the kinds in ``learns`` learn theirs from the answers)."""
+    of its requests at its own rate (``rates``: requests a second by kind; a kind not named is
+    not spaced; the kinds in ``learns`` learn theirs from the answers)."""
 
     def __init__(
         self,
         in_flight: int,
         rates: Mapping[str, float | None],
-        default: float | None = None,
         learns: AbstractSet[str] = frozenset(),
     ) -> None:
         self._slots = threading.BoundedSemaphore(max(1, in_flight))
         self._rates = dict(rates)
-        self._default = default
         self._learns = learns
         self._paces: dict[str, Pace] = {}
         self._lock = threading.Lock()
@@ -124,6 +122,6 @@ class Pacer:
         """The pace of one kind of request."""
         with self._lock:
             if kind not in self._paces:
-                rate = self._rates.get(kind, self._default)
+                rate = self._rates.get(kind)
                 self._paces[kind] = Pace(rate, learns=kind in self._learns)
             return self._paces[kind]
