@@ -185,9 +185,10 @@ class RepoName:
 
     @classmethod
     def of_url(cls, url: str) -> RepoName | None:
-        """The repository a github.com address is in (its home, a file, ``.git``), or None."""
-        match = _REPO_URL.fullmatch(url.strip())
-        return cls.parse(f"{match[1]}/{match[2].removesuffix('.git')}") if match else None
+        """The repository a github.com address is in (its home, a file, ``.git``), or None
+        (lower-case: :func:`split_repo_url` reads it)."""
+        found = split_repo_url(url)
+        return cls.parse(found[0]) if found else None
 
 
 def link_to(urls: Iterable[str], repo: str) -> str | None:
