@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 # installs). No release is tagged yet, so it is a commit of this repository whose
 # .github/workflows/refresh.yml has every input the written workflow passes. At a release,
 # set it to the release tag "v" + __version__ (docs/releasing.md).
-WORKFLOW_REF = "822a7abb65e1475af2090b0df7db4dee12391038"
+WORKFLOW_REF = "309cb79faefd045086d6044ed8fb203cb321f84b"
 
 PROJECT_URL = "https://github.com/rs-vlm-bibliography/rs-vlm-bibliography"
 
